@@ -1,0 +1,424 @@
+//! One HTTP exchange: redirects followed by hand so that the chain is recorded, bodies read up to
+//! a cap, and every failure classified so that our failures are never blamed on the site.
+
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, LOCATION, RANGE, RETRY_AFTER};
+use reqwest::{Client, Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::host::{HostPool, MAX_RETRY_AFTER};
+
+/// What happened to one URL. Every variant but `Ok` and `Dead` is inconclusive: it says nothing
+/// about whether the site complies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    /// 404, 410 and other client errors that mean the resource is not there.
+    Dead,
+    Timeout,
+    ConnectError,
+    TlsError,
+    /// 401/403/405/412/418/451/521: a firewall or access control turned us away.
+    Blocked,
+    /// 429 (or 503) even after waiting as asked.
+    RateLimited,
+    ServerError,
+    RedirectError,
+    RobotsDisallowed,
+    OutOfScope,
+    DepthLimit,
+    PageBudget,
+    Error,
+}
+
+impl Outcome {
+    /// A failure of ours or of the network, not evidence against the site.
+    pub fn is_inconclusive(self) -> bool {
+        !matches!(self, Outcome::Ok | Outcome::Dead)
+    }
+
+    /// Whether we chose not to request the URL.
+    pub fn is_skipped(self) -> bool {
+        matches!(
+            self,
+            Outcome::RobotsDisallowed | Outcome::OutOfScope | Outcome::DepthLimit | Outcome::PageBudget
+        )
+    }
+
+    pub fn label(self, en: bool) -> &'static str {
+        use Outcome::*;
+        match (self, en) {
+            (Ok, false) => "正常",
+            (Ok, true) => "ok",
+            (Dead, false) => "无法访问（死链）",
+            (Dead, true) => "dead link",
+            (Timeout, false) => "请求超时",
+            (Timeout, true) => "timeout",
+            (ConnectError, false) => "无法连接",
+            (ConnectError, true) => "connection failed",
+            (TlsError, false) => "TLS证书或握手错误",
+            (TlsError, true) => "TLS error",
+            (Blocked, false) => "被防火墙或访问控制拦截",
+            (Blocked, true) => "blocked by a firewall or access control",
+            (RateLimited, false) => "被限流",
+            (RateLimited, true) => "rate limited",
+            (ServerError, false) => "服务器错误",
+            (ServerError, true) => "server error",
+            (RedirectError, false) => "重定向错误",
+            (RedirectError, true) => "redirect error",
+            (RobotsDisallowed, false) => "robots.txt禁止抓取",
+            (RobotsDisallowed, true) => "disallowed by robots.txt",
+            (OutOfScope, false) => "超出审计范围",
+            (OutOfScope, true) => "out of scope",
+            (DepthLimit, false) => "超出抓取深度",
+            (DepthLimit, true) => "beyond depth limit",
+            (PageBudget, false) => "超出页面数上限",
+            (PageBudget, true) => "beyond page limit",
+            (Error, false) => "抓取错误",
+            (Error, true) => "fetch error",
+        }
+    }
+}
+
+/// Limits that apply to every exchange.
+#[derive(Debug, Clone)]
+pub struct FetchLimits {
+    pub max_body_bytes: usize,
+    pub max_redirects: usize,
+    /// How many times a timeout, reset, 429 or 503 is retried.
+    pub retries: u32,
+}
+
+/// A response as the crawler saw it.
+#[derive(Debug)]
+pub struct Response {
+    pub outcome: Outcome,
+    pub status: Option<u16>,
+    /// Where the redirects ended.
+    pub final_url: Url,
+    /// Each hop of the redirect chain, in order.
+    pub redirects: Vec<Url>,
+    pub content_type: Option<String>,
+    /// Read only when the caller wanted the body and it is HTML.
+    pub body: Option<Vec<u8>>,
+    pub truncated: bool,
+    pub detail: Option<String>,
+    /// Requests sent, retries included.
+    pub requests: u32,
+}
+
+/// How to request a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// GET and keep the body if it is HTML (pages) or any body (robots.txt).
+    Get { any_body: bool },
+    /// HEAD, falling back to a one-byte ranged GET when HEAD is refused (attachments, images).
+    Check,
+}
+
+fn classify_status(s: StatusCode) -> Outcome {
+    match s.as_u16() {
+        200..=299 => Outcome::Ok,
+        401 | 403 | 405 | 407 | 412 | 418 | 451 | 521 | 522 => Outcome::Blocked,
+        408 => Outcome::Timeout,
+        429 => Outcome::RateLimited,
+        400..=499 => Outcome::Dead,
+        _ => Outcome::ServerError,
+    }
+}
+
+fn classify_error(e: &reqwest::Error) -> (Outcome, String) {
+    let mut msg = e.to_string();
+    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    let lower = msg.to_ascii_lowercase();
+    let outcome = if e.is_timeout() {
+        Outcome::Timeout
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        Outcome::TlsError
+    } else if e.is_connect() {
+        Outcome::ConnectError
+    } else {
+        Outcome::Error
+    };
+    (outcome, msg)
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+fn retry_after(h: Option<&reqwest::header::HeaderValue>) -> Option<Duration> {
+    let v = h?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let now = jiff::Timestamp::now();
+    let secs = when.as_second() - now.as_second();
+    Some(Duration::from_secs(secs.max(0) as u64))
+}
+
+fn looks_like_html(content_type: Option<&str>, prefix: &[u8]) -> bool {
+    if let Some(ct) = content_type {
+        let ct = ct.to_ascii_lowercase();
+        if ct.contains("html") {
+            return true;
+        }
+        if !(ct.starts_with("application/octet-stream") || ct.starts_with("text/plain")) {
+            return false;
+        }
+    }
+    let head = String::from_utf8_lossy(&prefix[..prefix.len().min(512)]).to_ascii_lowercase();
+    head.contains("<html") || head.contains("<!doctype html") || head.contains("<head")
+}
+
+/// Performs one logical fetch: politeness, retries and redirects included.
+pub async fn fetch(
+    client: &Client,
+    hosts: &HostPool,
+    limits: &FetchLimits,
+    url: &Url,
+    mode: Mode,
+) -> Response {
+    let mut attempt = 0;
+    let mut requests = 0;
+    loop {
+        let r = fetch_once(client, hosts, limits, url, mode, &mut requests).await;
+        let host = r.final_url.host_str().unwrap_or_default().to_string();
+        let retryable = matches!(r.outcome, Outcome::Timeout | Outcome::RateLimited)
+            || (r.outcome == Outcome::ServerError && r.status == Some(503))
+            || (r.outcome == Outcome::Error && r.detail.as_deref().is_some_and(|d| d.contains("reset")));
+        if !retryable || attempt >= limits.retries {
+            return finish(r, requests);
+        }
+        attempt += 1;
+        // Exponential backoff; a server's Retry-After wins when it asks for longer.
+        let backoff = Duration::from_millis(1000 * 2u64.pow(attempt - 1));
+        let asked = r.retry_after.unwrap_or_default();
+        if asked > MAX_RETRY_AFTER {
+            return finish(r, requests);
+        }
+        hosts.back_off(&host, backoff.max(asked));
+    }
+}
+
+fn finish(r: OnceResponse, requests: u32) -> Response {
+    let mut resp: Response = r.into();
+    resp.requests = requests;
+    resp
+}
+
+struct Once {
+    outcome: Outcome,
+    status: Option<u16>,
+    final_url: Url,
+    redirects: Vec<Url>,
+    content_type: Option<String>,
+    body: Option<Vec<u8>>,
+    truncated: bool,
+    detail: Option<String>,
+    retry_after: Option<Duration>,
+}
+
+impl From<Once> for Response {
+    fn from(o: Once) -> Response {
+        Response {
+            outcome: o.outcome,
+            status: o.status,
+            final_url: o.final_url,
+            redirects: o.redirects,
+            content_type: o.content_type,
+            body: o.body,
+            truncated: o.truncated,
+            detail: o.detail,
+            requests: 0,
+        }
+    }
+}
+
+async fn fetch_once(
+    client: &Client,
+    hosts: &HostPool,
+    limits: &FetchLimits,
+    url: &Url,
+    mode: Mode,
+    requests: &mut u32,
+) -> OnceResponse {
+    let mut current = url.clone();
+    let mut chain: Vec<Url> = Vec::new();
+    let mut method = match mode {
+        Mode::Get { .. } => Method::GET,
+        Mode::Check => Method::HEAD,
+    };
+    let mut ranged = false;
+    loop {
+        let host = current.host_str().unwrap_or_default().to_string();
+        let permit = hosts.acquire(&host).await;
+        *requests += 1;
+        let mut req = client.request(method.clone(), current.clone());
+        if ranged {
+            req = req.header(RANGE, "bytes=0-0");
+        }
+        let sent = req.send().await;
+        let mut resp = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                drop(permit);
+                let (outcome, detail) = classify_error(&e);
+                return OnceResponse::fail(outcome, current, chain, detail);
+            }
+        };
+        let status = resp.status();
+        if status.is_redirection() {
+            let next = resp
+                .headers()
+                .get(LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| current.join(l).ok());
+            drop(permit);
+            let Some(next) = next else {
+                return OnceResponse::fail(
+                    Outcome::RedirectError,
+                    current,
+                    chain,
+                    format!("{} without a usable Location header", status.as_u16()),
+                );
+            };
+            if next == current || chain.contains(&next) || next == *url {
+                return OnceResponse::fail(
+                    Outcome::RedirectError,
+                    current,
+                    chain,
+                    format!("redirect loop at {next}"),
+                );
+            }
+            if chain.len() >= limits.max_redirects {
+                return OnceResponse::fail(
+                    Outcome::RedirectError,
+                    current,
+                    chain,
+                    format!("more than {} redirects", limits.max_redirects),
+                );
+            }
+            chain.push(next.clone());
+            current = next;
+            continue;
+        }
+        // Servers that refuse HEAD get a one-byte GET instead, so attachments are never downloaded.
+        if mode == Mode::Check
+            && method == Method::HEAD
+            && matches!(status.as_u16(), 400 | 403 | 404 | 405 | 501)
+        {
+            drop(permit);
+            method = Method::GET;
+            ranged = true;
+            continue;
+        }
+        let content_type = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let retry_after = retry_after(resp.headers().get(RETRY_AFTER));
+        let mut outcome = classify_status(status);
+        if status.as_u16() == 503 && retry_after.is_some() {
+            outcome = Outcome::RateLimited;
+        }
+        if let Some(pause) = retry_after {
+            hosts.back_off(&host, pause);
+        }
+        let mut body = None;
+        let mut truncated = false;
+        let mut detail = None;
+        if let Mode::Get { any_body } = mode
+            && outcome == Outcome::Ok
+        {
+            let mut buf: Vec<u8> = Vec::new();
+            let mut decided = any_body;
+            let mut keep = true;
+            loop {
+                match resp.chunk().await {
+                    Ok(Some(chunk)) => {
+                        buf.extend_from_slice(&chunk);
+                        if !decided && buf.len() >= 512 {
+                            decided = true;
+                            keep = looks_like_html(content_type.as_deref(), &buf);
+                            if !keep {
+                                break;
+                            }
+                        }
+                        if buf.len() > limits.max_body_bytes {
+                            buf.truncate(limits.max_body_bytes);
+                            truncated = true;
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let (o, d) = classify_error(&e);
+                        // A body cut off halfway is our inconclusive evidence, not the site's gap.
+                        outcome = if o == Outcome::Error { Outcome::Error } else { o };
+                        detail = Some(d);
+                        keep = false;
+                        break;
+                    }
+                }
+            }
+            if !decided {
+                keep = looks_like_html(content_type.as_deref(), &buf);
+            }
+            if keep {
+                body = Some(buf);
+            }
+        }
+        drop(permit);
+        return OnceResponse(Once {
+            outcome,
+            status: Some(status.as_u16()),
+            final_url: current,
+            redirects: chain,
+            content_type,
+            body,
+            truncated,
+            detail,
+            retry_after,
+        });
+    }
+}
+
+/// Wrapper so the retry loop can read `retry_after`, which callers never see.
+struct OnceResponse(Once);
+
+impl OnceResponse {
+    fn fail(outcome: Outcome, final_url: Url, redirects: Vec<Url>, detail: String) -> OnceResponse {
+        OnceResponse(Once {
+            outcome,
+            status: None,
+            final_url,
+            redirects,
+            content_type: None,
+            body: None,
+            truncated: false,
+            detail: Some(detail),
+            retry_after: None,
+        })
+    }
+}
+
+impl std::ops::Deref for OnceResponse {
+    type Target = Once;
+    fn deref(&self) -> &Once {
+        &self.0
+    }
+}
+
+impl From<OnceResponse> for Response {
+    fn from(o: OnceResponse) -> Response {
+        o.0.into()
+    }
+}

@@ -1,0 +1,135 @@
+//! URL normalisation for deduplication at enqueue time, and link classification.
+
+use url::Url;
+
+/// What a link points at, which decides how it is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// An HTML page: fetched, parsed and followed when in scope.
+    Page,
+    /// A frame or iframe: fetched like a page (disclosure catalogues often live in one).
+    Frame,
+    /// A document attachment (pdf, doc, xls ...): only its status is checked.
+    Attachment,
+    /// An image: only its status is checked.
+    Image,
+}
+
+impl LinkKind {
+    /// Whether the crawler downloads and parses the target.
+    pub fn is_followed(self) -> bool {
+        matches!(self, LinkKind::Page | LinkKind::Frame)
+    }
+}
+
+/// File extensions that government sites use for downloadable documents.
+const ATTACHMENT_EXT: [&str; 17] = [
+    "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "dps", "ppt", "pptx", "zip", "rar", "7z",
+    "ofd", "txt", "csv", "ceb",
+];
+const IMAGE_EXT: [&str; 7] = ["jpg", "jpeg", "png", "gif", "bmp", "webp", "svg"];
+
+/// Classifies a link found in an `<a href>` by its path extension.
+pub fn kind_of_href(url: &Url) -> LinkKind {
+    let ext = url
+        .path()
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some(e) if ATTACHMENT_EXT.contains(&e) => LinkKind::Attachment,
+        Some(e) if IMAGE_EXT.contains(&e) => LinkKind::Image,
+        _ => LinkKind::Page,
+    }
+}
+
+/// An `href` that does not navigate anywhere (`javascript:`, `mailto:`, `tel:`, `#`).
+pub fn is_non_link(href: &str) -> bool {
+    let h = href.trim();
+    if h.is_empty() || h.starts_with('#') {
+        return true;
+    }
+    let lower = h.get(..11).unwrap_or(h).to_ascii_lowercase();
+    ["javascript:", "mailto:", "tel:", "data:", "about:", "sms:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// Resolves `href` against `base`. Raw non-ASCII characters and spaces are percent-encoded by the
+/// URL parser, so `webname=江苏省人民政府` becomes a valid URL.
+pub fn resolve(base: &Url, href: &str) -> Option<Url> {
+    if is_non_link(href) {
+        return None;
+    }
+    // Stray whitespace and newlines inside hrefs are common in hand-edited templates.
+    let cleaned: String = href.trim().chars().filter(|c| !matches!(c, '\n' | '\r' | '\t')).collect();
+    let url = base.join(&cleaned).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// The deduplication key of a URL: fragment dropped, host lower-cased and default port removed
+/// (both done by the parser), an empty query dropped.
+pub fn normalize(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    if u.query() == Some("") {
+        u.set_query(None);
+    }
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("http://jyj.example.gov.cn:80/xxgk/fdzdgknr/gzdt/index.html").unwrap()
+    }
+
+    #[test]
+    fn resolves_relative_forms_and_normalises() {
+        let b = base();
+        let u = normalize(&resolve(&b, "./202611/t20261120_2101.html#top").unwrap());
+        assert_eq!(
+            u.as_str(),
+            "http://jyj.example.gov.cn/xxgk/fdzdgknr/gzdt/202611/t20261120_2101.html"
+        );
+        let u = resolve(&b, "../../index.html").unwrap();
+        assert_eq!(u.as_str(), "http://jyj.example.gov.cn/xxgk/index.html");
+        let u = resolve(&b, "//www.example.gov.cn/a?").unwrap();
+        assert_eq!(normalize(&u).as_str(), "http://www.example.gov.cn/a");
+        let u = resolve(&b, "HTTP://JYJ.Example.GOV.cn:80/x").unwrap();
+        assert_eq!(u.as_str(), "http://jyj.example.gov.cn/x");
+    }
+
+    #[test]
+    fn raw_chinese_in_hrefs_is_percent_encoded() {
+        let u = resolve(&base(), "/module/dataproxy.jsp?webname=石岩县&page=2").unwrap();
+        assert_eq!(
+            u.as_str(),
+            "http://jyj.example.gov.cn/module/dataproxy.jsp?webname=%E7%9F%B3%E5%B2%A9%E5%8E%BF&page=2"
+        );
+        let u = resolve(&base(), "附件/收费 标准.pdf").unwrap();
+        assert!(u.path().ends_with("/%E9%99%84%E4%BB%B6/%E6%94%B6%E8%B4%B9%20%E6%A0%87%E5%87%86.pdf"));
+    }
+
+    #[test]
+    fn non_links_are_not_links() {
+        for h in ["javascript:void(0);", "JavaScript:;", "mailto:a@b.cn", "tel:12345", "#", "", "  #top"] {
+            assert!(resolve(&base(), h).is_none(), "{h}");
+        }
+        assert!(resolve(&base(), "ftp://x.cn/a").is_none());
+    }
+
+    #[test]
+    fn classifies_attachments_and_images() {
+        let k = |s: &str| kind_of_href(&Url::parse(s).unwrap());
+        assert_eq!(k("http://a.cn/x/P020260310.PDF"), LinkKind::Attachment);
+        assert_eq!(k("http://a.cn/x/form.docx"), LinkKind::Attachment);
+        assert_eq!(k("http://a.cn/x/W0201.jpg"), LinkKind::Image);
+        assert_eq!(k("http://a.cn/x/index.shtml"), LinkKind::Page);
+        assert_eq!(k("http://a.cn/x/"), LinkKind::Page);
+    }
+}

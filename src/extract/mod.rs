@@ -1,0 +1,577 @@
+//! From a fetched page to the small, owned facts the audit needs. The DOM lives only inside
+//! [`extract`]; nothing borrowed from it escapes, so it is dropped before the crawler awaits again.
+
+pub mod dates;
+pub mod decode;
+pub mod phones;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use ego_tree::NodeRef;
+use jiff::civil::Date;
+use regex::Regex;
+use scraper::{ElementRef, Html, Node, Selector};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::crawl::normalize::{self, LinkKind};
+use crate::crawl::{Discovered, FetchedPage};
+pub use dates::{DateSource, DatedBy};
+pub use phones::Phone;
+
+/// A link on a page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Link {
+    pub url: Url,
+    pub text: String,
+    pub kind: LinkKind,
+}
+
+/// One row of a column's list.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListEntry {
+    pub title: String,
+    pub url: Url,
+    pub date: Option<Date>,
+}
+
+/// The rough role of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    /// A column's list page (or one page of it).
+    List,
+    /// A document.
+    Article,
+    /// Anything else: a static column page, a navigation page, the home page.
+    Other,
+}
+
+/// What one page says, small and owned.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageFacts {
+    pub url: Url,
+    pub depth: u32,
+    pub kind: PageKind,
+    /// ArticleTitle meta, else the first heading, else the first part of `<title>`.
+    pub title: String,
+    pub html_title: String,
+    /// Standard government meta tags, names lower-cased (`columnname`, `pubdate`, ...).
+    pub meta: BTreeMap<String, String>,
+    pub breadcrumb: Vec<String>,
+    pub headings: Vec<String>,
+    pub links: Vec<Link>,
+    pub entries: Vec<ListEntry>,
+    pub pub_date: Option<DatedBy>,
+    /// The placeholder text of an empty column (`暂无信息`).
+    pub empty_marker: Option<String>,
+    /// An empty list container (`<ul></ul>`) and nothing else listed.
+    pub empty_list: bool,
+    /// Text of menu links that only pop up "正在建设中" instead of opening a column.
+    pub stub_links: Vec<String>,
+    /// Parts of the page are rendered by script templates (avalon `ms-*`, Vue `v-*`).
+    pub js_templates: bool,
+    /// Phones in the page's own content (header, navigation and footer excluded).
+    pub phones: Vec<Phone>,
+    /// Phones in the footer and other page furniture.
+    pub furniture_phones: Vec<Phone>,
+    /// The content text, kept only for pages the rule pack cares about.
+    pub text: Option<String>,
+    pub charset: String,
+    pub truncated: bool,
+}
+
+impl PageFacts {
+    /// The column name: ColumnName meta, else the last breadcrumb item, else the title.
+    pub fn column_name(&self) -> Option<&str> {
+        self.meta
+            .get("columnname")
+            .map(String::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| self.breadcrumb.last().map(String::as_str))
+    }
+}
+
+/// Which pages keep their content text: those whose title, column or breadcrumb mention a term
+/// that some rule looks for. Decided before the crawl, so memory stays bounded.
+#[derive(Debug, Clone, Default)]
+pub struct TextPolicy {
+    pub all: bool,
+    pub terms: Vec<String>,
+}
+
+impl TextPolicy {
+    fn keeps(&self, fields: &[&str]) -> bool {
+        self.all || fields.iter().any(|f| self.terms.iter().any(|t| f.contains(t.as_str())))
+    }
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("static selector is valid")
+}
+
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta[name]"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
+static HEADINGS: LazyLock<Selector> = LazyLock::new(|| sel("h1, h2, h3"));
+static LINKS: LazyLock<Selector> =
+    LazyLock::new(|| sel("a[href], area[href], iframe[src], frame[src], img[src]"));
+static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
+static ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd"));
+static ROW_LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+static LISTS: LazyLock<Selector> = LazyLock::new(|| sel("ul, ol, tbody"));
+static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| sel("script"));
+static CREATE_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"]\s*,\s*\d+|(\d+)\s*,\s*(\d+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"])\s*\)"#,
+    )
+    .expect("valid regex")
+});
+
+/// Placeholder texts of an empty column (research: cn-site-structure §3.3).
+pub const EMPTY_MARKERS: [&str; 9] = [
+    "暂无信息",
+    "暂无数据",
+    "暂无内容",
+    "暂无记录",
+    "暂无相关信息",
+    "没有相关信息",
+    "无相关记录",
+    "正在建设中",
+    "栏目建设中",
+];
+
+/// Class or id tokens of page furniture: header, navigation, breadcrumb, footer.
+const FURNITURE: [&str; 20] = [
+    "footer", "foot", "bottom", "copyright", "header", "head", "top", "nav", "navbar", "menu",
+    "position", "breadcrumb", "crumb", "crumbs", "location", "dqwz", "weizhi", "sidebar", "side",
+    "left",
+];
+const BREADCRUMB: [&str; 8] = [
+    "position", "breadcrumb", "crumb", "crumbs", "location", "dqwz", "weizhi", "curmbs",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Content,
+    Furniture,
+    Template,
+}
+
+fn tokens(e: &scraper::node::Element) -> impl Iterator<Item = String> + '_ {
+    e.attr("class")
+        .into_iter()
+        .chain(e.attr("id"))
+        .flat_map(|v| v.split(|c: char| c.is_whitespace() || c == '-' || c == '_'))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_ascii_lowercase())
+}
+
+fn is_furniture(e: &scraper::node::Element) -> bool {
+    matches!(e.name(), "header" | "nav" | "footer")
+        || tokens(e).any(|t| FURNITURE.contains(&t.as_str()))
+}
+
+fn is_template(e: &scraper::node::Element) -> bool {
+    e.attrs().any(|(k, _)| {
+        k.starts_with("ms-if") || k.starts_with("ms-repeat") || k.starts_with("ms-for")
+            || k.starts_with("v-if") || k.starts_with("v-for")
+    })
+}
+
+fn push_text(buf: &mut String, t: &str) {
+    let t = t.trim();
+    if t.is_empty() {
+        return;
+    }
+    if !buf.is_empty() {
+        buf.push(' ');
+    }
+    // Collapse runs of whitespace inside a text node.
+    let mut last_space = false;
+    for c in t.chars() {
+        if c.is_whitespace() {
+            if !last_space {
+                buf.push(' ');
+            }
+            last_space = true;
+        } else {
+            buf.push(c);
+            last_space = false;
+        }
+    }
+}
+
+/// Text of the page split into the content and the furniture around it.
+fn split_text(body: ElementRef<'_>) -> (String, String, bool) {
+    let mut content = String::new();
+    let mut furniture = String::new();
+    let mut templates = false;
+    let mut stack: Vec<(NodeRef<'_, Node>, Region)> = vec![(*body, Region::Content)];
+    while let Some((node, region)) = stack.pop() {
+        match node.value() {
+            Node::Text(t) => match region {
+                Region::Content => push_text(&mut content, t),
+                Region::Furniture => push_text(&mut furniture, t),
+                Region::Template => {}
+            },
+            Node::Element(e) => {
+                if matches!(e.name(), "script" | "style" | "noscript" | "template" | "select") {
+                    continue;
+                }
+                let mut r = region;
+                if r != Region::Template && is_template(e) {
+                    templates = true;
+                    r = Region::Template;
+                } else if r == Region::Content && is_furniture(e) {
+                    r = Region::Furniture;
+                }
+                let children: Vec<_> = node.children().collect();
+                for c in children.into_iter().rev() {
+                    stack.push((c, r));
+                }
+            }
+            _ => {}
+        }
+    }
+    (content, furniture, templates)
+}
+
+fn in_furniture(e: ElementRef<'_>) -> bool {
+    e.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| is_furniture(a.value()) || is_template(a.value()))
+}
+
+fn clean(s: &str) -> String {
+    let mut out = String::new();
+    push_text(&mut out, &dates::normalize_text(s));
+    out
+}
+
+fn title_first_part(t: &str) -> String {
+    t.split(['_', '|', '-', '—'])
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn breadcrumb(doc: &Html) -> Vec<String> {
+    let candidates = doc.root_element().descendent_elements().filter(|e| {
+        tokens(e.value()).any(|t| BREADCRUMB.contains(&t.as_str())) || {
+            let own: String = e.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+            own.contains("当前位置") || own.contains("您的位置") || own.contains("现在的位置")
+        }
+    });
+    for e in candidates {
+        let mut items: Vec<String> = e
+            .select(&ROW_LINKS)
+            .map(|a| clean(&a.text().collect::<String>()))
+            .filter(|s| !s.is_empty())
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        // Text after the last link is the current page when it is not itself a link.
+        let all = clean(&e.text().collect::<String>());
+        if let Some(last) = items.last()
+            && let Some(pos) = all.rfind(last.as_str())
+        {
+            let tail = all[pos + last.len()..].trim_matches(|c: char| c.is_whitespace() || ">»/＞›".contains(c));
+            if !tail.is_empty() && tail.chars().count() < 40 {
+                items.push(tail.to_string());
+            }
+        }
+        return items;
+    }
+    Vec::new()
+}
+
+/// Pages named by a TRS `createPageHTML(...)` call, in both signatures (research §1.1): the
+/// classic `(count, current0, "index", "html")` where page k is `index_{k-1}`, and the newer
+/// `('div', count, current1, 'prefix', 'ext', total)` where page n is `prefix_n`.
+fn pagination(doc: &Html, base: &Url) -> Vec<Url> {
+    let mut out = Vec::new();
+    for s in doc.select(&SCRIPTS) {
+        let code: String = s.text().collect();
+        for c in CREATE_PAGE.captures_iter(&code) {
+            let (count, names): (usize, Vec<String>) = if let (Some(n), Some(p), Some(e)) = (c.get(1), c.get(3), c.get(4)) {
+                let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
+                (n, (2..=n).map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str())).collect())
+            } else if let (Some(n), Some(p), Some(e)) = (c.get(5), c.get(7), c.get(8)) {
+                let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
+                (n, (1..n).map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str())).collect())
+            } else {
+                continue;
+            };
+            let _ = count;
+            out.extend(names.iter().filter_map(|n| base.join(n).ok()));
+        }
+    }
+    out
+}
+
+/// Extracts the facts of one page. Returns them with the links to follow.
+pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Discovered>) {
+    let tld = page.final_url.host_str().and_then(|h| h.rsplit('.').next()).map(str::as_bytes);
+    let decoded = decode::decode_html(&page.body, page.content_type.as_deref(), tld);
+    let doc = Html::parse_document(&decoded.text);
+    let base = doc
+        .select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| page.final_url.join(h).ok())
+        .unwrap_or_else(|| page.final_url.clone());
+
+    let mut meta = BTreeMap::new();
+    for m in doc.select(&META) {
+        if let (Some(n), Some(c)) = (m.value().attr("name"), m.value().attr("content")) {
+            meta.entry(n.trim().to_ascii_lowercase()).or_insert_with(|| c.trim().to_string());
+        }
+    }
+    let html_title = doc.select(&TITLE).next().map(|t| clean(&t.text().collect::<String>())).unwrap_or_default();
+    let headings: Vec<String> = doc
+        .select(&HEADINGS)
+        .filter(|h| !in_furniture(*h))
+        .map(|h| clean(&h.text().collect::<String>()))
+        .filter(|s| !s.is_empty())
+        .take(20)
+        .collect();
+    let breadcrumb = breadcrumb(&doc);
+
+    let mut links = Vec::new();
+    let mut stub_links = Vec::new();
+    let mut discovered = Vec::new();
+    for e in doc.select(&LINKS) {
+        let v = e.value();
+        let (href, kind) = match v.name() {
+            "iframe" | "frame" => (v.attr("src"), Some(LinkKind::Frame)),
+            "img" => (v.attr("src"), Some(LinkKind::Image)),
+            _ => (v.attr("href"), None),
+        };
+        let Some(href) = href else { continue };
+        let text = clean(&e.text().collect::<String>());
+        let text = if text.is_empty() { v.attr("title").map(clean).unwrap_or_default() } else { text };
+        let script = format!("{} {}", href, v.attr("onclick").unwrap_or_default());
+        if script.contains("建设中") {
+            stub_links.push(text);
+            continue;
+        }
+        let Some(url) = normalize::resolve(&base, href) else { continue };
+        let kind = kind.unwrap_or_else(|| normalize::kind_of_href(&url));
+        discovered.push(Discovered { url: url.clone(), kind });
+        links.push(Link { url, text, kind });
+    }
+    for url in pagination(&doc, &base) {
+        discovered.push(Discovered { url, kind: LinkKind::Page });
+    }
+
+    // List rows: a row with one target and a date; undated rows count when their list has dated ones.
+    let mut by_parent: HashMap<ego_tree::NodeId, (bool, Vec<ListEntry>)> = HashMap::new();
+    let mut order: Vec<ego_tree::NodeId> = Vec::new();
+    for row in doc.select(&ROWS) {
+        if in_furniture(row) {
+            continue;
+        }
+        let targets: Vec<(Url, String)> = row
+            .select(&ROW_LINKS)
+            .filter_map(|a| {
+                let u = normalize::resolve(&base, a.value().attr("href")?)?;
+                let title = a.value().attr("title").map(clean).filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| clean(&a.text().collect::<String>()));
+                Some((normalize::normalize(&u), title))
+            })
+            .collect();
+        let Some((url, title)) = targets.first().cloned() else { continue };
+        if targets.iter().any(|(u, _)| *u != url) || title.is_empty() {
+            continue;
+        }
+        let date = dates::last_date(&row.text().collect::<String>());
+        let Some(parent) = row.parent().map(|p| p.id()) else { continue };
+        let slot = by_parent.entry(parent).or_insert_with(|| {
+            order.push(parent);
+            (false, Vec::new())
+        });
+        slot.0 |= date.is_some();
+        slot.1.push(ListEntry { title, url, date });
+    }
+    let mut entries: Vec<ListEntry> = Vec::new();
+    for id in order {
+        if let Some((true, rows)) = by_parent.remove(&id) {
+            for r in rows {
+                if !entries.iter().any(|e| e.url == r.url) {
+                    entries.push(r);
+                }
+            }
+        }
+    }
+
+    let (content, furniture, js_templates) = match doc.select(&BODY).next() {
+        Some(b) => split_text(b),
+        None => (String::new(), String::new(), false),
+    };
+    let content = dates::normalize_text(&content);
+    let furniture = dates::normalize_text(&furniture);
+    let empty_marker = EMPTY_MARKERS.iter().find(|m| content.contains(*m)).map(|m| m.to_string());
+    let empty_list = entries.is_empty()
+        && doc.select(&LISTS).any(|l| {
+            !in_furniture(l) && !l.children().any(|c| ElementRef::wrap(c).is_some())
+        });
+
+    let pub_date = meta
+        .get("pubdate")
+        .and_then(|d| dates::first_date(d))
+        .map(|date| DatedBy { date, source: DateSource::MetaPubDate })
+        .or_else(|| dates::labelled_publish_date(&content).map(|date| DatedBy { date, source: DateSource::Label }))
+        .or_else(|| dates::url_date(page.final_url.as_str()).map(|date| DatedBy { date, source: DateSource::Url }));
+
+    let title = meta
+        .get("articletitle")
+        .filter(|t| !t.is_empty())
+        .cloned()
+        .or_else(|| headings.first().cloned())
+        .unwrap_or_else(|| title_first_part(&html_title));
+
+    let is_article = meta.contains_key("articletitle")
+        || meta.contains_key("pubdate")
+        || (entries.is_empty() && dates::labelled_publish_date(&content).is_some());
+    let kind = if !entries.is_empty() && !is_article {
+        PageKind::List
+    } else if is_article {
+        PageKind::Article
+    } else if empty_marker.is_some() || empty_list {
+        PageKind::List
+    } else {
+        PageKind::Other
+    };
+
+    let column = meta.get("columnname").cloned().unwrap_or_default();
+    let crumbs = breadcrumb.join(" ");
+    let keep = policy.keeps(&[&title, &html_title, &column, &crumbs]);
+    let facts = PageFacts {
+        url: page.final_url.clone(),
+        depth: page.depth,
+        kind,
+        title,
+        html_title,
+        meta,
+        breadcrumb,
+        headings,
+        links,
+        entries,
+        pub_date,
+        empty_marker,
+        empty_list,
+        stub_links,
+        js_templates,
+        phones: phones::phones_in(&content),
+        furniture_phones: phones::phones_in(&furniture),
+        text: keep.then_some(content),
+        charset: decoded.encoding.name().to_string(),
+        truncated: page.truncated,
+    };
+    (facts, discovered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(url: &str, html: &str) -> FetchedPage {
+        FetchedPage {
+            url: Url::parse(url).unwrap(),
+            final_url: Url::parse(url).unwrap(),
+            status: 200,
+            content_type: Some("text/html".into()),
+            body: html.as_bytes().to_vec(),
+            truncated: false,
+            depth: 1,
+        }
+    }
+
+    const LIST: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8">
+<META NAME="ColumnName" CONTENT="工作动态"><meta content="6201250003" name="SiteIDCode">
+<title>工作动态_清水县教育局</title></head><body>
+<div class="header"><ul class="nav"><li><a href="../../index.html">首页</a></li><li><a href="javascript:alert('该栏目正在建设中...')">校园风采</a></li></ul></div>
+<div class="position">当前位置：<a href="../../index.html">首页</a> &gt; <a href="../index.html">法定主动公开内容</a> &gt; <a href="./index.html">工作动态</a></div>
+<ul class="list">
+<li><a href="./202611/t20261120_2101.html" title="县教育局召开全县中小学安全工作会议" target="_blank">县教育局召开全县中小学安全...</a><span>2026-11-20</span></li>
+<li><a href="./202611/t20261105_2093.html">全县教师培训工作推进</a><span>2026/11/05</span></li>
+<li><a href="./202610/t20261008_2081.html">秋季学期开学检查</a><span>[2026年10月08日]</span></li>
+</ul>
+<script>createPageHTML(3, 0, "index", "html");</script>
+<div class="footer">联系电话：0938-6123456 网站标识码：6201250003 陇ICP备05000123号-1</div>
+</body></html>"#;
+
+    #[test]
+    fn list_page_entries_breadcrumb_and_pagination() {
+        let (f, links) = extract(&page("http://127.0.0.1/fdzdgknr/gzdt/index.html", LIST), &TextPolicy::default());
+        assert_eq!(f.kind, PageKind::List);
+        assert_eq!(f.column_name(), Some("工作动态"));
+        assert_eq!(f.meta.get("siteidcode").map(String::as_str), Some("6201250003"));
+        assert_eq!(f.breadcrumb, vec!["首页", "法定主动公开内容", "工作动态"]);
+        assert_eq!(f.entries.len(), 3);
+        assert_eq!(f.entries[0].title, "县教育局召开全县中小学安全工作会议");
+        assert_eq!(f.entries[0].date, Some(jiff::civil::date(2026, 11, 20)));
+        assert_eq!(f.entries[2].date, Some(jiff::civil::date(2026, 10, 8)));
+        assert_eq!(f.stub_links, vec!["校园风采"]);
+        assert!(f.phones.is_empty(), "footer phones are furniture");
+        assert_eq!(f.furniture_phones.len(), 1);
+        let urls: Vec<String> = links.iter().map(|d| d.url.to_string()).collect();
+        assert!(urls.contains(&"http://127.0.0.1/fdzdgknr/gzdt/index_1.html".to_string()));
+        assert!(urls.contains(&"http://127.0.0.1/fdzdgknr/gzdt/index_2.html".to_string()));
+        assert!(!urls.iter().any(|u| u.contains("index_3")));
+    }
+
+    #[test]
+    fn newer_create_page_signature() {
+        let html = r#"<script>createPageHTML('page_div',3, 1,'dezlist','shtml',149);</script>"#;
+        let (_, links) = extract(&page("http://a.cn/x/dezlist.shtml", html), &TextPolicy::default());
+        let urls: Vec<String> = links.iter().map(|d| d.url.to_string()).collect();
+        assert_eq!(urls, vec!["http://a.cn/x/dezlist_2.shtml", "http://a.cn/x/dezlist_3.shtml"]);
+    }
+
+    #[test]
+    fn article_date_provenance_and_content_phones() {
+        let html = r#"<html><head><meta name="ArticleTitle" content="2026年秋季学期收费公示">
+<meta name="MakeTime" content="2026-11-25 10:00"></head><body>
+<div class="info">发布时间：2026-08-25 09:30 来源：县教育局</div>
+<div class="TRS_Editor"><p>收费项目：住宿费</p><p>投诉电话：0938－6123400</p></div>
+<div id="footer">监督举报电话：0938-6100000</div></body></html>"#;
+        let policy = TextPolicy { all: false, terms: vec!["收费".into()] };
+        let (f, _) = extract(&page("http://a.cn/jysf/202608/t20260820_1.html", html), &policy);
+        assert_eq!(f.kind, PageKind::Article);
+        assert_eq!(f.title, "2026年秋季学期收费公示");
+        assert_eq!(
+            f.pub_date,
+            Some(DatedBy { date: jiff::civil::date(2026, 8, 25), source: DateSource::Label })
+        );
+        assert_eq!(f.phones.len(), 1);
+        assert_eq!(f.phones[0].label.as_deref(), Some("投诉电话"));
+        assert!(f.text.as_deref().is_some_and(|t| t.contains("收费项目")));
+        assert!(!f.text.as_deref().unwrap_or_default().contains("0938-6100000"));
+    }
+
+    #[test]
+    fn empty_columns_are_recognised() {
+        let marker = r#"<html><head><meta name="ColumnName" content="通知公告"></head><body>
+<ul class="list"></ul><div class="empty">暂无信息</div></body></html>"#;
+        let (f, _) = extract(&page("http://a.cn/tzgg/index.html", marker), &TextPolicy::default());
+        assert_eq!(f.kind, PageKind::List);
+        assert_eq!(f.empty_marker.as_deref(), Some("暂无信息"));
+        let bare = r#"<html><head><meta name="ColumnName" content="学生资助"></head><body>
+<div class="main"><ul class="list">
+</ul></div></body></html>"#;
+        let (f, _) = extract(&page("http://a.cn/xszz/index.html", bare), &TextPolicy::default());
+        assert!(f.empty_list);
+        assert_eq!(f.kind, PageKind::List);
+        // A JS template's "暂无数据" is not an empty column: it shows only when a script fails.
+        let tpl = r#"<html><body><ul><li><a href="a.html">通知</a><span>2026-01-02</span></li></ul>
+<div ms-if="error">暂无数据</div></body></html>"#;
+        let (f, _) = extract(&page("http://a.cn/t/index.html", tpl), &TextPolicy::default());
+        assert!(f.empty_marker.is_none());
+        assert!(f.js_templates);
+    }
+}

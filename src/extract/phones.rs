@@ -1,0 +1,186 @@
+//! Telephone numbers with the label in front of them (监督电话, 举报电话, 投诉电话, 咨询电话 ...).
+//!
+//! Real footers glue phone numbers to ICP numbers, 公安备案 numbers, 网站标识码 and postcodes
+//! (research: cn-site-structure §6). A digit run is a phone only if its shape is a phone's and the
+//! nearest keyword before it is a phone label, not one of those registration labels.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// A phone number found in a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// Digits with the area code separated by `-` (`0938-6123456`), or the bare hotline.
+    pub number: String,
+    /// The label in front of it, e.g. `投诉电话`; `None` when unlabelled.
+    pub label: Option<String>,
+}
+
+static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\(\s*(0\d{2,3})\s*\)\s*|(0\d{2,3})\s*[-—]\s*)?(\d{5,12})").expect("valid regex")
+});
+
+/// Phone labels, longest first so that `监督举报电话` wins over `电话`.
+const LABELS: [&str; 16] = [
+    "监督举报电话",
+    "投诉举报电话",
+    "价格举报电话",
+    "监督电话",
+    "举报电话",
+    "投诉电话",
+    "咨询电话",
+    "联系电话",
+    "办公电话",
+    "服务热线",
+    "举报热线",
+    "投诉热线",
+    "咨询热线",
+    "热线",
+    "电话",
+    "传真",
+];
+
+/// Keywords whose digit runs look like phones but are not.
+const TRAPS: [&str; 11] = [
+    "ICP", "icp", "备案", "公网安备", "网安备", "标识码", "索引号", "邮编", "邮政编码", "文号",
+    "号码：",
+];
+
+/// How far back (in characters) a label may stand from its number. Lists such as
+/// `举报电话：3865000、3865031` need room for the first number.
+const LABEL_WINDOW: usize = 28;
+
+/// Extracts phones from text already passed through `normalize_text`.
+pub fn phones_in(text: &str) -> Vec<Phone> {
+    let mut out: Vec<Phone> = Vec::new();
+    for c in CANDIDATE.captures_iter(text) {
+        let m = c.get(0).expect("group 0");
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        // Part of a longer token: an ID, an URL, a document number, a decimal.
+        if before.is_some_and(|ch| ch.is_ascii_alphanumeric() || "/_.-〔[".contains(ch))
+            || after.is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '年' || ch == '〕')
+        {
+            continue;
+        }
+        let area = c.get(1).or(c.get(2)).map(|a| a.as_str());
+        let num = &c[3];
+        let ctx: String = {
+            let chars: Vec<char> = text[..m.start()].chars().collect();
+            let from = chars.len().saturating_sub(LABEL_WINDOW);
+            chars[from..].iter().collect()
+        };
+        let label = nearest_label(&ctx);
+        let number = match (area, num.len()) {
+            (Some(a), 7 | 8) => format!("{a}-{num}"),
+            (Some(_), _) => continue,
+            (None, 11) if num.starts_with('1') && num.as_bytes()[1] > b'2' => num.to_string(),
+            (None, 10..=12) if num.starts_with('0') => {
+                // Area code glued to the number: 3-digit area codes start 01x/02x.
+                let split = if num.starts_with("01") || num.starts_with("02") { 3 } else { 4 };
+                format!("{}-{}", &num[..split], &num[split..])
+            }
+            // Bare local numbers and 5-digit hotlines (12345, 12315, 12358) only with a label.
+            (None, 7 | 8) if label.is_some() => num.to_string(),
+            (None, 5) if num.starts_with("12") && label.is_some() => num.to_string(),
+            (None, 5) if ["12345", "12315", "12358", "12319", "12320"].contains(&num) => {
+                num.to_string()
+            }
+            _ => continue,
+        };
+        if label.is_none() && area.is_none() && !num.starts_with('1') {
+            // An unlabelled 0-prefixed run could be a serial number; keep only area+number shapes.
+            if !(num.starts_with('0') && (10..=12).contains(&num.len())) {
+                continue;
+            }
+        }
+        if trap_is_nearer(&ctx, label.as_deref()) {
+            continue;
+        }
+        if !out.iter().any(|p| p.number == number) {
+            out.push(Phone { number, label });
+        }
+    }
+    out
+}
+
+fn nearest_label(ctx: &str) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for l in LABELS {
+        if let Some(pos) = ctx.rfind(l) {
+            let end = pos + l.len();
+            // Prefer the label closest to the number; on ties the longer one (listed first).
+            if best.is_none_or(|(b, bl)| end > b || (end == b && l.len() > bl.len())) {
+                best = Some((end, l));
+            }
+        }
+    }
+    best.map(|(_, l)| l.to_string())
+}
+
+fn trap_is_nearer(ctx: &str, label: Option<&str>) -> bool {
+    let label_end = label.and_then(|l| ctx.rfind(l).map(|p| p + l.len()));
+    TRAPS.iter().any(|t| {
+        ctx.rfind(t)
+            .is_some_and(|p| label_end.is_none_or(|le| p + t.len() > le))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::dates::normalize_text;
+
+    fn numbers(s: &str) -> Vec<(String, Option<String>)> {
+        phones_in(&normalize_text(s))
+            .into_iter()
+            .map(|p| (p.number, p.label))
+            .collect()
+    }
+
+    #[test]
+    fn labelled_forms_seen_on_real_sites() {
+        assert_eq!(
+            numbers("区教育局直属机关纪委电话:0717-6514475(工作日8:30—12:00)"),
+            vec![("0717-6514475".into(), Some("电话".into()))]
+        );
+        assert_eq!(
+            numbers("举报电话:3865000、3865031"),
+            vec![
+                ("3865000".into(), Some("举报电话".into())),
+                ("3865031".into(), Some("举报电话".into()))
+            ]
+        );
+        assert_eq!(
+            numbers("监督举报电话：（0938）６１２３４５６"),
+            vec![("0938-6123456".into(), Some("监督举报电话".into()))]
+        );
+        assert_eq!(
+            numbers("投诉电话：0938－6123400；价格举报电话：12358"),
+            vec![
+                ("0938-6123400".into(), Some("投诉电话".into())),
+                ("12358".into(), Some("价格举报电话".into()))
+            ]
+        );
+        assert_eq!(
+            numbers("咨询电话 13993812345"),
+            vec![("13993812345".into(), Some("咨询电话".into()))]
+        );
+    }
+
+    #[test]
+    fn registration_numbers_are_not_phones() {
+        let footer = "电话:0839-8622290 蜀ICP备12028058号-1 网站标识码5108120013 \
+                      川公网安备 51081202000123号 邮编：628000 索引号：01526039-0-/2018-1109011";
+        assert_eq!(
+            numbers(footer),
+            vec![("0839-8622290".into(), Some("电话".into()))]
+        );
+        assert!(numbers("网站标识码：6201250003").is_empty());
+        assert!(numbers("文号：清教发〔2026〕12号").is_empty());
+        assert!(numbers("邮编：741400").is_empty());
+        assert!(numbers("共计 1234567 元").is_empty());
+    }
+}

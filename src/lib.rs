@@ -1,0 +1,9 @@
+//! gongkai: audit government information-disclosure websites (政府信息公开).
+//!
+//! The pipeline, one module per stage, each depending only on those before it:
+//! [`target`] → [`crawl`] → [`extract`] → [`site`] → [`rules`] → [`audit`] → [`report`].
+//! [`pipeline`] wires the stages together for one audit.
+
+pub mod target;
+pub mod crawl;
+pub mod extract;

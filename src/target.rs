@@ -1,0 +1,230 @@
+//! What to audit: an http(s) URL with a scope, or a local mirror served on 127.0.0.1.
+//!
+//! County bureaus usually live inside the county portal, so the audit unit is a URL subtree
+//! (scheme, host, port and a path prefix), not a host.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Errors in what the user asked to audit.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error(
+        "`{input}` is neither an http(s) URL nor an existing directory\n  \
+         hint: give a URL such as https://jyj.example.gov.cn/xxgk/ or the path of a saved mirror"
+    )]
+    NotFound { input: String },
+    #[error("`{input}` is not a valid URL: {reason}\n  hint: a target URL looks like https://jyj.example.gov.cn/xxgk/")]
+    BadUrl { input: String, reason: String },
+    #[error("only http and https URLs can be audited, not `{scheme}:`")]
+    Scheme { scheme: String },
+    #[error("`{path}` is a directory without index.html: the audit starts from a home page\n  hint: point at the folder that holds the site's index.html")]
+    NoIndex { path: PathBuf },
+    #[error("--scope `{scope}` is not valid: {reason}")]
+    BadScope { scope: String, reason: String },
+    #[error("could not start the local server for `{path}`: {source}")]
+    Serve {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The subtree of a site that is being audited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    /// `scheme://host:port` of the audited site.
+    pub origin: String,
+    /// Path prefix; every in-scope URL's path starts with it. Always ends with `/`.
+    pub path_prefix: String,
+}
+
+impl Scope {
+    /// The scope implied by a start URL: its directory.
+    pub fn from_url(url: &Url) -> Scope {
+        let path = url.path();
+        let dir = match path.rfind('/') {
+            Some(i) => &path[..=i],
+            None => "/",
+        };
+        Scope {
+            origin: url.origin().ascii_serialization(),
+            path_prefix: dir.to_string(),
+        }
+    }
+
+    /// Parses `--scope`: a full URL prefix or a path prefix on the target's origin.
+    pub fn parse(scope: &str, start: &Url) -> Result<Scope, TargetError> {
+        let bad = |reason: &str| TargetError::BadScope {
+            scope: scope.to_string(),
+            reason: reason.to_string(),
+        };
+        let url = if scope.starts_with('/') {
+            start.join(scope).map_err(|e| bad(&e.to_string()))?
+        } else {
+            Url::parse(scope).map_err(|e| bad(&e.to_string()))?
+        };
+        let mut prefix = url.path().to_string();
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        let s = Scope {
+            origin: url.origin().ascii_serialization(),
+            path_prefix: prefix,
+        };
+        if !s.contains(start) {
+            return Err(bad(&format!("the start URL {start} is outside it")));
+        }
+        Ok(s)
+    }
+
+    /// Whether a URL is inside the audited subtree.
+    pub fn contains(&self, url: &Url) -> bool {
+        url.origin().ascii_serialization() == self.origin
+            && (url.path().starts_with(&self.path_prefix)
+                || format!("{}/", url.path()) == self.path_prefix)
+    }
+}
+
+/// A resolved target, ready to crawl.
+#[derive(Debug)]
+pub struct Target {
+    /// What the user typed, for the report.
+    pub input: String,
+    /// Where the crawl starts.
+    pub start: Url,
+    pub scope: Scope,
+    /// Kept alive for the duration of the audit when the target is a directory.
+    pub server: Option<StaticServer>,
+}
+
+impl Target {
+    /// Resolves user input. A directory is served on 127.0.0.1 on a free port so that the same
+    /// crawler code runs against it. Must be called inside a tokio runtime.
+    pub async fn resolve(input: &str, scope: Option<&str>) -> Result<Target, TargetError> {
+        let looks_like_url = input.contains("://");
+        let path = Path::new(input);
+        if !looks_like_url && path.is_dir() {
+            if !path.join("index.html").is_file() {
+                return Err(TargetError::NoIndex {
+                    path: path.to_path_buf(),
+                });
+            }
+            let server = StaticServer::start(path)
+                .await
+                .map_err(|source| TargetError::Serve {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            let start = server.url();
+            let scope = match scope {
+                Some(s) => Scope::parse(s, &start)?,
+                None => Scope::from_url(&start),
+            };
+            return Ok(Target {
+                input: input.to_string(),
+                start,
+                scope,
+                server: Some(server),
+            });
+        }
+        if !looks_like_url {
+            return Err(TargetError::NotFound {
+                input: input.to_string(),
+            });
+        }
+        let start = Url::parse(input).map_err(|e| TargetError::BadUrl {
+            input: input.to_string(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(start.scheme(), "http" | "https") {
+            return Err(TargetError::Scheme {
+                scheme: start.scheme().to_string(),
+            });
+        }
+        if start.host_str().is_none_or(str::is_empty) {
+            return Err(TargetError::BadUrl {
+                input: input.to_string(),
+                reason: "it has no host".into(),
+            });
+        }
+        let scope = match scope {
+            Some(s) => Scope::parse(s, &start)?,
+            None => Scope::from_url(&start),
+        };
+        Ok(Target {
+            input: input.to_string(),
+            start,
+            scope,
+            server: None,
+        })
+    }
+
+    /// Whether the target is a local mirror (no politeness delay needed).
+    pub fn is_local(&self) -> bool {
+        self.server.is_some()
+    }
+}
+
+/// A static file server on 127.0.0.1 for a saved mirror. It serves files byte for byte with a
+/// bare `text/html` content type, like many real county servers, so charset sniffing is exercised.
+#[derive(Debug)]
+pub struct StaticServer {
+    addr: SocketAddr,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl StaticServer {
+    /// Binds a free port and serves `root` until dropped.
+    pub async fn start(root: &Path) -> std::io::Result<StaticServer> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let service = tower_http::services::ServeDir::new(root).append_index_html_on_directories(true);
+        let app = axum::Router::new().fallback_service(service);
+        let handle = tokio::spawn(async move {
+            // The server ends when the task is aborted on drop; an accept error ends it early
+            // and shows up as fetch failures, which the audit reports.
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(StaticServer { addr, handle })
+    }
+
+    /// The URL of the mirror's home page.
+    pub fn url(&self) -> Url {
+        Url::parse(&format!("http://{}/", self.addr)).expect("loopback URL is valid")
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_is_the_start_directory() {
+        let u = Url::parse("https://www.example.gov.cn/bm/jyj/xxgk/index.html").unwrap();
+        let s = Scope::from_url(&u);
+        assert_eq!(s.path_prefix, "/bm/jyj/xxgk/");
+        assert!(s.contains(&Url::parse("https://www.example.gov.cn/bm/jyj/xxgk/gzdt/t1.html").unwrap()));
+        assert!(s.contains(&Url::parse("https://www.example.gov.cn/bm/jyj/xxgk").unwrap()));
+        assert!(!s.contains(&Url::parse("https://www.example.gov.cn/bm/czj/").unwrap()));
+        assert!(!s.contains(&Url::parse("http://www.example.gov.cn/bm/jyj/xxgk/").unwrap()));
+        assert!(!s.contains(&Url::parse("https://www.example.gov.cn:8443/bm/jyj/xxgk/").unwrap()));
+    }
+
+    #[test]
+    fn scope_override_must_contain_the_start() {
+        let u = Url::parse("https://www.example.gov.cn/bm/jyj/xxgk/").unwrap();
+        let s = Scope::parse("/bm/jyj", &u).unwrap();
+        assert_eq!(s.path_prefix, "/bm/jyj/");
+        assert!(Scope::parse("/bm/czj/", &u).is_err());
+        assert!(Scope::parse("not a url", &u).is_err());
+    }
+}
