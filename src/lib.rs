@@ -4,6 +4,11 @@
 //! [`target`] → [`crawl`] → [`extract`] → [`site`] → [`rules`] → [`audit`] → [`report`].
 //! [`pipeline`] wires the stages together for one audit.
 
-pub mod target;
+pub mod audit;
 pub mod crawl;
 pub mod extract;
+pub mod pipeline;
+pub mod report;
+pub mod rules;
+pub mod site;
+pub mod target;

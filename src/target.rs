@@ -17,11 +17,15 @@ pub enum TargetError {
          hint: give a URL such as https://jyj.example.gov.cn/xxgk/ or the path of a saved mirror"
     )]
     NotFound { input: String },
-    #[error("`{input}` is not a valid URL: {reason}\n  hint: a target URL looks like https://jyj.example.gov.cn/xxgk/")]
+    #[error(
+        "`{input}` is not a valid URL: {reason}\n  hint: a target URL looks like https://jyj.example.gov.cn/xxgk/"
+    )]
     BadUrl { input: String, reason: String },
     #[error("only http and https URLs can be audited, not `{scheme}:`")]
     Scheme { scheme: String },
-    #[error("`{path}` is a directory without index.html: the audit starts from a home page\n  hint: point at the folder that holds the site's index.html")]
+    #[error(
+        "`{path}` is a directory without index.html: the audit starts from a home page\n  hint: point at the folder that holds the site's index.html"
+    )]
     NoIndex { path: PathBuf },
     #[error("--scope `{scope}` is not valid: {reason}")]
     BadScope { scope: String, reason: String },
@@ -181,7 +185,8 @@ impl StaticServer {
     pub async fn start(root: &Path) -> std::io::Result<StaticServer> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let service = tower_http::services::ServeDir::new(root).append_index_html_on_directories(true);
+        let service =
+            tower_http::services::ServeDir::new(root).append_index_html_on_directories(true);
         let app = axum::Router::new().fallback_service(service);
         let handle = tokio::spawn(async move {
             // The server ends when the task is aborted on drop; an accept error ends it early
@@ -212,7 +217,9 @@ mod tests {
         let u = Url::parse("https://www.example.gov.cn/bm/jyj/xxgk/index.html").unwrap();
         let s = Scope::from_url(&u);
         assert_eq!(s.path_prefix, "/bm/jyj/xxgk/");
-        assert!(s.contains(&Url::parse("https://www.example.gov.cn/bm/jyj/xxgk/gzdt/t1.html").unwrap()));
+        assert!(
+            s.contains(&Url::parse("https://www.example.gov.cn/bm/jyj/xxgk/gzdt/t1.html").unwrap())
+        );
         assert!(s.contains(&Url::parse("https://www.example.gov.cn/bm/jyj/xxgk").unwrap()));
         assert!(!s.contains(&Url::parse("https://www.example.gov.cn/bm/czj/").unwrap()));
         assert!(!s.contains(&Url::parse("http://www.example.gov.cn/bm/jyj/xxgk/").unwrap()));

@@ -44,7 +44,10 @@ impl Outcome {
     pub fn is_skipped(self) -> bool {
         matches!(
             self,
-            Outcome::RobotsDisallowed | Outcome::OutOfScope | Outcome::DepthLimit | Outcome::PageBudget
+            Outcome::RobotsDisallowed
+                | Outcome::OutOfScope
+                | Outcome::DepthLimit
+                | Outcome::PageBudget
         )
     }
 
@@ -141,7 +144,8 @@ fn classify_error(e: &reqwest::Error) -> (Outcome, String) {
     let lower = msg.to_ascii_lowercase();
     let outcome = if e.is_timeout() {
         Outcome::Timeout
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
         Outcome::TlsError
     } else if e.is_connect() {
         Outcome::ConnectError
@@ -192,7 +196,8 @@ pub async fn fetch(
         let host = r.final_url.host_str().unwrap_or_default().to_string();
         let retryable = matches!(r.outcome, Outcome::Timeout | Outcome::RateLimited)
             || (r.outcome == Outcome::ServerError && r.status == Some(503))
-            || (r.outcome == Outcome::Error && r.detail.as_deref().is_some_and(|d| d.contains("reset")));
+            || (r.outcome == Outcome::Error
+                && r.detail.as_deref().is_some_and(|d| d.contains("reset")));
         if !retryable || attempt >= limits.retries {
             return finish(r, requests);
         }
@@ -362,7 +367,11 @@ async fn fetch_once(
                     Err(e) => {
                         let (o, d) = classify_error(&e);
                         // A body cut off halfway is our inconclusive evidence, not the site's gap.
-                        outcome = if o == Outcome::Error { Outcome::Error } else { o };
+                        outcome = if o == Outcome::Error {
+                            Outcome::Error
+                        } else {
+                            o
+                        };
                         detail = Some(d);
                         keep = false;
                         break;

@@ -27,7 +27,11 @@ pub use normalize::LinkKind;
 use crate::target::Scope;
 
 /// Our user agent: honest about what we are, so that site operators can recognise the audit.
-pub const USER_AGENT: &str = concat!("gongkai/", env!("CARGO_PKG_VERSION"), " (government disclosure audit)");
+pub const USER_AGENT: &str = concat!(
+    "gongkai/",
+    env!("CARGO_PKG_VERSION"),
+    " (government disclosure audit)"
+);
 /// The token robots.txt groups are matched against.
 pub const ROBOTS_AGENT: &str = "gongkai";
 
@@ -346,7 +350,10 @@ async fn load_robots(
         status: r.status,
         obeyed: obey,
         crawl_delay_secs: robot.as_ref().and_then(|r| r.delay),
-        sitemaps: robot.as_ref().map(|r| r.sitemaps.clone()).unwrap_or_default(),
+        sitemaps: robot
+            .as_ref()
+            .map(|r| r.sitemaps.clone())
+            .unwrap_or_default(),
     };
     Some((info, robot))
 }

@@ -64,7 +64,11 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
         return None;
     }
     // Stray whitespace and newlines inside hrefs are common in hand-edited templates.
-    let cleaned: String = href.trim().chars().filter(|c| !matches!(c, '\n' | '\r' | '\t')).collect();
+    let cleaned: String = href
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
+        .collect();
     let url = base.join(&cleaned).ok()?;
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
@@ -112,12 +116,23 @@ mod tests {
             "http://jyj.example.gov.cn/module/dataproxy.jsp?webname=%E7%9F%B3%E5%B2%A9%E5%8E%BF&page=2"
         );
         let u = resolve(&base(), "附件/收费 标准.pdf").unwrap();
-        assert!(u.path().ends_with("/%E9%99%84%E4%BB%B6/%E6%94%B6%E8%B4%B9%20%E6%A0%87%E5%87%86.pdf"));
+        assert!(
+            u.path()
+                .ends_with("/%E9%99%84%E4%BB%B6/%E6%94%B6%E8%B4%B9%20%E6%A0%87%E5%87%86.pdf")
+        );
     }
 
     #[test]
     fn non_links_are_not_links() {
-        for h in ["javascript:void(0);", "JavaScript:;", "mailto:a@b.cn", "tel:12345", "#", "", "  #top"] {
+        for h in [
+            "javascript:void(0);",
+            "JavaScript:;",
+            "mailto:a@b.cn",
+            "tel:12345",
+            "#",
+            "",
+            "  #top",
+        ] {
             assert!(resolve(&base(), h).is_none(), "{h}");
         }
         assert!(resolve(&base(), "ftp://x.cn/a").is_none());

@@ -74,9 +74,8 @@ static HANZI: LazyLock<Regex> = LazyLock::new(|| {
 });
 static URL_T: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"/t(\d{4})(\d{2})(\d{2})_\d+").expect("valid regex"));
-static URL_ART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/").expect("valid regex")
-});
+static URL_ART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/").expect("valid regex"));
 
 fn civil(y: &str, m: &str, d: &str) -> Option<Date> {
     let y: i16 = y.parse().ok()?;
@@ -111,7 +110,11 @@ pub fn dates_in(text: &str) -> Vec<(usize, Date)> {
     }
     for c in HANZI.captures_iter(text) {
         let m = c.get(0).expect("group 0");
-        if text[..m.start()].chars().next_back().is_some_and(|c| c.is_ascii_digit()) {
+        if text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit())
+        {
             continue;
         }
         if let Some(d) = civil(&c[1], &c[2], &c[3]) {
@@ -135,7 +138,14 @@ pub fn last_date(text: &str) -> Option<Date> {
 
 /// Labels that introduce the publish date. Document dates (成文日期, 印发日期) and rebuild times
 /// (更新时间, 生成时间) are deliberately absent.
-const PUBLISH_LABELS: [&str; 6] = ["发布时间", "发布日期", "公开日期", "发表时间", "时间", "日期"];
+const PUBLISH_LABELS: [&str; 6] = [
+    "发布时间",
+    "发布日期",
+    "公开日期",
+    "发表时间",
+    "时间",
+    "日期",
+];
 const NOT_PUBLISH_PREFIX: [char; 10] = ['更', '新', '改', '成', '生', '文', '印', '效', '止', '订'];
 
 /// The date after a publish-time label (`发布时间：2026-11-20 09:30`) in normalised text.
@@ -171,12 +181,16 @@ pub fn url_date(url: &str) -> Option<Date> {
     if let Some(c) = URL_T.captures(url) {
         return civil(&c[1], &c[2], &c[3]);
     }
-    URL_ART.captures(url).and_then(|c| civil(&c[1], &c[2], &c[3]))
+    URL_ART
+        .captures(url)
+        .and_then(|c| civil(&c[1], &c[2], &c[3]))
 }
 
 /// Parses `YYYY-MM-DD` as given on the command line.
 pub fn parse_iso(s: &str) -> Option<Date> {
-    let c = Regex::new(r"^(\d{4})-(\d{2})-(\d{2})$").ok()?.captures(s.trim())?;
+    let c = Regex::new(r"^(\d{4})-(\d{2})-(\d{2})$")
+        .ok()?
+        .captures(s.trim())?;
     Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok()
 }
 

@@ -78,7 +78,10 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>)
         let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
         det.feed(prefix, prefix.len() == bytes.len());
-        (det.guess(tld, chardetng::Utf8Detection::Allow), CharsetSource::Detected)
+        (
+            det.guess(tld, chardetng::Utf8Detection::Allow),
+            CharsetSource::Detected,
+        )
     };
     let (text, _, had_errors) = encoding.decode(bytes);
     Decoded {
@@ -121,7 +124,10 @@ mod tests {
             meta_charset(br#"<meta content="text/html; charset=GBK" http-equiv="content-type">"#),
             Some(encoding_rs::GBK)
         );
-        assert_eq!(meta_charset(b"<META CHARSET=gb2312>"), Some(encoding_rs::GBK));
+        assert_eq!(
+            meta_charset(b"<META CHARSET=gb2312>"),
+            Some(encoding_rs::GBK)
+        );
     }
 
     #[test]

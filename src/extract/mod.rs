@@ -103,7 +103,10 @@ pub struct TextPolicy {
 
 impl TextPolicy {
     fn keeps(&self, fields: &[&str]) -> bool {
-        self.all || fields.iter().any(|f| self.terms.iter().any(|t| f.contains(t.as_str())))
+        self.all
+            || fields
+                .iter()
+                .any(|f| self.terms.iter().any(|t| f.contains(t.as_str())))
     }
 }
 
@@ -144,12 +147,36 @@ pub const EMPTY_MARKERS: [&str; 9] = [
 
 /// Class or id tokens of page furniture: header, navigation, breadcrumb, footer.
 const FURNITURE: [&str; 20] = [
-    "footer", "foot", "bottom", "copyright", "header", "head", "top", "nav", "navbar", "menu",
-    "position", "breadcrumb", "crumb", "crumbs", "location", "dqwz", "weizhi", "sidebar", "side",
+    "footer",
+    "foot",
+    "bottom",
+    "copyright",
+    "header",
+    "head",
+    "top",
+    "nav",
+    "navbar",
+    "menu",
+    "position",
+    "breadcrumb",
+    "crumb",
+    "crumbs",
+    "location",
+    "dqwz",
+    "weizhi",
+    "sidebar",
+    "side",
     "left",
 ];
 const BREADCRUMB: [&str; 8] = [
-    "position", "breadcrumb", "crumb", "crumbs", "location", "dqwz", "weizhi", "curmbs",
+    "position",
+    "breadcrumb",
+    "crumb",
+    "crumbs",
+    "location",
+    "dqwz",
+    "weizhi",
+    "curmbs",
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -175,8 +202,11 @@ fn is_furniture(e: &scraper::node::Element) -> bool {
 
 fn is_template(e: &scraper::node::Element) -> bool {
     e.attrs().any(|(k, _)| {
-        k.starts_with("ms-if") || k.starts_with("ms-repeat") || k.starts_with("ms-for")
-            || k.starts_with("v-if") || k.starts_with("v-for")
+        k.starts_with("ms-if")
+            || k.starts_with("ms-repeat")
+            || k.starts_with("ms-for")
+            || k.starts_with("v-if")
+            || k.starts_with("v-for")
     })
 }
 
@@ -217,7 +247,10 @@ fn split_text(body: ElementRef<'_>) -> (String, String, bool) {
                 Region::Template => {}
             },
             Node::Element(e) => {
-                if matches!(e.name(), "script" | "style" | "noscript" | "template" | "select") {
+                if matches!(
+                    e.name(),
+                    "script" | "style" | "noscript" | "template" | "select"
+                ) {
                     continue;
                 }
                 let mut r = region;
@@ -261,7 +294,10 @@ fn title_first_part(t: &str) -> String {
 fn breadcrumb(doc: &Html) -> Vec<String> {
     let candidates = doc.root_element().descendent_elements().filter(|e| {
         tokens(e.value()).any(|t| BREADCRUMB.contains(&t.as_str())) || {
-            let own: String = e.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+            let own: String = e
+                .children()
+                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                .collect();
             own.contains("当前位置") || own.contains("您的位置") || own.contains("现在的位置")
         }
     });
@@ -279,7 +315,8 @@ fn breadcrumb(doc: &Html) -> Vec<String> {
         if let Some(last) = items.last()
             && let Some(pos) = all.rfind(last.as_str())
         {
-            let tail = all[pos + last.len()..].trim_matches(|c: char| c.is_whitespace() || ">»/＞›".contains(c));
+            let tail = all[pos + last.len()..]
+                .trim_matches(|c: char| c.is_whitespace() || ">»/＞›".contains(c));
             if !tail.is_empty() && tail.chars().count() < 40 {
                 items.push(tail.to_string());
             }
@@ -297,15 +334,26 @@ fn pagination(doc: &Html, base: &Url) -> Vec<Url> {
     for s in doc.select(&SCRIPTS) {
         let code: String = s.text().collect();
         for c in CREATE_PAGE.captures_iter(&code) {
-            let (count, names): (usize, Vec<String>) = if let (Some(n), Some(p), Some(e)) = (c.get(1), c.get(3), c.get(4)) {
-                let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
-                (n, (2..=n).map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str())).collect())
-            } else if let (Some(n), Some(p), Some(e)) = (c.get(5), c.get(7), c.get(8)) {
-                let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
-                (n, (1..n).map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str())).collect())
-            } else {
-                continue;
-            };
+            let (count, names): (usize, Vec<String>) =
+                if let (Some(n), Some(p), Some(e)) = (c.get(1), c.get(3), c.get(4)) {
+                    let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
+                    (
+                        n,
+                        (2..=n)
+                            .map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str()))
+                            .collect(),
+                    )
+                } else if let (Some(n), Some(p), Some(e)) = (c.get(5), c.get(7), c.get(8)) {
+                    let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
+                    (
+                        n,
+                        (1..n)
+                            .map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str()))
+                            .collect(),
+                    )
+                } else {
+                    continue;
+                };
             let _ = count;
             out.extend(names.iter().filter_map(|n| base.join(n).ok()));
         }
@@ -315,7 +363,11 @@ fn pagination(doc: &Html, base: &Url) -> Vec<Url> {
 
 /// Extracts the facts of one page. Returns them with the links to follow.
 pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Discovered>) {
-    let tld = page.final_url.host_str().and_then(|h| h.rsplit('.').next()).map(str::as_bytes);
+    let tld = page
+        .final_url
+        .host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .map(str::as_bytes);
     let decoded = decode::decode_html(&page.body, page.content_type.as_deref(), tld);
     let doc = Html::parse_document(&decoded.text);
     let base = doc
@@ -328,10 +380,15 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     let mut meta = BTreeMap::new();
     for m in doc.select(&META) {
         if let (Some(n), Some(c)) = (m.value().attr("name"), m.value().attr("content")) {
-            meta.entry(n.trim().to_ascii_lowercase()).or_insert_with(|| c.trim().to_string());
+            meta.entry(n.trim().to_ascii_lowercase())
+                .or_insert_with(|| c.trim().to_string());
         }
     }
-    let html_title = doc.select(&TITLE).next().map(|t| clean(&t.text().collect::<String>())).unwrap_or_default();
+    let html_title = doc
+        .select(&TITLE)
+        .next()
+        .map(|t| clean(&t.text().collect::<String>()))
+        .unwrap_or_default();
     let headings: Vec<String> = doc
         .select(&HEADINGS)
         .filter(|h| !in_furniture(*h))
@@ -353,19 +410,31 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         };
         let Some(href) = href else { continue };
         let text = clean(&e.text().collect::<String>());
-        let text = if text.is_empty() { v.attr("title").map(clean).unwrap_or_default() } else { text };
+        let text = if text.is_empty() {
+            v.attr("title").map(clean).unwrap_or_default()
+        } else {
+            text
+        };
         let script = format!("{} {}", href, v.attr("onclick").unwrap_or_default());
         if script.contains("建设中") {
             stub_links.push(text);
             continue;
         }
-        let Some(url) = normalize::resolve(&base, href) else { continue };
+        let Some(url) = normalize::resolve(&base, href) else {
+            continue;
+        };
         let kind = kind.unwrap_or_else(|| normalize::kind_of_href(&url));
-        discovered.push(Discovered { url: url.clone(), kind });
+        discovered.push(Discovered {
+            url: url.clone(),
+            kind,
+        });
         links.push(Link { url, text, kind });
     }
     for url in pagination(&doc, &base) {
-        discovered.push(Discovered { url, kind: LinkKind::Page });
+        discovered.push(Discovered {
+            url,
+            kind: LinkKind::Page,
+        });
     }
 
     // List rows: a row with one target and a date; undated rows count when their list has dated ones.
@@ -379,17 +448,25 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             .select(&ROW_LINKS)
             .filter_map(|a| {
                 let u = normalize::resolve(&base, a.value().attr("href")?)?;
-                let title = a.value().attr("title").map(clean).filter(|t| !t.is_empty())
+                let title = a
+                    .value()
+                    .attr("title")
+                    .map(clean)
+                    .filter(|t| !t.is_empty())
                     .unwrap_or_else(|| clean(&a.text().collect::<String>()));
                 Some((normalize::normalize(&u), title))
             })
             .collect();
-        let Some((url, title)) = targets.first().cloned() else { continue };
+        let Some((url, title)) = targets.first().cloned() else {
+            continue;
+        };
         if targets.iter().any(|(u, _)| *u != url) || title.is_empty() {
             continue;
         }
         let date = dates::last_date(&row.text().collect::<String>());
-        let Some(parent) = row.parent().map(|p| p.id()) else { continue };
+        let Some(parent) = row.parent().map(|p| p.id()) else {
+            continue;
+        };
         let slot = by_parent.entry(parent).or_insert_with(|| {
             order.push(parent);
             (false, Vec::new())
@@ -414,18 +491,34 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     };
     let content = dates::normalize_text(&content);
     let furniture = dates::normalize_text(&furniture);
-    let empty_marker = EMPTY_MARKERS.iter().find(|m| content.contains(*m)).map(|m| m.to_string());
+    let empty_marker = EMPTY_MARKERS
+        .iter()
+        .find(|m| content.contains(*m))
+        .map(|m| m.to_string());
     let empty_list = entries.is_empty()
-        && doc.select(&LISTS).any(|l| {
-            !in_furniture(l) && !l.children().any(|c| ElementRef::wrap(c).is_some())
-        });
+        && doc
+            .select(&LISTS)
+            .any(|l| !in_furniture(l) && !l.children().any(|c| ElementRef::wrap(c).is_some()));
 
     let pub_date = meta
         .get("pubdate")
         .and_then(|d| dates::first_date(d))
-        .map(|date| DatedBy { date, source: DateSource::MetaPubDate })
-        .or_else(|| dates::labelled_publish_date(&content).map(|date| DatedBy { date, source: DateSource::Label }))
-        .or_else(|| dates::url_date(page.final_url.as_str()).map(|date| DatedBy { date, source: DateSource::Url }));
+        .map(|date| DatedBy {
+            date,
+            source: DateSource::MetaPubDate,
+        })
+        .or_else(|| {
+            dates::labelled_publish_date(&content).map(|date| DatedBy {
+                date,
+                source: DateSource::Label,
+            })
+        })
+        .or_else(|| {
+            dates::url_date(page.final_url.as_str()).map(|date| DatedBy {
+                date,
+                source: DateSource::Url,
+            })
+        });
 
     let title = meta
         .get("articletitle")
@@ -507,10 +600,16 @@ mod tests {
 
     #[test]
     fn list_page_entries_breadcrumb_and_pagination() {
-        let (f, links) = extract(&page("http://127.0.0.1/fdzdgknr/gzdt/index.html", LIST), &TextPolicy::default());
+        let (f, links) = extract(
+            &page("http://127.0.0.1/fdzdgknr/gzdt/index.html", LIST),
+            &TextPolicy::default(),
+        );
         assert_eq!(f.kind, PageKind::List);
         assert_eq!(f.column_name(), Some("工作动态"));
-        assert_eq!(f.meta.get("siteidcode").map(String::as_str), Some("6201250003"));
+        assert_eq!(
+            f.meta.get("siteidcode").map(String::as_str),
+            Some("6201250003")
+        );
         assert_eq!(f.breadcrumb, vec!["首页", "法定主动公开内容", "工作动态"]);
         assert_eq!(f.entries.len(), 3);
         assert_eq!(f.entries[0].title, "县教育局召开全县中小学安全工作会议");
@@ -528,9 +627,18 @@ mod tests {
     #[test]
     fn newer_create_page_signature() {
         let html = r#"<script>createPageHTML('page_div',3, 1,'dezlist','shtml',149);</script>"#;
-        let (_, links) = extract(&page("http://a.cn/x/dezlist.shtml", html), &TextPolicy::default());
+        let (_, links) = extract(
+            &page("http://a.cn/x/dezlist.shtml", html),
+            &TextPolicy::default(),
+        );
         let urls: Vec<String> = links.iter().map(|d| d.url.to_string()).collect();
-        assert_eq!(urls, vec!["http://a.cn/x/dezlist_2.shtml", "http://a.cn/x/dezlist_3.shtml"]);
+        assert_eq!(
+            urls,
+            vec![
+                "http://a.cn/x/dezlist_2.shtml",
+                "http://a.cn/x/dezlist_3.shtml"
+            ]
+        );
     }
 
     #[test]
@@ -540,37 +648,60 @@ mod tests {
 <div class="info">发布时间：2026-08-25 09:30 来源：县教育局</div>
 <div class="TRS_Editor"><p>收费项目：住宿费</p><p>投诉电话：0938－6123400</p></div>
 <div id="footer">监督举报电话：0938-6100000</div></body></html>"#;
-        let policy = TextPolicy { all: false, terms: vec!["收费".into()] };
-        let (f, _) = extract(&page("http://a.cn/jysf/202608/t20260820_1.html", html), &policy);
+        let policy = TextPolicy {
+            all: false,
+            terms: vec!["收费".into()],
+        };
+        let (f, _) = extract(
+            &page("http://a.cn/jysf/202608/t20260820_1.html", html),
+            &policy,
+        );
         assert_eq!(f.kind, PageKind::Article);
         assert_eq!(f.title, "2026年秋季学期收费公示");
         assert_eq!(
             f.pub_date,
-            Some(DatedBy { date: jiff::civil::date(2026, 8, 25), source: DateSource::Label })
+            Some(DatedBy {
+                date: jiff::civil::date(2026, 8, 25),
+                source: DateSource::Label
+            })
         );
         assert_eq!(f.phones.len(), 1);
         assert_eq!(f.phones[0].label.as_deref(), Some("投诉电话"));
         assert!(f.text.as_deref().is_some_and(|t| t.contains("收费项目")));
-        assert!(!f.text.as_deref().unwrap_or_default().contains("0938-6100000"));
+        assert!(
+            !f.text
+                .as_deref()
+                .unwrap_or_default()
+                .contains("0938-6100000")
+        );
     }
 
     #[test]
     fn empty_columns_are_recognised() {
         let marker = r#"<html><head><meta name="ColumnName" content="通知公告"></head><body>
 <ul class="list"></ul><div class="empty">暂无信息</div></body></html>"#;
-        let (f, _) = extract(&page("http://a.cn/tzgg/index.html", marker), &TextPolicy::default());
+        let (f, _) = extract(
+            &page("http://a.cn/tzgg/index.html", marker),
+            &TextPolicy::default(),
+        );
         assert_eq!(f.kind, PageKind::List);
         assert_eq!(f.empty_marker.as_deref(), Some("暂无信息"));
         let bare = r#"<html><head><meta name="ColumnName" content="学生资助"></head><body>
 <div class="main"><ul class="list">
 </ul></div></body></html>"#;
-        let (f, _) = extract(&page("http://a.cn/xszz/index.html", bare), &TextPolicy::default());
+        let (f, _) = extract(
+            &page("http://a.cn/xszz/index.html", bare),
+            &TextPolicy::default(),
+        );
         assert!(f.empty_list);
         assert_eq!(f.kind, PageKind::List);
         // A JS template's "暂无数据" is not an empty column: it shows only when a script fails.
         let tpl = r#"<html><body><ul><li><a href="a.html">通知</a><span>2026-01-02</span></li></ul>
 <div ms-if="error">暂无数据</div></body></html>"#;
-        let (f, _) = extract(&page("http://a.cn/t/index.html", tpl), &TextPolicy::default());
+        let (f, _) = extract(
+            &page("http://a.cn/t/index.html", tpl),
+            &TextPolicy::default(),
+        );
         assert!(f.empty_marker.is_none());
         assert!(f.js_templates);
     }

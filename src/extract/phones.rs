@@ -44,7 +44,16 @@ const LABELS: [&str; 16] = [
 
 /// Keywords whose digit runs look like phones but are not.
 const TRAPS: [&str; 11] = [
-    "ICP", "icp", "备案", "公网安备", "网安备", "标识码", "索引号", "邮编", "邮政编码", "文号",
+    "ICP",
+    "icp",
+    "备案",
+    "公网安备",
+    "网安备",
+    "标识码",
+    "索引号",
+    "邮编",
+    "邮政编码",
+    "文号",
     "号码：",
 ];
 
@@ -79,7 +88,11 @@ pub fn phones_in(text: &str) -> Vec<Phone> {
             (None, 11) if num.starts_with('1') && num.as_bytes()[1] > b'2' => num.to_string(),
             (None, 10..=12) if num.starts_with('0') => {
                 // Area code glued to the number: 3-digit area codes start 01x/02x.
-                let split = if num.starts_with("01") || num.starts_with("02") { 3 } else { 4 };
+                let split = if num.starts_with("01") || num.starts_with("02") {
+                    3
+                } else {
+                    4
+                };
                 format!("{}-{}", &num[..split], &num[split..])
             }
             // Bare local numbers and 5-digit hotlines (12345, 12315, 12358) only with a label.

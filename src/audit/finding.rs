@@ -1,0 +1,180 @@
+//! Findings: one per rule, tri-state at heart (pass, gap, inconclusive), with evidence.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::crawl::Outcome;
+use crate::extract::DateSource;
+use crate::rules::Severity;
+
+/// A message in both report languages; renderers pick one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, en: bool) -> &str {
+        if en { &self.en } else { &self.zh }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Gap,
+    Inconclusive,
+}
+
+impl Status {
+    pub fn label(self, en: bool) -> &'static str {
+        match (self, en) {
+            (Status::Pass, false) => "符合",
+            (Status::Pass, true) => "pass",
+            (Status::Gap, false) => "不符合",
+            (Status::Gap, true) => "gap",
+            (Status::Inconclusive, false) => "无法判定",
+            (Status::Inconclusive, true) => "inconclusive",
+        }
+    }
+}
+
+/// Why a rule is a gap, or why it could not be judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    // Gaps: the site's doing.
+    Missing,
+    Empty,
+    Stale,
+    Incomplete,
+    Late,
+    Broken,
+    // Inconclusive: ours or the network's.
+    Blocked,
+    RateLimited,
+    Timeout,
+    Unreachable,
+    Tls,
+    ServerError,
+    RedirectError,
+    RobotsDisallowed,
+    NotCrawled,
+    JsOnly,
+    OutOfScope,
+    NotApplicable,
+    FetchError,
+}
+
+impl Reason {
+    pub fn label(self, en: bool) -> &'static str {
+        use Reason::*;
+        match (self, en) {
+            (Missing, false) => "缺失",
+            (Missing, true) => "missing",
+            (Empty, false) => "空白",
+            (Empty, true) => "empty",
+            (Stale, false) => "未及时更新",
+            (Stale, true) => "stale",
+            (Incomplete, false) => "要素不全",
+            (Incomplete, true) => "incomplete",
+            (Late, false) => "逾期公开",
+            (Late, true) => "late",
+            (Broken, false) => "链接不可用",
+            (Broken, true) => "broken",
+            (Blocked, false) => "访问被拦截",
+            (Blocked, true) => "blocked",
+            (RateLimited, false) => "被限流",
+            (RateLimited, true) => "rate limited",
+            (Timeout, false) => "请求超时",
+            (Timeout, true) => "timeout",
+            (Unreachable, false) => "无法连接",
+            (Unreachable, true) => "unreachable",
+            (Tls, false) => "TLS错误",
+            (Tls, true) => "TLS error",
+            (ServerError, false) => "服务器错误",
+            (ServerError, true) => "server error",
+            (RedirectError, false) => "重定向错误",
+            (RedirectError, true) => "redirect error",
+            (RobotsDisallowed, false) => "robots.txt禁止",
+            (RobotsDisallowed, true) => "robots disallowed",
+            (NotCrawled, false) => "超出抓取范围限制",
+            (NotCrawled, true) => "not crawled (limits)",
+            (JsOnly, false) => "内容由脚本生成",
+            (JsOnly, true) => "JavaScript only",
+            (OutOfScope, false) => "在审计范围外",
+            (OutOfScope, true) => "out of scope",
+            (NotApplicable, false) => "不适用",
+            (NotApplicable, true) => "not applicable",
+            (FetchError, false) => "抓取错误",
+            (FetchError, true) => "fetch error",
+        }
+    }
+
+    /// The inconclusive reason for a fetch outcome; `None` for ok and dead.
+    pub fn from_outcome(o: Outcome) -> Option<Reason> {
+        Some(match o {
+            Outcome::Ok | Outcome::Dead => return None,
+            Outcome::Timeout => Reason::Timeout,
+            Outcome::ConnectError => Reason::Unreachable,
+            Outcome::TlsError => Reason::Tls,
+            Outcome::Blocked => Reason::Blocked,
+            Outcome::RateLimited => Reason::RateLimited,
+            Outcome::ServerError => Reason::ServerError,
+            Outcome::RedirectError => Reason::RedirectError,
+            Outcome::RobotsDisallowed => Reason::RobotsDisallowed,
+            Outcome::OutOfScope => Reason::OutOfScope,
+            Outcome::DepthLimit | Outcome::PageBudget => Reason::NotCrawled,
+            Outcome::Error => Reason::FetchError,
+        })
+    }
+}
+
+/// One piece of evidence behind a finding.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Evidence {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<Url>,
+    /// The matched text: a title, a column name, a link text, a phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The page a link was found on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_on: Option<Url>,
+}
+
+/// The result of one rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub name: Text,
+    pub basis: Text,
+    pub severity: Severity,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Points deducted by this finding (veto findings deduct nothing: they fail the site).
+    pub deduction: f64,
+    /// Items counted by aggregate rules (stale columns, dead links ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    pub message: Text,
+    pub evidence: Vec<Evidence>,
+    pub remedy: Text,
+}

@@ -1,0 +1,1120 @@
+//! The auditor: evaluates every rule of a pack against the site model, one finding per rule.
+//! Nothing here fetches; everything is judged relative to the as-of date.
+
+pub mod finding;
+pub mod score;
+
+use std::collections::HashSet;
+
+use jiff::civil::Date;
+use url::Url;
+
+pub use finding::{Evidence, Finding, Reason, Status, Text};
+pub use score::{Score, score};
+
+use crate::crawl::Outcome;
+use crate::extract::{DatedBy, PageFacts, PageKind};
+use crate::rules::{Age, Check, ColumnClass, Covers, LinkScope, Rule, RulePack, Where};
+use crate::site::{Column, ColumnState, SiteModel, column_key};
+
+/// Most evidence items listed per finding.
+const MAX_EVIDENCE: usize = 8;
+
+/// Evaluates every rule of `pack` on `site` as of `as_of`.
+pub fn audit(site: &SiteModel, pack: &RulePack, as_of: Date) -> Vec<Finding> {
+    let ctx = Ctx { site, pack, as_of };
+    pack.rules.iter().map(|r| ctx.evaluate(r)).collect()
+}
+
+struct Ctx<'a> {
+    site: &'a SiteModel,
+    pack: &'a RulePack,
+    as_of: Date,
+}
+
+/// How a candidate for a document rule stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Liveness {
+    Live,
+    Empty,
+    Dead,
+    Unverified(Reason),
+}
+
+#[derive(Debug, Clone)]
+struct Hit<'a> {
+    url: Url,
+    text: String,
+    date: Option<DatedBy>,
+    live: Liveness,
+    status: Option<u16>,
+    found_on: Option<Url>,
+    column: Option<&'a Column>,
+    page: Option<&'a PageFacts>,
+}
+
+impl Hit<'_> {
+    fn evidence(&self) -> Evidence {
+        Evidence {
+            url: Some(self.url.clone()),
+            text: Some(self.text.clone()),
+            date: self.date.map(|d| d.date),
+            date_source: self.date.map(|d| d.source),
+            http_status: self.status,
+            found_on: self.found_on.clone(),
+        }
+    }
+}
+
+fn matched<'t>(hay: &str, terms: &'t [String]) -> Option<&'t str> {
+    terms
+        .iter()
+        .find(|t| !t.is_empty() && hay.contains(t.as_str()))
+        .map(String::as_str)
+}
+
+fn fmt_date(d: Date, en: bool) -> String {
+    if en {
+        d.to_string()
+    } else {
+        format!("{}年{}月{}日", d.year(), d.month(), d.day())
+    }
+}
+
+/// A deadline `MM-DD` in a year; Feb 29 falls back to Feb 28 in common years.
+fn deadline(year: i16, by: &str) -> Option<Date> {
+    let (m, d) = crate::rules::parse_month_day(by)?;
+    Date::new(year, m, d)
+        .or_else(|_| Date::new(year, m, d - 1))
+        .ok()
+}
+
+impl<'a> Ctx<'a> {
+    fn finding(
+        &self,
+        r: &Rule,
+        status: Status,
+        reason: Option<Reason>,
+        message: Text,
+        evidence: Vec<Evidence>,
+    ) -> Finding {
+        Finding {
+            rule_id: r.id.get_ref().clone(),
+            name: Text::new(
+                r.name.clone(),
+                r.name_en.clone().unwrap_or_else(|| r.name.clone()),
+            ),
+            basis: Text::new(
+                r.basis.clone(),
+                r.basis_en.clone().unwrap_or_else(|| r.basis.clone()),
+            ),
+            severity: r.severity,
+            status,
+            reason,
+            deduction: 0.0,
+            count: None,
+            message,
+            evidence: evidence.into_iter().take(MAX_EVIDENCE).collect(),
+            remedy: Text::new(
+                r.remedy.clone(),
+                r.remedy_en.clone().unwrap_or_else(|| r.remedy.clone()),
+            ),
+        }
+    }
+
+    /// Deduction for a gap: the rule's points, or per-item points capped, never for vetoes.
+    fn deduct(r: &Rule, f: &mut Finding, items: Option<u32>) {
+        if f.status != Status::Gap || r.severity == crate::rules::Severity::Veto {
+            return;
+        }
+        let raw = match (r.per_item, items) {
+            (Some(p), Some(n)) => p * f64::from(n),
+            _ => r.deduct,
+        };
+        let cap = r
+            .cap
+            .unwrap_or(if r.deduct > 0.0 { r.deduct } else { f64::MAX });
+        f.deduction = (raw.min(cap) * 100.0).round() / 100.0;
+    }
+
+    fn evaluate(&self, r: &Rule) -> Finding {
+        match r.check {
+            Check::Document => self.document(r),
+            Check::Column => self.column(r),
+            Check::StaleColumns => self.stale_columns(r),
+            Check::BlankColumns => self.blank_columns(r),
+            Check::DeadLinks => self.dead_links(r),
+            Check::HomeFresh => self.home_fresh(r),
+            Check::Phone => self.phone(r),
+        }
+    }
+
+    fn name(r: &Rule, en: bool) -> String {
+        if en {
+            r.name_en.clone().unwrap_or_else(|| r.name.clone())
+        } else {
+            r.name.clone()
+        }
+    }
+
+    fn is_home(&self, p: &PageFacts) -> bool {
+        p.depth == 0
+            && self
+                .site
+                .start
+                .as_ref()
+                .is_some_and(|s| column_key(s) == column_key(&p.url))
+    }
+
+    fn link_liveness(&self, url: &Url) -> (Liveness, Option<u16>) {
+        match self.site.check(url) {
+            Some(c) => {
+                let l = match c.outcome {
+                    Outcome::Ok => Liveness::Live,
+                    Outcome::Dead => Liveness::Dead,
+                    // An out-of-scope link is evidence the item exists elsewhere (e.g. the county
+                    // finance bureau's unified 预决算 column), but its content is not verified.
+                    Outcome::OutOfScope => Liveness::Unverified(Reason::OutOfScope),
+                    o => {
+                        Liveness::Unverified(Reason::from_outcome(o).unwrap_or(Reason::FetchError))
+                    }
+                };
+                (l, c.status)
+            }
+            None => (Liveness::Unverified(Reason::NotCrawled), None),
+        }
+    }
+
+    /// Every place the rule's terms appear, deduplicated by URL.
+    fn hits(&self, r: &Rule) -> Vec<Hit<'a>> {
+        let wheres = r
+            .where_
+            .clone()
+            .unwrap_or_else(|| vec![Where::Column, Where::Title, Where::Link]);
+        let terms = &r.find;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut out = Vec::new();
+        let mut push = |h: Hit<'a>, seen: &mut HashSet<String>| {
+            if seen.insert(column_key(&h.url)) {
+                out.push(h);
+            }
+        };
+        if wheres.contains(&Where::Column) {
+            for c in &self.site.columns {
+                if matched(&c.name, terms).is_some() {
+                    let live = match c.state {
+                        ColumnState::HasEntries => Liveness::Live,
+                        ColumnState::Empty => Liveness::Empty,
+                        ColumnState::JsOnly => Liveness::Unverified(Reason::JsOnly),
+                    };
+                    push(
+                        Hit {
+                            url: c.url.clone(),
+                            text: c.name.clone(),
+                            date: c.newest,
+                            live,
+                            status: None,
+                            found_on: None,
+                            column: Some(c),
+                            page: None,
+                        },
+                        &mut seen,
+                    );
+                }
+            }
+        }
+        for p in &self.site.pages {
+            if self.is_home(p) || p.kind == PageKind::List {
+                continue;
+            }
+            let by_column = wheres.contains(&Where::Column)
+                && p.column_name().and_then(|c| matched(c, terms)).is_some();
+            let by_title = wheres.contains(&Where::Title)
+                && (matched(&p.title, terms).is_some() || matched(&p.html_title, terms).is_some());
+            if by_column || by_title {
+                push(
+                    Hit {
+                        url: p.url.clone(),
+                        text: p.title.clone(),
+                        date: p.pub_date,
+                        live: Liveness::Live,
+                        status: Some(200),
+                        found_on: None,
+                        column: None,
+                        page: Some(p),
+                    },
+                    &mut seen,
+                );
+            }
+        }
+        if wheres.contains(&Where::Title) {
+            for c in &self.site.columns {
+                for e in &c.entries {
+                    if matched(&e.title, terms).is_some() {
+                        let page = self.site.page(&e.url);
+                        let (live, status) = if page.is_some() {
+                            (Liveness::Live, Some(200))
+                        } else {
+                            self.link_liveness(&e.url)
+                        };
+                        push(
+                            Hit {
+                                url: e.url.clone(),
+                                text: e.title.clone(),
+                                date: e.date.or(page.and_then(|p| p.pub_date)),
+                                live,
+                                status,
+                                found_on: Some(c.url.clone()),
+                                column: None,
+                                page,
+                            },
+                            &mut seen,
+                        );
+                    }
+                }
+            }
+        }
+        if wheres.contains(&Where::Link) {
+            for l in &self.site.links {
+                if let Some(text) = l.texts.iter().find(|t| matched(t, terms).is_some()) {
+                    let page = self.site.page(&l.url);
+                    let (live, status) = self.link_liveness(&l.url);
+                    let column = self
+                        .site
+                        .columns
+                        .iter()
+                        .find(|c| column_key(&c.url) == column_key(&l.url));
+                    let live = match (live, column.map(|c| c.state)) {
+                        (Liveness::Live, Some(ColumnState::Empty)) => Liveness::Empty,
+                        (Liveness::Live, Some(ColumnState::JsOnly)) => {
+                            Liveness::Unverified(Reason::JsOnly)
+                        }
+                        (l, _) => l,
+                    };
+                    let date = column
+                        .and_then(|c| c.newest)
+                        .or(page.and_then(|p| p.pub_date));
+                    push(
+                        Hit {
+                            url: l.url.clone(),
+                            text: text.clone(),
+                            date,
+                            live,
+                            status,
+                            found_on: l.from.first().cloned(),
+                            column,
+                            page,
+                        },
+                        &mut seen,
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn document(&self, r: &Rule) -> Finding {
+        let hits = self.hits(r);
+        let name_zh = Self::name(r, false);
+        let name_en = Self::name(r, true);
+        let live: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Live).collect();
+        let unverified: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| matches!(h.live, Liveness::Unverified(_)))
+            .collect();
+        if live.is_empty() {
+            let empty: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Empty).collect();
+            let dead: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Dead).collect();
+            let (status, reason, msg, ev): (Status, Reason, Text, Vec<Evidence>) = if !empty
+                .is_empty()
+            {
+                let names: Vec<&str> = empty.iter().map(|h| h.text.as_str()).collect();
+                let marker = empty
+                    .iter()
+                    .find_map(|h| h.column.and_then(|c| c.empty_marker.clone()));
+                (
+                    Status::Gap,
+                    Reason::Empty,
+                    Text::new(
+                        format!(
+                            "栏目“{}”无内容{}",
+                            names.join("、"),
+                            marker
+                                .as_ref()
+                                .map(|m| format!("（显示“{m}”）"))
+                                .unwrap_or_default()
+                        ),
+                        format!(
+                            "column \"{}\" has no entries{}",
+                            names.join("\", \""),
+                            marker
+                                .map(|m| format!(" (shows \"{m}\")"))
+                                .unwrap_or_default()
+                        ),
+                    ),
+                    empty.iter().map(|h| h.evidence()).collect(),
+                )
+            } else if !dead.is_empty() {
+                (
+                    Status::Gap,
+                    Reason::Broken,
+                    Text::new(
+                        format!("指向“{}”的链接无法访问", dead[0].text),
+                        format!("the link to \"{}\" is dead", dead[0].text),
+                    ),
+                    dead.iter().map(|h| h.evidence()).collect(),
+                )
+            } else if let Some(h) = unverified
+                .iter()
+                .find(|h| !matches!(h.live, Liveness::Unverified(Reason::OutOfScope)))
+                .or(unverified.first())
+            {
+                let Liveness::Unverified(why) = h.live else {
+                    unreachable!("filtered above")
+                };
+                if why == Reason::OutOfScope
+                    && r.require.is_empty()
+                    && r.due.is_none()
+                    && r.max_age.is_none()
+                {
+                    // Nothing to verify beyond existence: a link to it elsewhere is enough.
+                    return self.finding(r, Status::Pass, None,
+                        Text::new(format!("在审计范围外找到“{}”链接（未核验内容）", h.text), format!("found a link to \"{}\" outside the audit scope (content not verified)", h.text)),
+                        vec![h.evidence()]);
+                }
+                (
+                    Status::Inconclusive,
+                    why,
+                    Text::new(
+                        format!("找到“{}”但无法核验：{}", h.text, why.label(false)),
+                        format!(
+                            "found \"{}\" but could not verify it: {}",
+                            h.text,
+                            why.label(true)
+                        ),
+                    ),
+                    unverified.iter().map(|h| h.evidence()).collect(),
+                )
+            } else {
+                (
+                    Status::Gap,
+                    Reason::Missing,
+                    Text::new(format!("未找到{name_zh}"), format!("no {name_en} found")),
+                    Vec::new(),
+                )
+            };
+            let mut f = self.finding(r, status, Some(reason), msg, ev);
+            Self::deduct(r, &mut f, None);
+            return f;
+        }
+
+        // Legal deadline: the document for the due year must exist and be on time.
+        let mut pool: Vec<&Hit> = live.clone();
+        if let Some(due) = &r.due {
+            let y = self.as_of.year();
+            let by = due.by.get_ref();
+            let this_year = deadline(y, by).unwrap_or(self.as_of);
+            let cycle = if self.as_of > this_year { y } else { y - 1 };
+            let doc_year = match due.covers {
+                Covers::Previous => cycle - 1,
+                Covers::Current => cycle,
+            };
+            let dl = deadline(cycle, by).unwrap_or(self.as_of);
+            let year_terms = [format!("{doc_year}年"), format!("{doc_year}年度")];
+            let for_year: Vec<&Hit> = live
+                .iter()
+                .copied()
+                .filter(|h| {
+                    let t = h
+                        .page
+                        .map(|p| format!("{} {}", h.text, p.html_title))
+                        .unwrap_or_else(|| h.text.clone());
+                    year_terms.iter().any(|yt| t.contains(yt.as_str()))
+                })
+                .collect();
+            if for_year.is_empty() {
+                let mut f = self.finding(
+                    r,
+                    Status::Gap,
+                    Some(Reason::Missing),
+                    Text::new(
+                        format!(
+                            "未找到{doc_year}年度{name_zh}（应于{}前公开）",
+                            fmt_date(dl, false)
+                        ),
+                        format!(
+                            "no {name_en} for {doc_year} found (due by {})",
+                            fmt_date(dl, true)
+                        ),
+                    ),
+                    live.iter().map(|h| h.evidence()).collect(),
+                );
+                Self::deduct(r, &mut f, None);
+                return f;
+            }
+            let on_time = for_year
+                .iter()
+                .find(|h| h.date.is_none_or(|d| d.date <= dl));
+            if on_time.is_none() {
+                let h = for_year
+                    .iter()
+                    .min_by_key(|h| h.date.map(|d| d.date))
+                    .copied()
+                    .unwrap_or(for_year[0]);
+                let d = h.date.map(|d| d.date).unwrap_or(self.as_of);
+                let mut f = self.finding(
+                    r,
+                    Status::Gap,
+                    Some(Reason::Late),
+                    Text::new(
+                        format!(
+                            "{doc_year}年度{name_zh}发布于{}，晚于{}的公开时限",
+                            fmt_date(d, false),
+                            fmt_date(dl, false)
+                        ),
+                        format!(
+                            "the {doc_year} {name_en} was published on {}, after the {} deadline",
+                            fmt_date(d, true),
+                            fmt_date(dl, true)
+                        ),
+                    ),
+                    for_year.iter().map(|h| h.evidence()).collect(),
+                );
+                Self::deduct(r, &mut f, None);
+                return f;
+            }
+            pool = for_year;
+        }
+
+        // Required elements, judged on the best document found.
+        if !r.require.is_empty() {
+            let mut docs: Vec<(&Hit, &PageFacts)> = Vec::new();
+            for h in &pool {
+                if let Some(p) = h.page.filter(|p| p.text.is_some()) {
+                    docs.push((h, p));
+                }
+                if let Some(c) = h.column {
+                    for e in &c.entries {
+                        if let Some(p) = self.site.page(&e.url).filter(|p| p.text.is_some()) {
+                            docs.push((h, p));
+                        }
+                    }
+                }
+            }
+            if docs.is_empty() {
+                let f = self.finding(
+                    r,
+                    Status::Inconclusive,
+                    Some(Reason::OutOfScope),
+                    Text::new(
+                        format!("找到{name_zh}，但无法读取其内容以核验要素"),
+                        format!("found {name_en} but could not read it to check its contents"),
+                    ),
+                    pool.iter().map(|h| h.evidence()).collect(),
+                );
+                return f;
+            }
+            let missing_in = |p: &PageFacts| -> Vec<usize> {
+                r.require
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| {
+                        let text = p.text.as_deref().unwrap_or_default();
+                        let by_text = q.any.iter().any(|t| text.contains(t.as_str()));
+                        let by_phone = q.phone.iter().any(|l| {
+                            p.phones.iter().any(|ph| {
+                                ph.label.as_deref().unwrap_or_default().contains(l.as_str())
+                            })
+                        });
+                        !(by_text || by_phone)
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            let best = docs
+                .iter()
+                .map(|(h, p)| (missing_in(p), *h, *p))
+                .min_by_key(|(m, _, p)| (m.len(), std::cmp::Reverse(p.pub_date.map(|d| d.date))))
+                .expect("docs is not empty");
+            let (missing, _, page) = best;
+            let ev = Evidence {
+                url: Some(page.url.clone()),
+                text: Some(page.title.clone()),
+                date: page.pub_date.map(|d| d.date),
+                date_source: page.pub_date.map(|d| d.source),
+                http_status: Some(200),
+                found_on: None,
+            };
+            if !missing.is_empty() {
+                let zh: Vec<&str> = missing
+                    .iter()
+                    .map(|&i| r.require[i].label.as_str())
+                    .collect();
+                let en: Vec<String> = missing
+                    .iter()
+                    .map(|&i| {
+                        r.require[i]
+                            .label_en
+                            .clone()
+                            .unwrap_or_else(|| r.require[i].label.clone())
+                    })
+                    .collect();
+                let mut f = self.finding(
+                    r,
+                    Status::Gap,
+                    Some(Reason::Incomplete),
+                    Text::new(
+                        format!("“{}”缺少：{}", page.title, zh.join("、")),
+                        format!("\"{}\" lacks: {}", page.title, en.join(", ")),
+                    ),
+                    vec![ev],
+                );
+                f.count = Some(missing.len() as u32);
+                Self::deduct(r, &mut f, Some(missing.len() as u32));
+                return f;
+            }
+            if r.max_age.is_none() {
+                return self.finding(
+                    r,
+                    Status::Pass,
+                    None,
+                    Text::new(
+                        format!("已找到“{}”，要素齐全", page.title),
+                        format!("found \"{}\" with every required element", page.title),
+                    ),
+                    vec![ev],
+                );
+            }
+        }
+
+        // Freshness of what was found.
+        let newest = pool
+            .iter()
+            .filter_map(|h| h.date.map(|d| (d, *h)))
+            .max_by_key(|(d, _)| d.date);
+        if let Some(age) = r.max_age {
+            let oldest = age.oldest_fresh(self.as_of);
+            let stale = newest.is_none_or(|(d, _)| d.date < oldest);
+            if stale {
+                let msg = match newest {
+                    Some((d, _)) => Text::new(
+                        format!(
+                            "{name_zh}最新信息发布于{}，已超过{}未更新",
+                            fmt_date(d.date, false),
+                            age.describe(false)
+                        ),
+                        format!(
+                            "the newest {name_en} is from {}, older than {}",
+                            fmt_date(d.date, true),
+                            age.describe(true)
+                        ),
+                    ),
+                    None => Text::new(
+                        format!("{name_zh}无可见发布日期，视为未更新"),
+                        format!("{name_en} shows no publish date, which counts as not updated"),
+                    ),
+                };
+                let mut f = self.finding(
+                    r,
+                    Status::Gap,
+                    Some(Reason::Stale),
+                    msg,
+                    pool.iter().map(|h| h.evidence()).collect(),
+                );
+                Self::deduct(r, &mut f, None);
+                return f;
+            }
+        }
+        let first = newest.map(|(_, h)| h).unwrap_or(pool[0]);
+        let when = first
+            .date
+            .map(|d| format!("（{}，{}）", fmt_date(d.date, false), d.source.label(false)))
+            .unwrap_or_default();
+        let when_en = first
+            .date
+            .map(|d| format!(" ({}, {})", fmt_date(d.date, true), d.source.label(true)))
+            .unwrap_or_default();
+        let mut ev: Vec<Evidence> = vec![first.evidence()];
+        ev.extend(
+            pool.iter()
+                .filter(|h| h.url != first.url)
+                .map(|h| h.evidence()),
+        );
+        self.finding(
+            r,
+            Status::Pass,
+            None,
+            Text::new(
+                format!("已找到“{}”{when}", first.text),
+                format!("found \"{}\"{when_en}", first.text),
+            ),
+            ev,
+        )
+    }
+
+    fn column_age(&self, c: &Column, class: &ColumnClass, rule_age: Option<Age>) -> Option<Age> {
+        rule_age
+            .or(class.max_age)
+            .filter(|_| c.state != ColumnState::JsOnly)
+    }
+
+    /// Columns of the given classes that are stale, and those we could not judge.
+    fn stale_of(
+        &self,
+        classes: &[&str],
+        rule_age: Option<Age>,
+    ) -> (
+        Vec<(&'a Column, &'a ColumnClass, Age)>,
+        Vec<&'a Column>,
+        usize,
+    ) {
+        let mut stale = Vec::new();
+        let mut unjudged = Vec::new();
+        let mut total = 0;
+        for c in &self.site.columns {
+            let Some(class) = self.pack.classify(&c.name) else {
+                continue;
+            };
+            if !classes.contains(&class.id.as_str()) {
+                continue;
+            }
+            total += 1;
+            if c.state == ColumnState::JsOnly {
+                unjudged.push(c);
+                continue;
+            }
+            let Some(age) = self.column_age(c, class, rule_age) else {
+                continue;
+            };
+            // No visible date counts as not updated (2015 普查 note, still applied in 2019).
+            if c.newest
+                .is_none_or(|d| d.date < age.oldest_fresh(self.as_of))
+            {
+                stale.push((c, class, age));
+            }
+        }
+        (stale, unjudged, total)
+    }
+
+    fn column_evidence(c: &Column) -> Evidence {
+        Evidence {
+            url: Some(c.url.clone()),
+            text: Some(c.name.clone()),
+            date: c.newest.map(|d| d.date),
+            date_source: c.newest.map(|d| d.source),
+            ..Evidence::default()
+        }
+    }
+
+    fn describe_stale(&self, stale: &[(&Column, &ColumnClass, Age)], en: bool) -> String {
+        stale
+            .iter()
+            .map(|(c, _, age)| match (c.newest, en) {
+                (Some(d), false) => format!(
+                    "“{}”最新信息发布于{}，已超过{}未更新",
+                    c.name,
+                    fmt_date(d.date, false),
+                    age.describe(false)
+                ),
+                (Some(d), true) => format!(
+                    "\"{}\" last updated {}, over {} ago",
+                    c.name,
+                    fmt_date(d.date, true),
+                    age.describe(true)
+                ),
+                (None, false) => format!("“{}”无内容或无可见发布日期", c.name),
+                (None, true) => format!("\"{}\" has no entries or no visible dates", c.name),
+            })
+            .collect::<Vec<_>>()
+            .join(if en { "; " } else { "；" })
+    }
+
+    fn column(&self, r: &Rule) -> Finding {
+        let class_id = r
+            .class
+            .as_ref()
+            .map(|c| c.get_ref().as_str())
+            .unwrap_or_default();
+        let class = self.pack.class(class_id);
+        let class_name = class.map(|c| c.name.clone()).unwrap_or_default();
+        let class_en = class
+            .and_then(|c| c.name_en.clone())
+            .unwrap_or_else(|| class_name.clone());
+        let (stale, unjudged, total) = self.stale_of(&[class_id], r.max_age);
+        if !stale.is_empty() {
+            let mut f = self.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Stale),
+                Text::new(
+                    self.describe_stale(&stale, false),
+                    self.describe_stale(&stale, true),
+                ),
+                stale
+                    .iter()
+                    .map(|(c, _, _)| Self::column_evidence(c))
+                    .collect(),
+            );
+            f.count = Some(stale.len() as u32);
+            Self::deduct(r, &mut f, Some(stale.len() as u32));
+            return f;
+        }
+        if total == 0 {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotApplicable),
+                Text::new(
+                    format!("未发现{class_name}栏目"),
+                    format!("no {class_en} column found"),
+                ),
+                Vec::new(),
+            );
+        }
+        if unjudged.len() == total {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::JsOnly),
+                Text::new(
+                    format!("{class_name}栏目列表由脚本生成，无法判断更新情况"),
+                    format!("the {class_en} list is drawn by script; freshness unknown"),
+                ),
+                unjudged.iter().map(|c| Self::column_evidence(c)).collect(),
+            );
+        }
+        let judged: Vec<&Column> = self
+            .site
+            .columns
+            .iter()
+            .filter(|c| {
+                self.pack
+                    .classify(&c.name)
+                    .is_some_and(|k| k.id == class_id)
+                    && c.state != ColumnState::JsOnly
+            })
+            .collect();
+        let names: Vec<String> = judged
+            .iter()
+            .map(|c| match c.newest {
+                Some(d) => format!("“{}”最新{}", c.name, fmt_date(d.date, false)),
+                None => format!("“{}”", c.name),
+            })
+            .collect();
+        let names_en: Vec<String> = judged
+            .iter()
+            .map(|c| match c.newest {
+                Some(d) => format!("\"{}\" newest {}", c.name, d.date),
+                None => format!("\"{}\"", c.name),
+            })
+            .collect();
+        self.finding(
+            r,
+            Status::Pass,
+            None,
+            Text::new(
+                format!("按时更新：{}", names.join("；")),
+                format!("up to date: {}", names_en.join("; ")),
+            ),
+            judged.iter().map(|c| Self::column_evidence(c)).collect(),
+        )
+    }
+
+    fn stale_columns(&self, r: &Rule) -> Finding {
+        let classes: Vec<&str> = r.classes.iter().map(|c| c.get_ref().as_str()).collect();
+        let (stale, _, _) = self.stale_of(&classes, r.max_age);
+        let n = stale.len() as u32;
+        let threshold = r.threshold.unwrap_or(1);
+        let ev = stale
+            .iter()
+            .map(|(c, _, _)| Self::column_evidence(c))
+            .collect();
+        let mut f = if n >= threshold {
+            self.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Stale),
+                Text::new(
+                    format!(
+                        "{n}个栏目未按要求更新（达到{threshold}个即否决）：{}",
+                        self.describe_stale(&stale, false)
+                    ),
+                    format!(
+                        "{n} columns not updated (veto at {threshold}): {}",
+                        self.describe_stale(&stale, true)
+                    ),
+                ),
+                ev,
+            )
+        } else {
+            self.finding(
+                r,
+                Status::Pass,
+                None,
+                Text::new(
+                    format!("未按要求更新的栏目{n}个，低于{threshold}个"),
+                    format!("{n} stale columns, below {threshold}"),
+                ),
+                ev,
+            )
+        };
+        f.count = Some(n);
+        Self::deduct(r, &mut f, Some(n));
+        f
+    }
+
+    fn blank_columns(&self, r: &Rule) -> Finding {
+        let mut ev: Vec<Evidence> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for c in self
+            .site
+            .columns
+            .iter()
+            .filter(|c| c.state == ColumnState::Empty)
+        {
+            names.push(c.name.clone());
+            ev.push(Evidence {
+                url: Some(c.url.clone()),
+                text: Some(
+                    c.empty_marker
+                        .clone()
+                        .map(|m| format!("{}（{m}）", c.name))
+                        .unwrap_or_else(|| c.name.clone()),
+                ),
+                ..Evidence::default()
+            });
+        }
+        for s in &self.site.stub_columns {
+            if !names.contains(s) {
+                names.push(s.clone());
+                ev.push(Evidence {
+                    text: Some(format!("{s}（正在建设中）")),
+                    ..Evidence::default()
+                });
+            }
+        }
+        let n = names.len() as u32;
+        let threshold = r.threshold.unwrap_or(1);
+        let mut f = if n >= threshold {
+            self.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Empty),
+                Text::new(
+                    format!("空白栏目{n}个：{}", names.join("、")),
+                    format!("{n} blank columns: {}", names.join(", ")),
+                ),
+                ev,
+            )
+        } else {
+            self.finding(
+                r,
+                Status::Pass,
+                None,
+                Text::new(
+                    format!("空白栏目{n}个，低于{threshold}个"),
+                    format!("{n} blank columns, below {threshold}"),
+                ),
+                ev,
+            )
+        };
+        f.count = Some(n);
+        Self::deduct(r, &mut f, Some(n));
+        f
+    }
+
+    fn dead_links(&self, r: &Rule) -> Finding {
+        let dead: Vec<_> = self
+            .site
+            .dead_links()
+            .filter(|(l, _)| match r.links {
+                LinkScope::Home => l.from_home,
+                LinkScope::Other => !l.from_home,
+                LinkScope::All => true,
+            })
+            .collect();
+        let n = dead.len() as u32;
+        let threshold = r.threshold.unwrap_or(1);
+        let ev: Vec<Evidence> = dead
+            .iter()
+            .map(|(l, c)| Evidence {
+                url: Some(l.url.clone()),
+                text: l.texts.first().cloned(),
+                http_status: c.status,
+                found_on: l.from.first().cloned(),
+                ..Evidence::default()
+            })
+            .collect();
+        let checked = self
+            .site
+            .checks
+            .values()
+            .filter(|c| !c.outcome.is_skipped())
+            .count();
+        let mut f = if n >= threshold {
+            let first = dead
+                .first()
+                .map(|(l, c)| {
+                    format!(
+                        "{}（{}）",
+                        l.url,
+                        c.status.map(|s| s.to_string()).unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            self.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Broken),
+                Text::new(
+                    format!("发现{n}个无法访问的链接，如{first}"),
+                    format!("{n} dead links, e.g. {first}"),
+                ),
+                ev,
+            )
+        } else {
+            self.finding(
+                r,
+                Status::Pass,
+                None,
+                Text::new(
+                    format!("检查了{checked}个链接，未发现无法访问的链接"),
+                    format!("checked {checked} links, none dead"),
+                ),
+                ev,
+            )
+        };
+        f.count = Some(n);
+        Self::deduct(r, &mut f, Some(n));
+        f
+    }
+
+    fn home_fresh(&self, r: &Rule) -> Finding {
+        let age = r.max_age.unwrap_or(Age {
+            amount: 14,
+            unit: crate::rules::model::AgeUnit::Days,
+        });
+        // A home page that is only a navigation hub is judged by its second-level pages.
+        let (newest, hub) = match self.site.home_newest() {
+            Some(d) => (Some(d), false),
+            None => (
+                self.site
+                    .columns
+                    .iter()
+                    .filter_map(|c| c.newest.map(|d| d.date))
+                    .max(),
+                true,
+            ),
+        };
+        let Some(home) = self.site.pages.iter().find(|p| self.is_home(p)) else {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::Unreachable),
+                Text::new("首页无法获取", "the home page could not be fetched"),
+                Vec::new(),
+            );
+        };
+        let ev = vec![Evidence {
+            url: Some(home.url.clone()),
+            date: newest,
+            ..Evidence::default()
+        }];
+        let where_zh = if hub {
+            "首页为导航页，二级栏目"
+        } else {
+            "首页"
+        };
+        let where_en = if hub {
+            "the home page is a hub; its columns'"
+        } else {
+            "the home page's"
+        };
+        let mut f = match newest {
+            Some(d) if d >= age.oldest_fresh(self.as_of) => self.finding(
+                r,
+                Status::Pass,
+                None,
+                Text::new(
+                    format!("{where_zh}最新信息发布于{}", fmt_date(d, false)),
+                    format!("{where_en} newest item is from {}", fmt_date(d, true)),
+                ),
+                ev,
+            ),
+            Some(d) => self.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Stale),
+                Text::new(
+                    format!(
+                        "{where_zh}最新信息发布于{}，已超过{}未更新",
+                        fmt_date(d, false),
+                        age.describe(false)
+                    ),
+                    format!(
+                        "{where_en} newest item is from {}, older than {}",
+                        fmt_date(d, true),
+                        age.describe(true)
+                    ),
+                ),
+                ev,
+            ),
+            None => self.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Stale),
+                Text::new(
+                    "首页信息未注明发布时间，视为未更新",
+                    "nothing on the home page shows a publish date, which counts as not updated",
+                ),
+                ev,
+            ),
+        };
+        Self::deduct(r, &mut f, None);
+        f
+    }
+
+    fn phone(&self, r: &Rule) -> Finding {
+        for p in &self.site.pages {
+            for ph in p.phones.iter().chain(&p.furniture_phones) {
+                if let Some(label) = ph
+                    .label
+                    .as_deref()
+                    .filter(|l| matched(l, &r.find).is_some())
+                {
+                    return self.finding(
+                        r,
+                        Status::Pass,
+                        None,
+                        Text::new(
+                            format!("{label}：{}", ph.number),
+                            format!("{label}: {}", ph.number),
+                        ),
+                        vec![Evidence {
+                            url: Some(p.url.clone()),
+                            text: Some(format!("{label} {}", ph.number)),
+                            http_status: Some(200),
+                            ..Evidence::default()
+                        }],
+                    );
+                }
+            }
+        }
+        let mut f = self.finding(
+            r,
+            Status::Gap,
+            Some(Reason::Missing),
+            Text::new(
+                format!("在{}个页面中未找到{}", self.site.pages.len(), r.name),
+                format!(
+                    "no {} on any of {} pages",
+                    Self::name(r, true),
+                    self.site.pages.len()
+                ),
+            ),
+            Vec::new(),
+        );
+        Self::deduct(r, &mut f, None);
+        f
+    }
+}

@@ -1,0 +1,345 @@
+//! `gongkai audit`: crawl, check, score, report.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, ValueEnum};
+use gongkai::audit::{Status, Text};
+use gongkai::crawl::CrawlConfig;
+use gongkai::pipeline::{self, AuditOptions};
+use gongkai::report::json::JsonReport;
+use gongkai::report::table::TableReport;
+use gongkai::report::{Format, Lang, Render, Report};
+use gongkai::rules::{self, Severity};
+
+use super::{error, exit};
+
+/// The lowest severity whose gaps fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only veto items (单项否决)
+    Veto,
+    /// Veto and major gaps
+    Major,
+    /// Veto, major and minor gaps
+    Minor,
+    /// Any gap, advisory included
+    Any,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// An http(s) URL (the audit scope is its directory) or a local directory holding a saved site
+    pub target: String,
+
+    /// Rule pack: a built-in id (cn-edu-county, cn-site-inspection, cn-gov-baseline) or a .toml path
+    #[arg(long, short = 'r', default_value = "cn-edu-county")]
+    pub rules: String,
+
+    /// Audit scope: a URL prefix, or a path prefix on the target's host (default: the target's directory)
+    #[arg(long)]
+    pub scope: Option<String>,
+
+    /// Judge freshness and deadlines as of this date, YYYY-MM-DD (default: today in the pack's time zone)
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Output format (default: from the -o file extension, else table)
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE instead of standard output; never overwrites without --force
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Allow -o to replace an existing file
+    #[arg(long)]
+    pub force: bool,
+
+    /// Report language
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+
+    /// Most HTML pages to fetch
+    #[arg(long, default_value_t = 500)]
+    pub max_pages: usize,
+
+    /// Most link hops from the start page
+    #[arg(long, default_value_t = 6)]
+    pub max_depth: u32,
+
+    /// Timeout of one request, in seconds
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+
+    /// Requests in flight to one host at once
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub per_host: u64,
+
+    /// Minimum time between requests to one host, in milliseconds
+    #[arg(long, default_value_t = 500)]
+    pub delay_ms: u64,
+
+    /// Do not obey robots.txt (recorded in the report)
+    #[arg(long)]
+    pub ignore_robots: bool,
+
+    /// Exit 1 when the score is below this
+    #[arg(long, value_name = "SCORE")]
+    pub fail_under: Option<f64>,
+
+    /// Exit 1 when a gap of this severity or higher is found
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Never use colour (colour is also off when NO_COLOR is set or output is not a terminal)
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    gongkai::extract::dates::parse_iso(s)
+        .ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD, such as 2026-11-26"))
+}
+
+/// An output file written atomically: a temporary file in the same directory (so an unwritable
+/// directory fails before the crawl starts), moved into place only when the report is complete.
+struct Output {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    force: bool,
+}
+
+impl Output {
+    fn prepare(path: &Path, force: bool) -> Result<Output> {
+        if path.is_dir() {
+            return Err(anyhow!(
+                "-o {}: is a directory; give a file name such as report.json",
+                path.display()
+            ));
+        }
+        if path.exists() && !force {
+            return Err(anyhow!(
+                "-o {}: the file exists; use --force to replace it",
+                path.display()
+            ));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".gongkai-")
+            .tempfile_in(&dir)
+            .with_context(|| format!("-o {}: cannot write in {}", path.display(), dir.display()))?;
+        Ok(Output {
+            path: path.to_path_buf(),
+            tmp,
+            force,
+        })
+    }
+
+    fn commit(self, bytes: &[u8]) -> Result<()> {
+        let Output {
+            path,
+            mut tmp,
+            force,
+        } = self;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.flush())
+            .with_context(|| format!("writing {}", path.display()))?;
+        let done = if force {
+            tmp.persist(&path).map(|_| ())
+        } else {
+            tmp.persist_noclobber(&path).map(|_| ())
+        };
+        done.map_err(|e| anyhow!("-o {}: {}", path.display(), e.error))
+    }
+}
+
+fn format_for(args: &AuditArgs) -> Format {
+    args.format.unwrap_or_else(|| {
+        match args
+            .output
+            .as_ref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+        {
+            Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Table,
+        }
+    })
+}
+
+fn fails(report: &Report, args: &AuditArgs) -> Vec<String> {
+    let mut why = Vec::new();
+    if !report.score.pass {
+        why.push(format!(
+            "grade {} / 等级{}",
+            report.score.grade.en, report.score.grade.zh
+        ));
+    }
+    if let Some(min) = args.fail_under
+        && report.score.points < min
+    {
+        why.push(format!(
+            "score {} < --fail-under {min}",
+            report.score.points
+        ));
+    }
+    if let Some(level) = args.fail_on {
+        let floor = match level {
+            FailOn::Veto => Severity::Veto,
+            FailOn::Major => Severity::Major,
+            FailOn::Minor => Severity::Minor,
+            FailOn::Any => Severity::Advisory,
+        };
+        let n = report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Gap && f.severity >= floor)
+            .count();
+        if n > 0 {
+            why.push(format!(
+                "{n} gaps at or above --fail-on {}",
+                floor.label(true)
+            ));
+        }
+    }
+    why
+}
+
+pub fn run(args: AuditArgs) -> u8 {
+    match run_inner(&args) {
+        Ok(code) => code,
+        Err((code, e)) => {
+            error(format!("{e:#}"));
+            code
+        }
+    }
+}
+
+fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
+    let usage = |e: anyhow::Error| (exit::USAGE, e);
+    let pack = rules::load(&args.rules).map_err(|e| usage(e.into()))?;
+    let output = args
+        .output
+        .as_deref()
+        .map(|p| Output::prepare(p, args.force))
+        .transpose()
+        .map_err(usage)?;
+    let format = format_for(args);
+
+    let mut notes = Vec::new();
+    if args.ignore_robots {
+        notes.push(Text::new(
+            "按用户要求未遵守robots.txt",
+            "robots.txt was ignored at the user's request",
+        ));
+    }
+    let opts = AuditOptions {
+        target: args.target.clone(),
+        scope: args.scope.clone(),
+        as_of: args.as_of,
+        crawl: CrawlConfig {
+            max_pages: args.max_pages,
+            max_depth: args.max_depth,
+            per_host: args.per_host as usize,
+            concurrency: (args.per_host as usize).max(2) * 2,
+            interval: Duration::from_millis(args.delay_ms),
+            timeout: Duration::from_secs(args.timeout),
+            respect_robots: !args.ignore_robots,
+            ..CrawlConfig::default()
+        },
+        notes,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            (
+                exit::USAGE,
+                anyhow::Error::new(e).context("starting the async runtime"),
+            )
+        })?;
+    let report = runtime
+        .block_on(pipeline::run(&opts, &pack))
+        .map_err(|e| (e.exit_code(), e.into()))?;
+
+    let en = args.lang.is_en();
+    let stdout_tty = std::io::stdout().is_terminal();
+    let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let renderer: Box<dyn Render> = match format {
+        Format::Json => Box::new(JsonReport),
+        Format::Table => Box::new(TableReport {
+            en,
+            color: output.is_none() && stdout_tty && !no_color,
+            width: terminal_width(stdout_tty && output.is_none()),
+        }),
+    };
+    let mut buf = Vec::new();
+    renderer
+        .render(&report, &mut buf)
+        .map_err(|e| usage(e.into()))?;
+    match output {
+        Some(out) => {
+            let path = out.path.clone();
+            out.commit(&buf).map_err(usage)?;
+            let s = &report.score;
+            if en {
+                eprintln!(
+                    "wrote {}: score {} / {}, grade {}",
+                    path.display(),
+                    s.points,
+                    s.base,
+                    s.grade.en
+                );
+            } else {
+                eprintln!(
+                    "已写入 {}：得分 {} / {}，等级 {}",
+                    path.display(),
+                    s.points,
+                    s.base,
+                    s.grade.zh
+                );
+            }
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = stdout.write_all(&buf).and_then(|_| stdout.flush());
+        }
+    }
+    let why = fails(&report, args);
+    if why.is_empty() {
+        Ok(exit::OK)
+    } else {
+        eprintln!(
+            "{}",
+            if en {
+                format!("site fails: {}", why.join("; "))
+            } else {
+                format!("审计未通过：{}", why.join("；"))
+            }
+        );
+        Ok(exit::FAILS)
+    }
+}
+
+fn terminal_width(tty: bool) -> u16 {
+    if tty && let Some((w, _)) = terminal_size() {
+        return w.clamp(60, 200);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w: &u16| *w >= 40)
+        .unwrap_or(100)
+}
+
+fn terminal_size() -> Option<(u16, u16)> {
+    comfy_table::Table::new().width().map(|w| (w, 0))
+}

@@ -1,0 +1,77 @@
+//! Command-line interface: argument parsing, subcommands, exit codes.
+
+mod audit;
+mod rules;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, documented in `--help` and the README.
+pub mod exit {
+    /// The audit ran and the site is within the thresholds.
+    pub const OK: u8 = 0;
+    /// The audit ran and the site fails (不合格, or --fail-under / --fail-on).
+    pub const FAILS: u8 = 1;
+    /// Usage, configuration or rule-file error.
+    pub const USAGE: u8 = 2;
+    /// The site could not be audited (unreachable, nothing in scope fetched).
+    pub const UNREACHABLE: u8 = 3;
+}
+
+const EXIT_CODES: &str = "\
+Exit codes / 退出码:
+  0  audit done, site within thresholds            审计完成，未超出阈值
+  1  site fails: 不合格 (veto or score < 60), or --fail-under / --fail-on
+                                                   网站不合格或触发 --fail-under / --fail-on
+  2  usage, configuration or rule-file error       参数、配置或规则文件错误
+  3  the site could not be audited                 网站无法审计（无法访问或范围内无页面）";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Audit government information-disclosure websites (政府信息公开) against rule packs that encode the law",
+    long_about = None,
+    after_help = EXIT_CODES,
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Crawl a disclosure site, check a rule pack, print a scored gap report (审计网站)
+    #[command(after_help = EXIT_CODES)]
+    Audit(audit::AuditArgs),
+    /// List or validate rule packs (规则包)
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let code = match cli.command {
+        Command::Audit(args) => audit::run(args),
+        Command::Rules(cmd) => rules::run(cmd),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints an error the way every subcommand does.
+pub fn error(msg: impl std::fmt::Display) {
+    eprintln!("error: {msg}");
+}

@@ -1,0 +1,136 @@
+//! One audit, end to end: target → crawl (streaming pages through extraction into the site
+//! model) → audit → score → report.
+
+use std::time::Duration;
+
+use jiff::civil::Date;
+
+use crate::audit::{self, Text};
+use crate::crawl::{self, CrawlConfig, Discovered, FetchedPage, PageSink};
+use crate::extract::{self, TextPolicy};
+use crate::report::{Report, TargetInfo};
+use crate::rules::RulePack;
+use crate::site::SiteBuilder;
+use crate::target::{Target, TargetError};
+
+/// What to audit and how.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    pub target: String,
+    pub scope: Option<String>,
+    pub as_of: Option<Date>,
+    pub crawl: CrawlConfig,
+    /// Whether the user lowered politeness settings or ignored robots.txt (noted in the report).
+    pub notes: Vec<Text>,
+}
+
+/// Why an audit could not produce a report.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    #[error(transparent)]
+    Crawl(#[from] crawl::CrawlError),
+    #[error(
+        "the site could not be audited: {url} — {reason}\n  nothing in scope could be fetched; check the address, the network, or try again later"
+    )]
+    Unreachable { url: String, reason: String },
+    #[error("unknown time zone `{0}` in the rule pack")]
+    TimeZone(String),
+}
+
+impl AuditError {
+    /// Exit code per the documented scheme: 3 when the site could not be audited, 2 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AuditError::Unreachable { .. } => 3,
+            _ => 2,
+        }
+    }
+}
+
+/// Today in the pack's time zone.
+pub fn today(tz: &str) -> Result<Date, AuditError> {
+    let zone = jiff::tz::TimeZone::get(tz).map_err(|_| AuditError::TimeZone(tz.to_string()))?;
+    Ok(jiff::Timestamp::now().to_zoned_datetime(zone).date())
+}
+
+struct Sink {
+    policy: TextPolicy,
+    site: SiteBuilder,
+}
+
+impl PageSink for Sink {
+    fn page(&mut self, page: FetchedPage) -> Vec<Discovered> {
+        // The DOM is built and dropped inside `extract`; only owned facts come out.
+        let (facts, links) = extract::extract(&page, &self.policy);
+        self.site.add(facts);
+        links
+    }
+}
+
+/// Runs one audit. Must be called inside a tokio runtime.
+pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditError> {
+    let as_of = match opts.as_of {
+        Some(d) => d,
+        None => today(&pack.timezone)?,
+    };
+    let target = Target::resolve(&opts.target, opts.scope.as_deref()).await?;
+    let mut cfg = opts.crawl.clone();
+    if target.is_local() {
+        // Our own loopback server needs no politeness; robots.txt of a mirror is not the site's.
+        cfg.interval = Duration::ZERO;
+        cfg.per_host = cfg.per_host.max(8);
+        cfg.concurrency = cfg.concurrency.max(8);
+    }
+    let mut sink = Sink {
+        policy: pack.text_policy(),
+        site: SiteBuilder::new(target.start.clone()),
+    };
+    let log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await?;
+    let summary = log.summary.clone();
+    if summary.pages_fetched == 0 {
+        let reason = log
+            .outcome(&target.start)
+            .map(|c| {
+                let mut r = c.outcome.label(true).to_string();
+                if let Some(s) = c.status {
+                    r.push_str(&format!(" (HTTP {s})"));
+                }
+                if let Some(d) = &c.detail {
+                    r.push_str(&format!(": {d}"));
+                }
+                r
+            })
+            .unwrap_or_else(|| "the start page is not an HTML page".to_string());
+        return Err(AuditError::Unreachable {
+            url: target.start.to_string(),
+            reason,
+        });
+    }
+    let site = sink.site.finish(log);
+    let findings = audit::audit(&site, pack, as_of);
+    let score = audit::score(&findings, &pack.scoring);
+    let mut notes = opts.notes.clone();
+    if summary
+        .outcome_counts
+        .get("page_budget")
+        .copied()
+        .unwrap_or(0)
+        > 0
+    {
+        notes.push(Text::new(
+            format!("已达到页面数上限（{}），部分页面未抓取；相关规则可能无法判定", cfg.max_pages),
+            format!("the page limit ({}) was reached; some pages were not fetched and rules depending on them may be inconclusive", cfg.max_pages),
+        ));
+    }
+    let info = TargetInfo {
+        input: target.input.clone(),
+        start_url: target.start.clone(),
+        scope: target.scope.clone(),
+        local: target.is_local(),
+    };
+    Ok(Report::new(
+        info, as_of, pack, &site, findings, score, summary, notes,
+    ))
+}

@@ -1,0 +1,202 @@
+//! The report: one serialisable model, rendered by one [`Render`] implementation per format.
+//! JSON is the canonical form; no renderer recomputes a verdict.
+
+pub mod json;
+pub mod table;
+
+use std::io::Write;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::audit::{Finding, Score, Text};
+use crate::crawl::CrawlSummary;
+use crate::extract::DatedBy;
+use crate::rules::RulePack;
+use crate::site::{ColumnState, SiteModel};
+use crate::target::Scope;
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Output formats, shared by the command line and serde.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// A table for the terminal.
+    Table,
+    /// The canonical report, schema-versioned JSON.
+    Json,
+}
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn is_en(self) -> bool {
+        self == Lang::En
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TargetInfo {
+    /// What the user asked to audit (a URL, or a local directory).
+    pub input: String,
+    pub start_url: Url,
+    pub scope: Scope,
+    /// True when a local directory was served on 127.0.0.1 for the audit.
+    pub local: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackInfo {
+    pub id: String,
+    pub name: Text,
+    /// Every pack merged in, parents first.
+    pub chain: Vec<String>,
+}
+
+/// A column as the report lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    pub name: String,
+    pub url: Url,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    pub state: ColumnState,
+    pub entries: usize,
+    pub pages: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newest: Option<DatedBy>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteSummary {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_id_code: Option<String>,
+    pub pages: usize,
+    pub links: usize,
+    pub dead_links: usize,
+    pub columns: Vec<ColumnSummary>,
+}
+
+/// The whole audit result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub target: TargetInfo,
+    pub as_of: Date,
+    /// When the audit ran (RFC 3339).
+    pub generated_at: String,
+    pub pack: PackInfo,
+    pub score: Score,
+    pub findings: Vec<Finding>,
+    pub site: SiteSummary,
+    pub crawl: CrawlSummary,
+    /// Things the reader should know about how the audit ran (robots ignored, caps hit ...).
+    pub notes: Vec<Text>,
+}
+
+impl Report {
+    /// Assembles the report from the stages' outputs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        target: TargetInfo,
+        as_of: Date,
+        pack: &RulePack,
+        site: &SiteModel,
+        findings: Vec<Finding>,
+        score: Score,
+        crawl: CrawlSummary,
+        notes: Vec<Text>,
+    ) -> Report {
+        let first_meta = |k: &str| {
+            site.pages
+                .iter()
+                .find_map(|p| p.meta.get(k).filter(|v| !v.is_empty()).cloned())
+        };
+        let columns = site
+            .columns
+            .iter()
+            .map(|c| ColumnSummary {
+                name: c.name.clone(),
+                url: c.url.clone(),
+                class: pack.classify(&c.name).map(|k| k.id.clone()),
+                state: c.state,
+                entries: c.entries.len(),
+                pages: c.pages.len(),
+                newest: c.newest,
+            })
+            .collect();
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "gongkai".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            target,
+            as_of,
+            generated_at: jiff::Timestamp::now().to_string(),
+            pack: PackInfo {
+                id: pack.id.clone(),
+                name: Text::new(
+                    pack.name.clone(),
+                    pack.name_en.clone().unwrap_or_else(|| pack.name.clone()),
+                ),
+                chain: pack.chain.clone(),
+            },
+            score,
+            findings,
+            site: SiteSummary {
+                site_name: first_meta("sitename"),
+                site_id_code: first_meta("siteidcode"),
+                pages: site.pages.len(),
+                links: site.links.len(),
+                dead_links: site.dead_links().count(),
+                columns,
+            },
+            crawl,
+            notes,
+        }
+    }
+}
+
+/// One output format.
+pub trait Render {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// Removes control characters (ANSI escapes included) from text that came from the audited
+/// site, so that nothing a page says can drive the reader's terminal.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_strips_escape_sequences() {
+        assert_eq!(sanitize("a\u{1b}[31mb\u{7}c\r"), "a [31mb c ");
+        assert_eq!(sanitize("第一行\n第二行"), "第一行\n第二行");
+    }
+}

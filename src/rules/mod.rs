@@ -1,0 +1,537 @@
+//! Rule packs: TOML files in `rules/`, selected by id or path, extending each other, validated
+//! on load with errors that name the file, line and column and say what is allowed.
+
+pub mod model;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use model::PackFile;
+pub use model::{
+    Age, Check, ColumnClass, Covers, Grade, LinkScope, Require, Rule, Scoring, Severity, Where,
+};
+
+use crate::extract::TextPolicy;
+
+/// Packs compiled into the binary, so `--rules cn-edu-county` works from any directory.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "cn-gov-baseline",
+        include_str!("../../rules/cn-gov-baseline.toml"),
+    ),
+    (
+        "cn-site-inspection",
+        include_str!("../../rules/cn-site-inspection.toml"),
+    ),
+    (
+        "cn-edu-county",
+        include_str!("../../rules/cn-edu-county.toml"),
+    ),
+];
+
+/// A rule file problem.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{file}:{line}:{column}: {message}\n{snippet}")]
+    At {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+        snippet: String,
+    },
+    #[error("cannot read rule file `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "unknown rule pack `{name}`\n  hint: built-in packs are {available}; or give the path of a .toml rule file"
+    )]
+    UnknownPack { name: String, available: String },
+    #[error("rule packs extend each other in a cycle: {0}")]
+    Cycle(String),
+}
+
+/// Where a pack's text came from.
+#[derive(Debug, Clone)]
+struct Source {
+    /// Shown in errors: a path, or `<built-in>/id.toml`.
+    name: String,
+    text: String,
+    dir: Option<PathBuf>,
+}
+
+impl Source {
+    fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> RuleError {
+        let at = span.map(|s| s.start).unwrap_or(0).min(self.text.len());
+        let before = &self.text[..at];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = self.text[line_start..at].chars().count() + 1;
+        let line_text = self.text[line_start..].lines().next().unwrap_or("");
+        let width: usize = self.text[line_start..at]
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum();
+        let snippet = format!("{line:>5} | {line_text}\n      | {}^", " ".repeat(width));
+        RuleError::At {
+            file: self.name.clone(),
+            line,
+            column,
+            message: message.into(),
+            snippet,
+        }
+    }
+}
+
+/// A pack with its parents merged in, validated and ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// The ids of every pack merged in, parents first.
+    pub chain: Vec<String>,
+    pub timezone: String,
+    pub scoring: Scoring,
+    pub classes: Vec<ColumnClass>,
+    pub rules: Vec<Rule>,
+}
+
+impl RulePack {
+    pub fn class(&self, id: &str) -> Option<&ColumnClass> {
+        self.classes.iter().find(|c| c.id == id)
+    }
+
+    /// The class a column name belongs to: the class with the longest matching name wins, so
+    /// `部门预算` is not taken for a generic `预算`.
+    pub fn classify(&self, column_name: &str) -> Option<&ColumnClass> {
+        self.classes
+            .iter()
+            .filter_map(|c| {
+                let best = c
+                    .names
+                    .iter()
+                    .filter(|n| column_name.contains(n.as_str()))
+                    .map(|n| n.chars().count())
+                    .max()?;
+                Some((best, c))
+            })
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, c)| c)
+    }
+
+    /// Pages whose title or column mentions one of these keep their text for `require` checks.
+    pub fn text_policy(&self) -> TextPolicy {
+        let mut terms: Vec<String> = Vec::new();
+        for r in &self.rules {
+            if !r.require.is_empty() || r.due.is_some() {
+                for t in &r.find {
+                    if !terms.contains(t) {
+                        terms.push(t.clone());
+                    }
+                }
+            }
+        }
+        TextPolicy { all: false, terms }
+    }
+}
+
+/// Lists the built-in pack ids.
+pub fn builtin_ids() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(id, _)| *id).collect()
+}
+
+fn builtin(id: &str) -> Option<Source> {
+    BUILTIN
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(i, text)| Source {
+            name: format!("<built-in>/{i}.toml"),
+            text: text.to_string(),
+            dir: None,
+        })
+}
+
+fn read(path: &Path) -> Result<Source, RuleError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Source {
+        name: path.display().to_string(),
+        text,
+        dir: path.parent().map(Path::to_path_buf),
+    })
+}
+
+fn unknown(name: &str) -> RuleError {
+    RuleError::UnknownPack {
+        name: name.to_string(),
+        available: builtin_ids().join(", "),
+    }
+}
+
+/// Loads a pack by built-in id or by path, with everything it extends.
+pub fn load(spec: &str) -> Result<RulePack, RuleError> {
+    let path = Path::new(spec);
+    let looks_like_path = spec.ends_with(".toml") || spec.contains('/') || spec.contains('\\');
+    let src = if path.is_file() {
+        read(path)?
+    } else if looks_like_path {
+        return Err(RuleError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        });
+    } else {
+        builtin(spec).ok_or_else(|| unknown(spec))?
+    };
+    compile(src)
+}
+
+/// Compiles a pack from text (for tests and tools).
+pub fn load_str(name: &str, text: &str) -> Result<RulePack, RuleError> {
+    compile(Source {
+        name: name.to_string(),
+        text: text.to_string(),
+        dir: None,
+    })
+}
+
+fn parse(src: &Source) -> Result<PackFile, RuleError> {
+    toml::from_str::<PackFile>(&src.text).map_err(|e| {
+        let msg = e.message().trim_end().to_string();
+        src.error(e.span(), msg)
+    })
+}
+
+/// Resolves `extends` depth first, parents before children, each pack once.
+fn chain(
+    src: Source,
+    file: PackFile,
+    stack: &mut Vec<String>,
+    out: &mut Vec<(Source, PackFile)>,
+) -> Result<(), RuleError> {
+    let id = file.pack.id.get_ref().clone();
+    stack.push(id.clone());
+    for parent in &file.pack.extends {
+        let pid = parent.get_ref();
+        if stack.contains(pid) {
+            let mut cycle = stack.clone();
+            cycle.push(pid.clone());
+            return Err(RuleError::Cycle(cycle.join(" → ")));
+        }
+        if out.iter().any(|(_, f)| f.pack.id.get_ref() == pid) {
+            continue;
+        }
+        let sibling = src.dir.as_ref().map(|d| d.join(format!("{pid}.toml")));
+        let psrc = match sibling.filter(|p| p.is_file()) {
+            Some(p) => read(&p)?,
+            None => builtin(pid).ok_or_else(|| {
+                src.error(
+                    Some(parent.span()),
+                    format!(
+                        "`extends` names unknown pack `{pid}`; built-in packs are {}{}",
+                        builtin_ids().join(", "),
+                        if src.dir.is_some() {
+                            ", or a .toml file of that name next to this one"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+            })?,
+        };
+        let pfile = parse(&psrc)?;
+        if pfile.pack.id.get_ref() != pid {
+            return Err(psrc.error(
+                Some(pfile.pack.id.span()),
+                format!(
+                    "this file was loaded as pack `{pid}` but its [pack] id is `{}`",
+                    pfile.pack.id.get_ref()
+                ),
+            ));
+        }
+        chain(psrc, pfile, stack, out)?;
+    }
+    stack.pop();
+    out.push((src, file));
+    Ok(())
+}
+
+fn compile(src: Source) -> Result<RulePack, RuleError> {
+    let file = parse(&src)?;
+    let mut files = Vec::new();
+    chain(src, file, &mut Vec::new(), &mut files)?;
+
+    let mut classes: Vec<ColumnClass> = Vec::new();
+    for (_, f) in &files {
+        for c in &f.classes {
+            let c = c.get_ref().clone();
+            match classes.iter_mut().find(|x| x.id == c.id) {
+                // A child pack may retune a parent's class (a province's own freshness limit).
+                Some(existing) => *existing = c,
+                None => classes.push(c),
+            }
+        }
+    }
+
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut scoring = None;
+    let mut timezone = None;
+    for (src, f) in &files {
+        if let Some(s) = &f.scoring {
+            scoring = Some(s.clone());
+        }
+        if let Some(tz) = &f.pack.timezone {
+            if jiff::tz::TimeZone::get(tz.get_ref()).is_err() {
+                return Err(src.error(
+                    Some(tz.span()),
+                    format!(
+                        "unknown time zone `{}`; use an IANA name such as \"Asia/Shanghai\"",
+                        tz.get_ref()
+                    ),
+                ));
+            }
+            timezone = Some(tz.get_ref().clone());
+        }
+        for r in &f.rules {
+            let span = r.span();
+            let rule = r.get_ref();
+            let id = rule.id.get_ref();
+            if let Some((_, other)) = seen.iter().find(|(i, _)| i == id) {
+                return Err(src.error(
+                    Some(rule.id.span()),
+                    format!("duplicate rule id `{id}` (already defined in {other})"),
+                ));
+            }
+            validate(src, span, rule, &classes)?;
+            seen.push((id.clone(), src.name.clone()));
+            rules.push(rule.clone());
+        }
+    }
+    let (top_src, top) = files.last().expect("chain always holds the requested pack");
+    let scoring = scoring.ok_or_else(|| {
+        top_src.error(
+            None,
+            "no pack in this chain has a [scoring] table; add one (see rules/cn-gov-baseline.toml)",
+        )
+    })?;
+    if scoring.grades.is_empty() {
+        return Err(top_src.error(None, "[scoring] needs at least one [[scoring.grade]]"));
+    }
+    let mut ids = HashSet::new();
+    for c in &classes {
+        ids.insert(c.id.clone());
+    }
+    Ok(RulePack {
+        id: top.pack.id.get_ref().clone(),
+        name: top.pack.name.clone(),
+        name_en: top.pack.name_en.clone(),
+        chain: files
+            .iter()
+            .map(|(_, f)| f.pack.id.get_ref().clone())
+            .collect(),
+        timezone: timezone.unwrap_or_else(|| "Asia/Shanghai".to_string()),
+        scoring,
+        classes,
+        rules,
+    })
+}
+
+fn validate(
+    src: &Source,
+    span: Range<usize>,
+    r: &Rule,
+    classes: &[ColumnClass],
+) -> Result<(), RuleError> {
+    let id = r.id.get_ref();
+    let need = |what: &str| {
+        src.error(
+            Some(span.clone()),
+            format!(
+                "rule `{id}` (check = \"{}\") needs {what}",
+                check_name(r.check)
+            ),
+        )
+    };
+    let known = |c: &toml::Spanned<String>| -> Result<(), RuleError> {
+        if classes.iter().any(|k| k.id == *c.get_ref()) {
+            Ok(())
+        } else {
+            let ids: Vec<&str> = classes.iter().map(|k| k.id.as_str()).collect();
+            Err(src.error(
+                Some(c.span()),
+                format!(
+                    "unknown column class `{}`; defined classes are: {}",
+                    c.get_ref(),
+                    ids.join(", ")
+                ),
+            ))
+        }
+    };
+    match r.check {
+        Check::Document | Check::Phone if r.find.is_empty() => return Err(need("`find` terms")),
+        Check::Column => known(r.class.as_ref().ok_or_else(|| need("`class`"))?)?,
+        Check::StaleColumns => {
+            if r.classes.is_empty() {
+                return Err(need("`classes`"));
+            }
+            for c in &r.classes {
+                known(c)?;
+            }
+            if r.threshold.is_none() {
+                return Err(need("`threshold`"));
+            }
+        }
+        Check::BlankColumns if r.threshold.is_none() => return Err(need("`threshold`")),
+        Check::HomeFresh if r.max_age.is_none() => return Err(need("`max_age`")),
+        _ => {}
+    }
+    for q in &r.require {
+        if q.any.is_empty() && q.phone.is_empty() {
+            return Err(src.error(
+                Some(span.clone()),
+                format!(
+                    "rule `{id}`: requirement `{}` needs `any` terms or `phone` labels",
+                    q.label
+                ),
+            ));
+        }
+    }
+    if let Some(due) = &r.due
+        && parse_month_day(due.by.get_ref()).is_none()
+    {
+        return Err(src.error(
+            Some(due.by.span()),
+            format!(
+                "invalid due date `{}`: expected MM-DD such as \"01-31\"",
+                due.by.get_ref()
+            ),
+        ));
+    }
+    if r.deduct < 0.0 || r.per_item.is_some_and(|p| p < 0.0) || r.cap.is_some_and(|c| c < 0.0) {
+        return Err(src.error(
+            Some(span),
+            format!("rule `{id}`: deductions cannot be negative"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_name(c: Check) -> String {
+    toml::Value::try_from(c)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `MM-DD` → (month, day), checked against a leap year so `02-29` is allowed.
+pub fn parse_month_day(s: &str) -> Option<(i8, i8)> {
+    let (m, d) = s.split_once('-')?;
+    let (m, d): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
+    jiff::civil::Date::new(2024, m, d).ok()?;
+    Some((m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_packs_load_and_merge() {
+        for id in builtin_ids() {
+            let p = load(id).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert!(!p.rules.is_empty(), "{id}");
+        }
+        let edu = load("cn-edu-county").unwrap();
+        assert_eq!(
+            edu.chain,
+            vec!["cn-gov-baseline", "cn-site-inspection", "cn-edu-county"]
+        );
+        assert!(edu.rules.iter().any(|r| r.id.get_ref() == "EDU-FEE"));
+        assert!(
+            edu.rules
+                .iter()
+                .any(|r| r.id.get_ref() == "GOV-ANNUAL-REPORT")
+        );
+        assert_eq!(
+            edu.classify("部门预算").map(|c| c.id.as_str()),
+            Some("budget")
+        );
+        assert_eq!(
+            edu.classify("教育动态").map(|c| c.id.as_str()),
+            Some("news")
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_line_column_and_allowed_keys() {
+        let text = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nseverity = \"major\"\nremedy = \"x\"\nfind = [\"a\"]\nfresh = \"14d\"\n";
+        let e = load_str("bad.toml", text).unwrap_err().to_string();
+        assert!(e.starts_with("bad.toml:13:1: unknown field `fresh`"), "{e}");
+        assert!(e.contains("expected one of"), "{e}");
+        assert!(e.contains("max_age"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_and_references_are_located() {
+        let base = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nremedy = \"x\"\nfind = [\"a\"]\n";
+        let e = load_str("b.toml", &format!("{base}severity = \"fatal\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("b.toml:12:12"), "{e}");
+        assert!(e.contains("veto") && e.contains("advisory"), "{e}");
+        let e = load_str(
+            "b.toml",
+            &format!("{base}severity = \"minor\"\nmax_age = \"14 days\"\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("b.toml:13:11") && e.contains("invalid age"),
+            "{e}"
+        );
+        let e = load_str(
+            "b.toml",
+            "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-nope\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("b.toml:4:12") && e.contains("unknown pack `cn-nope`"),
+            "{e}"
+        );
+        let e = load_str("b.toml", &format!("{base}severity = \"minor\"\n\n[[rule]]\nid = \"X-1\"\nname = \"y\"\nbasis = \"y\"\nremedy = \"y\"\nseverity = \"minor\"\nfind = [\"b\"]\n")).unwrap_err().to_string();
+        assert!(
+            e.contains("b.toml:15:6") && e.contains("duplicate rule id `X-1`"),
+            "{e}"
+        );
+        let e = load_str(
+            "b.toml",
+            &format!("{base}severity = \"minor\"\ncheck = \"column\"\nclass = \"nonesuch\"\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("unknown column class `nonesuch`") && e.contains("news"),
+            "{e}"
+        );
+        let e = load_str("b.toml", "[pack\nid = 1").unwrap_err().to_string();
+        assert!(e.starts_with("b.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_pack_id_lists_the_builtins() {
+        let e = load("cn-nothing").unwrap_err().to_string();
+        assert!(
+            e.contains("unknown rule pack `cn-nothing`") && e.contains("cn-edu-county"),
+            "{e}"
+        );
+        let e = load("no/such/file.toml").unwrap_err().to_string();
+        assert!(e.contains("no/such/file.toml"), "{e}");
+    }
+}

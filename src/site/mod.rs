@@ -1,0 +1,297 @@
+//! The site model: what the audit reasons about. Pages, columns (a list page and its
+//! pagination, with entries and the newest date), the link graph's targets and their outcomes,
+//! and what could not be fetched.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::crawl::{CrawlLog, LinkKind, Outcome, UrlCheck};
+use crate::extract::{DateSource, DatedBy, PageFacts, PageKind};
+
+/// One row of a column, with the best date known for it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub title: String,
+    pub url: Url,
+    pub date: Option<DatedBy>,
+}
+
+/// Whether a column has content a person can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnState {
+    HasEntries,
+    /// No entries and a placeholder such as 暂无信息, or an empty list.
+    Empty,
+    /// No entries in the static HTML, but the list is drawn by script: we cannot tell.
+    JsOnly,
+}
+
+/// A column (栏目): a list page with its pagination.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// The first page of the list (`.../gzdt/` or `.../gzdt/index.html`).
+    pub url: Url,
+    /// Every page of the list that was fetched.
+    pub pages: Vec<Url>,
+    pub entries: Vec<Entry>,
+    pub state: ColumnState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empty_marker: Option<String>,
+    /// The newest entry date, and where it came from.
+    pub newest: Option<DatedBy>,
+    pub breadcrumb: Vec<String>,
+}
+
+/// A link target seen somewhere on the site, with the text that pointed at it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LinkTarget {
+    pub url: Url,
+    pub kind: LinkKind,
+    /// Distinct anchor texts used for it.
+    pub texts: Vec<String>,
+    /// Pages that link to it (first few).
+    pub from: Vec<Url>,
+    pub from_home: bool,
+}
+
+/// Everything the crawl saw, in the shape the audit needs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct SiteModel {
+    pub start: Option<Url>,
+    pub pages: Vec<PageFacts>,
+    pub columns: Vec<Column>,
+    pub links: Vec<LinkTarget>,
+    /// Menu links that only pop up "正在建设中" (their text).
+    pub stub_columns: Vec<String>,
+    /// Outcomes of every URL the crawl met, keyed by normalised URL.
+    pub checks: HashMap<String, UrlCheck>,
+}
+
+static PAGINATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*/)(?:index|default)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$")
+        .expect("valid regex")
+});
+
+/// The key that joins the pages of one list: `.../gzdt/index_2.html` → `.../gzdt/`.
+pub fn column_key(url: &Url) -> String {
+    let mut u = url.clone();
+    u.set_query(None);
+    u.set_fragment(None);
+    let s = u.to_string();
+    match PAGINATED.captures(&s) {
+        Some(c) => c[1].to_string(),
+        None => s,
+    }
+}
+
+/// Builds a [`SiteModel`] page by page while the crawl streams.
+#[derive(Debug, Default)]
+pub struct SiteBuilder {
+    model: SiteModel,
+    link_index: HashMap<String, usize>,
+}
+
+/// How many referring pages to keep per link target: enough for evidence, bounded in memory.
+const MAX_FROM: usize = 5;
+
+impl SiteBuilder {
+    pub fn new(start: Url) -> SiteBuilder {
+        SiteBuilder {
+            model: SiteModel {
+                start: Some(start),
+                ..SiteModel::default()
+            },
+            link_index: HashMap::new(),
+        }
+    }
+
+    /// Adds one page's facts.
+    pub fn add(&mut self, facts: PageFacts) {
+        let is_home = self
+            .model
+            .start
+            .as_ref()
+            .is_some_and(|s| column_key(s) == column_key(&facts.url) && facts.depth == 0);
+        for l in &facts.links {
+            let key = crate::crawl::normalize::normalize(&l.url).to_string();
+            let idx = *self.link_index.entry(key).or_insert_with(|| {
+                self.model.links.push(LinkTarget {
+                    url: l.url.clone(),
+                    kind: l.kind,
+                    texts: Vec::new(),
+                    from: Vec::new(),
+                    from_home: false,
+                });
+                self.model.links.len() - 1
+            });
+            let t = &mut self.model.links[idx];
+            if !l.text.is_empty() && !t.texts.contains(&l.text) && t.texts.len() < 8 {
+                t.texts.push(l.text.clone());
+            }
+            if t.from.len() < MAX_FROM && !t.from.contains(&facts.url) {
+                t.from.push(facts.url.clone());
+            }
+            t.from_home |= is_home;
+        }
+        for s in &facts.stub_links {
+            if !s.is_empty() && !self.model.stub_columns.contains(s) {
+                self.model.stub_columns.push(s.clone());
+            }
+        }
+        self.model.pages.push(facts);
+    }
+
+    /// Finishes the model once the crawl is over.
+    pub fn finish(mut self, log: CrawlLog) -> SiteModel {
+        self.model.checks = log.checks;
+        let home_key = self.model.start.as_ref().map(column_key);
+        // Group list pages into columns by their pagination key.
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in self.model.pages.iter().enumerate() {
+            let key = column_key(&p.url);
+            if p.kind == PageKind::List && Some(&key) != home_key.as_ref() {
+                groups.entry(key).or_default().push(i);
+            }
+        }
+        // Article dates, to date list rows that show none.
+        let article_dates: HashMap<String, DatedBy> = self
+            .model
+            .pages
+            .iter()
+            .filter_map(|p| Some((p.url.to_string(), p.pub_date?)))
+            .collect();
+        for (key, mut idxs) in groups {
+            idxs.sort_by_key(|&i| self.model.pages[i].url.as_str().len());
+            let first = &self.model.pages[idxs[0]];
+            let name = first
+                .column_name()
+                .map(str::to_string)
+                .or_else(|| self.link_text_for(&key))
+                .unwrap_or_else(|| first.title.clone());
+            let mut entries: Vec<Entry> = Vec::new();
+            let mut marker = None;
+            let mut empty_list = false;
+            let mut js = false;
+            for &i in &idxs {
+                let p = &self.model.pages[i];
+                marker = marker.or_else(|| p.empty_marker.clone());
+                empty_list |= p.empty_list;
+                js |= p.js_templates;
+                for e in &p.entries {
+                    if entries.iter().any(|x| x.url == e.url) {
+                        continue;
+                    }
+                    let date = e
+                        .date
+                        .map(|date| DatedBy {
+                            date,
+                            source: DateSource::ListRow,
+                        })
+                        .or_else(|| article_dates.get(e.url.as_str()).copied());
+                    entries.push(Entry {
+                        title: e.title.clone(),
+                        url: e.url.clone(),
+                        date,
+                    });
+                }
+            }
+            let state = if !entries.is_empty() {
+                ColumnState::HasEntries
+            } else if marker.is_some() || (empty_list && !js) {
+                ColumnState::Empty
+            } else {
+                ColumnState::JsOnly
+            };
+            let newest = entries.iter().filter_map(|e| e.date).max_by_key(|d| d.date);
+            self.model.columns.push(Column {
+                name,
+                url: first.url.clone(),
+                pages: idxs
+                    .iter()
+                    .map(|&i| self.model.pages[i].url.clone())
+                    .collect(),
+                entries,
+                state,
+                empty_marker: marker,
+                newest,
+                breadcrumb: first.breadcrumb.clone(),
+            });
+        }
+        self.model
+    }
+
+    fn link_text_for(&self, key: &str) -> Option<String> {
+        self.model
+            .links
+            .iter()
+            .find(|l| column_key(&l.url) == key)
+            .and_then(|l| l.texts.first().cloned())
+    }
+}
+
+impl SiteModel {
+    /// The outcome of a URL, if the crawl met it.
+    pub fn check(&self, url: &Url) -> Option<&UrlCheck> {
+        self.checks
+            .get(crate::crawl::normalize::normalize(url).as_str())
+    }
+
+    /// In-scope link targets that are dead.
+    pub fn dead_links(&self) -> impl Iterator<Item = (&LinkTarget, &UrlCheck)> {
+        self.links.iter().filter_map(|l| {
+            let c = self.check(&l.url)?;
+            (c.outcome == Outcome::Dead).then_some((l, c))
+        })
+    }
+
+    /// URLs we meant to fetch and could not, with why: the reasons a rule may be inconclusive.
+    pub fn unverified(&self) -> impl Iterator<Item = &UrlCheck> {
+        self.checks.values().filter(|c| {
+            c.outcome.is_inconclusive() && c.outcome != Outcome::OutOfScope && c.kind.is_followed()
+        })
+    }
+
+    /// The page fetched at a URL.
+    pub fn page(&self, url: &Url) -> Option<&PageFacts> {
+        let n = crate::crawl::normalize::normalize(url);
+        self.pages.iter().find(|p| p.url == n || p.url == *url)
+    }
+
+    /// The newest date of anything on the home page (W-VETO-03a evidence).
+    pub fn home_newest(&self) -> Option<Date> {
+        let start = self.start.as_ref()?;
+        let home = self
+            .pages
+            .iter()
+            .find(|p| p.depth == 0 && column_key(&p.url) == column_key(start))?;
+        home.entries.iter().filter_map(|e| e.date).max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_pages_share_a_column_key() {
+        let k = |s: &str| column_key(&Url::parse(s).unwrap());
+        assert_eq!(k("http://a.cn/x/gzdt/index.html"), "http://a.cn/x/gzdt/");
+        assert_eq!(k("http://a.cn/x/gzdt/index_1.html"), "http://a.cn/x/gzdt/");
+        assert_eq!(
+            k("http://a.cn/x/gzdt/index_12.shtml"),
+            "http://a.cn/x/gzdt/"
+        );
+        assert_eq!(k("http://a.cn/x/gzdt/"), "http://a.cn/x/gzdt/");
+        assert_eq!(
+            k("http://a.cn/x/gzdt/t1.html"),
+            "http://a.cn/x/gzdt/t1.html"
+        );
+    }
+}
