@@ -40,12 +40,9 @@ pub enum AuditError {
 }
 
 impl AuditError {
-    /// Exit code per the documented scheme: 3 when the site could not be audited, 2 otherwise.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            AuditError::Unreachable { .. } => 3,
-            _ => 2,
-        }
+    /// Whether the site itself could not be audited (as opposed to bad input).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, AuditError::Unreachable { .. })
     }
 }
 

@@ -188,6 +188,10 @@ impl StaticServer {
         let service =
             tower_http::services::ServeDir::new(root).append_index_html_on_directories(true);
         let app = axum::Router::new().fallback_service(service);
+        // Without TCP_NODELAY, small responses on loopback stall on delayed ACKs (~40 ms each).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let handle = tokio::spawn(async move {
             // The server ends when the task is aborted on drop; an accept error ends it early
             // and shows up as fetch failures, which the audit reports.

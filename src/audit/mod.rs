@@ -26,6 +26,14 @@ pub fn audit(site: &SiteModel, pack: &RulePack, as_of: Date) -> Vec<Finding> {
     pack.rules.iter().map(|r| ctx.evaluate(r)).collect()
 }
 
+/// Stale columns with their class and limit, columns that could not be judged, and how many
+/// columns of the classes exist.
+type StaleScan<'a> = (
+    Vec<(&'a Column, &'a ColumnClass, Age)>,
+    Vec<&'a Column>,
+    usize,
+);
+
 struct Ctx<'a> {
     site: &'a SiteModel,
     pack: &'a RulePack,
@@ -659,15 +667,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Columns of the given classes that are stale, and those we could not judge.
-    fn stale_of(
-        &self,
-        classes: &[&str],
-        rule_age: Option<Age>,
-    ) -> (
-        Vec<(&'a Column, &'a ColumnClass, Age)>,
-        Vec<&'a Column>,
-        usize,
-    ) {
+    fn stale_of(&self, classes: &[&str], rule_age: Option<Age>) -> StaleScan<'a> {
         let mut stale = Vec::new();
         let mut unjudged = Vec::new();
         let mut total = 0;
@@ -952,23 +952,18 @@ impl<'a> Ctx<'a> {
             .filter(|c| !c.outcome.is_skipped())
             .count();
         let mut f = if n >= threshold {
-            let first = dead
-                .first()
-                .map(|(l, c)| {
-                    format!(
-                        "{}（{}）",
-                        l.url,
-                        c.status.map(|s| s.to_string()).unwrap_or_default()
-                    )
-                })
-                .unwrap_or_default();
+            let statuses: std::collections::BTreeSet<String> = dead
+                .iter()
+                .filter_map(|(_, c)| c.status.map(|s| s.to_string()))
+                .collect();
+            let statuses: Vec<String> = statuses.into_iter().collect();
             self.finding(
                 r,
                 Status::Gap,
                 Some(Reason::Broken),
                 Text::new(
-                    format!("发现{n}个无法访问的链接，如{first}"),
-                    format!("{n} dead links, e.g. {first}"),
+                    format!("发现{n}个无法访问的链接（HTTP {}）", statuses.join("、")),
+                    format!("{n} dead links (HTTP {})", statuses.join(", ")),
                 ),
                 ev,
             )

@@ -265,9 +265,16 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
                 anyhow::Error::new(e).context("starting the async runtime"),
             )
         })?;
-    let report = runtime
-        .block_on(pipeline::run(&opts, &pack))
-        .map_err(|e| (e.exit_code(), e.into()))?;
+    let report = runtime.block_on(pipeline::run(&opts, &pack)).map_err(|e| {
+        (
+            if e.is_unreachable() {
+                exit::UNREACHABLE
+            } else {
+                exit::USAGE
+            },
+            e.into(),
+        )
+    })?;
 
     let en = args.lang.is_en();
     let stdout_tty = std::io::stdout().is_terminal();

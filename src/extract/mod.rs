@@ -118,6 +118,7 @@ static META: LazyLock<Selector> = LazyLock::new(|| sel("meta[name]"));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
 static HEADINGS: LazyLock<Selector> = LazyLock::new(|| sel("h1, h2, h3"));
+static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static LINKS: LazyLock<Selector> =
     LazyLock::new(|| sel("a[href], area[href], iframe[src], frame[src], img[src]"));
 static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
@@ -186,18 +187,22 @@ enum Region {
     Template,
 }
 
-fn tokens(e: &scraper::node::Element) -> impl Iterator<Item = String> + '_ {
+fn tokens(e: &scraper::node::Element) -> impl Iterator<Item = &str> + '_ {
     e.attr("class")
         .into_iter()
         .chain(e.attr("id"))
         .flat_map(|v| v.split(|c: char| c.is_whitespace() || c == '-' || c == '_'))
         .filter(|t| !t.is_empty())
-        .map(|t| t.to_ascii_lowercase())
+}
+
+/// Whether any class/id token of `e` is one of `set` (ASCII case-insensitive, no allocation:
+/// this runs for every element of every page).
+fn has_token(e: &scraper::node::Element, set: &[&str]) -> bool {
+    tokens(e).any(|t| set.iter().any(|s| s.eq_ignore_ascii_case(t)))
 }
 
 fn is_furniture(e: &scraper::node::Element) -> bool {
-    matches!(e.name(), "header" | "nav" | "footer")
-        || tokens(e).any(|t| FURNITURE.contains(&t.as_str()))
+    matches!(e.name(), "header" | "nav" | "footer") || has_token(e, &FURNITURE)
 }
 
 fn is_template(e: &scraper::node::Element) -> bool {
@@ -293,13 +298,10 @@ fn title_first_part(t: &str) -> String {
 
 fn breadcrumb(doc: &Html) -> Vec<String> {
     let candidates = doc.root_element().descendent_elements().filter(|e| {
-        tokens(e.value()).any(|t| BREADCRUMB.contains(&t.as_str())) || {
-            let own: String = e
-                .children()
-                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
-                .collect();
-            own.contains("当前位置") || own.contains("您的位置") || own.contains("现在的位置")
-        }
+        has_token(e.value(), &BREADCRUMB)
+            || e.children().filter_map(|c| c.value().as_text()).any(|t| {
+                t.contains("当前位置") || t.contains("您的位置") || t.contains("现在的位置")
+            })
     });
     for e in candidates {
         let mut items: Vec<String> = e
@@ -475,10 +477,11 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         slot.1.push(ListEntry { title, url, date });
     }
     let mut entries: Vec<ListEntry> = Vec::new();
+    let mut listed: std::collections::HashSet<Url> = std::collections::HashSet::new();
     for id in order {
         if let Some((true, rows)) = by_parent.remove(&id) {
             for r in rows {
-                if !entries.iter().any(|e| e.url == r.url) {
+                if listed.insert(r.url.clone()) {
                     entries.push(r);
                 }
             }
@@ -524,7 +527,13 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         .get("articletitle")
         .filter(|t| !t.is_empty())
         .cloned()
-        .or_else(|| headings.first().cloned())
+        .or_else(|| {
+            // Only an h1 names the page; h2/h3 on static pages are section or person names.
+            doc.select(&H1)
+                .find(|h| !in_furniture(*h))
+                .map(|h| clean(&h.text().collect::<String>()))
+                .filter(|t| !t.is_empty())
+        })
         .unwrap_or_else(|| title_first_part(&html_title));
 
     let is_article = meta.contains_key("articletitle")

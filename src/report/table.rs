@@ -60,7 +60,9 @@ impl TableReport {
         if let Some(r) = f.reason.filter(|_| f.status == Status::Inconclusive) {
             s = format!("[{}] {s}", r.label(self.en));
         }
-        for e in f.evidence.iter().take(3) {
+        // Gaps show where to look; a pass needs only its main evidence.
+        let shown = if f.status == Status::Pass { 1 } else { 4 };
+        for e in f.evidence.iter().take(shown) {
             let Some(u) = &e.url else { continue };
             s.push('\n');
             s.push_str(&sanitize(&self.url(report, u)));
@@ -68,7 +70,7 @@ impl TableReport {
                 s.push_str(&format!(" ({d}, {})", src.label(self.en)));
             }
             if let Some(on) = &e.found_on {
-                s.push_str(if self.en { " ← " } else { " ← " });
+                s.push_str(" ← ");
                 s.push_str(&sanitize(&self.url(report, on)));
             }
         }

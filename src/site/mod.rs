@@ -72,6 +72,9 @@ pub struct SiteModel {
     pub stub_columns: Vec<String>,
     /// Outcomes of every URL the crawl met, keyed by normalised URL.
     pub checks: HashMap<String, UrlCheck>,
+    /// Normalised URL → index in `pages` (requested and final URLs both).
+    #[serde(skip)]
+    page_index: HashMap<String, usize>,
 }
 
 static PAGINATED: LazyLock<Regex> = LazyLock::new(|| {
@@ -151,6 +154,20 @@ impl SiteBuilder {
     /// Finishes the model once the crawl is over.
     pub fn finish(mut self, log: CrawlLog) -> SiteModel {
         self.model.checks = log.checks;
+        for (i, p) in self.model.pages.iter().enumerate() {
+            self.model.page_index.entry(p.url.to_string()).or_insert(i);
+        }
+        // A page reached through a redirect is also known by the URL that linked to it.
+        for c in self.model.checks.values() {
+            if let Some(last) = c.redirects.last()
+                && let Some(&i) = self
+                    .model
+                    .page_index
+                    .get(crate::crawl::normalize::normalize(last).as_str())
+            {
+                self.model.page_index.entry(c.url.to_string()).or_insert(i);
+            }
+        }
         let home_key = self.model.start.as_ref().map(column_key);
         // Group list pages into columns by their pagination key.
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -179,13 +196,14 @@ impl SiteBuilder {
             let mut marker = None;
             let mut empty_list = false;
             let mut js = false;
+            let mut listed: std::collections::HashSet<&Url> = std::collections::HashSet::new();
             for &i in &idxs {
                 let p = &self.model.pages[i];
                 marker = marker.or_else(|| p.empty_marker.clone());
                 empty_list |= p.empty_list;
                 js |= p.js_templates;
                 for e in &p.entries {
-                    if entries.iter().any(|x| x.url == e.url) {
+                    if !listed.insert(&e.url) {
                         continue;
                     }
                     let date = e
@@ -261,7 +279,7 @@ impl SiteModel {
     /// The page fetched at a URL.
     pub fn page(&self, url: &Url) -> Option<&PageFacts> {
         let n = crate::crawl::normalize::normalize(url);
-        self.pages.iter().find(|p| p.url == n || p.url == *url)
+        self.page_index.get(n.as_str()).map(|&i| &self.pages[i])
     }
 
     /// The newest date of anything on the home page (W-VETO-03a evidence).

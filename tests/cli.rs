@@ -1,0 +1,311 @@
+//! Every bad input a user can give gets a clear message and the documented exit code, never a
+//! panic; existing files are never overwritten without --force.
+
+use std::fs;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn gongkai() -> Command {
+    let mut c = Command::cargo_bin("gongkai").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn no_panic() -> impl Predicate<str> {
+    contains("panicked").not()
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    gongkai()
+        .args(["audit", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("Exit codes").and(contains("3  the site could not be audited")));
+    gongkai().assert().code(2);
+}
+
+#[test]
+fn malformed_url() {
+    gongkai()
+        .args(["audit", "http://exa mple.gov.cn/", "--as-of", "2026-11-26"])
+        .assert()
+        .code(2)
+        .stderr(contains("is not a valid URL").and(no_panic()));
+    gongkai()
+        .args(["audit", "ftp://example.gov.cn/", "--as-of", "2026-11-26"])
+        .assert()
+        .code(2)
+        .stderr(contains("only http and https"));
+}
+
+#[test]
+fn unreachable_host_exits_3() {
+    // Bind and drop a listener: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    gongkai()
+        .args([
+            "audit",
+            &format!("http://127.0.0.1:{port}/xxgk/"),
+            "--as-of",
+            "2026-11-26",
+            "--timeout",
+            "2",
+        ])
+        .assert()
+        .code(3)
+        .stderr(
+            contains("could not be audited")
+                .and(contains("connection failed"))
+                .and(no_panic()),
+        );
+}
+
+#[test]
+fn missing_directory_and_directory_without_home_page() {
+    gongkai()
+        .args(["audit", "fixtures/sites/no-such-site"])
+        .assert()
+        .code(2)
+        .stderr(contains("neither an http(s) URL nor an existing directory"));
+    let dir = tempfile::tempdir().unwrap();
+    gongkai()
+        .args(["audit", dir.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("without index.html"));
+}
+
+#[test]
+fn unknown_pack_id() {
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/qingshui-jyj",
+            "--rules",
+            "cn-edu-city",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown rule pack `cn-edu-city`").and(contains("cn-edu-county")));
+}
+
+#[test]
+fn rule_file_with_a_syntax_error_names_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("broken.toml");
+    fs::write(
+        &f,
+        "[pack]\nid = \"broken\"\nname = \"坏的规则包\"\n\n[[rule]\nid = \"X\"\n",
+    )
+    .unwrap();
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/qingshui-jyj",
+            "--rules",
+            f.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("broken.toml:5:")
+                .and(contains("[[rule]"))
+                .and(no_panic()),
+        );
+}
+
+#[test]
+fn rule_file_with_an_unknown_key_lists_the_allowed_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("typo.toml");
+    fs::write(
+        &f,
+        "[pack]\nid = \"typo\"\nname = \"拼写错误\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"T-1\"\nname = \"测试\"\nbasis = \"测试\"\nseverity = \"minor\"\nremedy = \"测试\"\nfind = [\"测试\"]\nmax_agee = \"14d\"\n",
+    )
+    .unwrap();
+    gongkai()
+        .args(["rules", "check", f.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("typo.toml:13:1: unknown field `max_agee`").and(contains("max_age")));
+    // A sibling file is found for `extends` before the built-ins.
+    fs::write(
+        dir.path().join("child.toml"),
+        "[pack]\nid = \"child\"\nname = \"子\"\nextends = [\"typo\"]\n",
+    )
+    .unwrap();
+    gongkai()
+        .args([
+            "rules",
+            "check",
+            dir.path().join("child.toml").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("typo.toml:13:1"));
+}
+
+#[test]
+fn unwritable_output_path_fails_before_crawling() {
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/qingshui-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-o",
+            "/nonexistent-dir/sub/report.json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot write in /nonexistent-dir/sub").and(no_panic()));
+}
+
+#[test]
+fn output_is_never_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("report.json");
+    fs::write(&f, "keep me").unwrap();
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/qingshui-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-o",
+            f.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    assert_eq!(fs::read_to_string(&f).unwrap(), "keep me");
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/qingshui-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-o",
+            f.to_str().unwrap(),
+            "--force",
+        ])
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&f).unwrap()).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    // No temporary files are left behind.
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn bad_as_of_date() {
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/qingshui-jyj",
+            "--as-of",
+            "2026-02-30",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn fail_thresholds_set_exit_code_1() {
+    // Against the baseline pack alone the gappy site loses 10 points (no 2025 annual report, a
+    // major gap) and still grades 优秀: only the thresholds can fail it.
+    let args = [
+        "audit",
+        "fixtures/sites/shiyan-jyj",
+        "--rules",
+        "cn-gov-baseline",
+        "--as-of",
+        "2026-11-26",
+    ];
+    gongkai().args(args).assert().code(0);
+    gongkai()
+        .args(args)
+        .args(["--fail-on", "veto"])
+        .assert()
+        .code(0);
+    gongkai()
+        .args(args)
+        .args(["--fail-on", "major"])
+        .assert()
+        .code(1)
+        .stderr(contains("1 gaps at or above --fail-on major"));
+    gongkai()
+        .args(args)
+        .args(["--fail-under", "90"])
+        .assert()
+        .code(0);
+    gongkai()
+        .args(args)
+        .args(["--fail-under", "95"])
+        .assert()
+        .code(1)
+        .stderr(contains("score 90 < --fail-under 95"));
+}
+
+#[test]
+fn terminal_report_in_both_languages_without_colour_when_piped() {
+    let out = gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+        ])
+        .env("COLUMNS", "80")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("等级：不合格（单项否决：INSP-HOME-FRESH）"),
+        "{text}"
+    );
+    assert!(text.contains("整改："));
+    assert!(
+        !text.contains('\u{1b}'),
+        "no escape codes when stdout is not a terminal"
+    );
+    for line in text.lines() {
+        let w: usize = line
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum();
+        assert!(w <= 80, "line wider than 80 columns: {line}");
+    }
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .code(1)
+        .stdout(contains("Grade: Fail (veto: INSP-HOME-FRESH)").and(contains("Fix:")));
+}
+
+#[test]
+fn rules_list_shows_the_builtin_packs() {
+    gongkai().args(["rules", "list"]).assert().success().stdout(
+        contains("cn-edu-county")
+            .and(contains("cn-site-inspection"))
+            .and(contains("cn-gov-baseline")),
+    );
+}

@@ -1,0 +1,237 @@
+//! The bundled fixture sites, audited by the real binary over the embedded static server. Each
+//! site's README lists the gaps it was built to contain as of 2026-11-26; these tests assert
+//! exactly those findings, rule by rule.
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn audit(site: &str) -> (Value, i32) {
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            &format!("fixtures/sites/{site}"),
+            "--rules",
+            "cn-edu-county",
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (v, out.status.code().unwrap())
+}
+
+/// rule id → "status" or "status/reason".
+fn verdicts(report: &Value) -> BTreeMap<String, String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let id = f["rule_id"].as_str().unwrap().to_string();
+            let s = f["status"].as_str().unwrap();
+            let v = match f["reason"].as_str() {
+                Some(r) => format!("{s}/{r}"),
+                None => s.to_string(),
+            };
+            (id, v)
+        })
+        .collect()
+}
+
+fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == id)
+        .unwrap()
+}
+
+fn evidence_paths(f: &Value) -> Vec<String> {
+    f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["url"].as_str())
+        .map(|u| url::Url::parse(u).unwrap().path().to_string())
+        .collect()
+}
+
+const ALL_RULES: [&str; 31] = [
+    "GOV-GUIDE",
+    "GOV-SYSTEM",
+    "GOV-ANNUAL-REPORT",
+    "GOV-APPLY",
+    "GOV-ORG",
+    "GOV-LEADERS",
+    "GOV-POLICY",
+    "GOV-PLAN",
+    "GOV-BUDGET",
+    "GOV-FINAL-ACCOUNTS",
+    "GOV-SANGONG",
+    "GOV-PERSONNEL",
+    "INSP-HOME-FRESH",
+    "INSP-NEWS-FRESH",
+    "INSP-NOTICE-FRESH",
+    "INSP-POLICY-FRESH",
+    "INSP-PLAN-FRESH",
+    "INSP-PERSONNEL-FRESH",
+    "INSP-STALE-VETO",
+    "INSP-SHOULD-UPDATE-VETO",
+    "INSP-BLANK-VETO",
+    "INSP-BLANK",
+    "INSP-DEAD-LINKS-HOME",
+    "INSP-DEAD-LINKS",
+    "EDU-FEE",
+    "EDU-ADM-POLICY",
+    "EDU-ADM-PLAN",
+    "EDU-ADM-AREA",
+    "EDU-ADM-RESULT",
+    "EDU-AID",
+    "EDU-HOTLINE",
+];
+
+#[test]
+fn compliant_site_passes_every_rule() {
+    let (r, code) = audit("qingshui-jyj");
+    let v = verdicts(&r);
+    let expected: BTreeMap<String, String> = ALL_RULES
+        .iter()
+        .map(|id| (id.to_string(), "pass".to_string()))
+        .collect();
+    assert_eq!(v, expected);
+    assert_eq!(code, 0);
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["score"]["points"], 100.0);
+    assert_eq!(r["score"]["grade"]["zh"], "优秀");
+    assert_eq!(r["score"]["coverage"], 100.0);
+    assert_eq!(r["site"]["dead_links"], 0);
+    assert_eq!(r["site"]["site_id_code"], "6205210003");
+    // Freshness is judged on the dates the site shows, with their provenance.
+    let news = finding(&r, "INSP-NEWS-FRESH");
+    assert_eq!(news["evidence"][0]["date"], "2026-11-20");
+    assert_eq!(news["evidence"][0]["date_source"], "list_row");
+    let ar = finding(&r, "GOV-ANNUAL-REPORT");
+    assert!(
+        ar["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("2025年政府信息公开工作年度报告")
+    );
+    assert_eq!(ar["evidence"][0]["date"], "2026-01-22");
+    assert_eq!(ar["evidence"][0]["date_source"], "meta_pub_date");
+}
+
+#[test]
+fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
+    let (r, code) = audit("shiyan-jyj");
+    let mut expected: BTreeMap<String, String> = ALL_RULES
+        .iter()
+        .map(|id| (id.to_string(), "pass".to_string()))
+        .collect();
+    for (id, v) in [
+        // README gap 1 (工作动态 stale since 2026-09-15) also leaves the home page stale: a veto.
+        ("INSP-NEWS-FRESH", "gap/stale"),
+        ("INSP-HOME-FRESH", "gap/stale"),
+        // Gap 2: 通知公告 empty with 暂无信息; gap 3: 学生资助 an empty list.
+        ("INSP-NOTICE-FRESH", "gap/stale"),
+        ("INSP-BLANK", "gap/empty"),
+        ("EDU-AID", "gap/empty"),
+        // Gap 4: the fee notice has no complaint phone (the footer's does not count).
+        ("EDU-FEE", "gap/incomplete"),
+        // Gap 5: no 2025 annual report.
+        ("GOV-ANNUAL-REPORT", "gap/missing"),
+        // Gap 6: a dead article link and a dead attachment.
+        ("INSP-DEAD-LINKS", "gap/broken"),
+        // Gap 7: 规划计划 older than 12 months.
+        ("INSP-PLAN-FRESH", "gap/stale"),
+    ] {
+        expected.insert(id.to_string(), v.to_string());
+    }
+    assert_eq!(verdicts(&r), expected);
+
+    // GB2312 declared only in a meta tag, served as bare text/html, decoded.
+    assert_eq!(r["site"]["site_name"], "石岩县教育局");
+
+    let fee = finding(&r, "EDU-FEE");
+    assert_eq!(
+        fee["message"]["zh"],
+        "“石岩县2026年秋季学期中小学收费公示”缺少：投诉电话"
+    );
+    assert_eq!(
+        evidence_paths(fee),
+        vec!["/fdzdgknr/jysf/202608/t20260826_3339.html"]
+    );
+
+    let dead = finding(&r, "INSP-DEAD-LINKS");
+    assert_eq!(dead["count"], 2);
+    let mut paths = evidence_paths(dead);
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            "/fdzdgknr/zcwj/202604/P020260415381204.pdf",
+            "/fdzdgknr/zcwj/202605/t20260512_3307.html"
+        ]
+    );
+    assert!(
+        dead["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["http_status"] == 404)
+    );
+
+    let blank = finding(&r, "INSP-BLANK");
+    assert_eq!(blank["count"], 2);
+    assert!(
+        blank["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("通知公告、学生资助")
+    );
+
+    let ar = finding(&r, "GOV-ANNUAL-REPORT");
+    assert_eq!(
+        ar["message"]["zh"],
+        "未找到2025年度政府信息公开工作年度报告（应于2026年1月31日前公开）"
+    );
+
+    let news = finding(&r, "INSP-NEWS-FRESH");
+    assert_eq!(
+        news["message"]["zh"],
+        "“工作动态”最新信息发布于2026年9月15日，已超过14天未更新"
+    );
+
+    // Veto → 不合格 whatever the points; the points still reflect the deductions.
+    assert_eq!(r["score"]["vetoes"], serde_json::json!(["INSP-HOME-FRESH"]));
+    assert_eq!(r["score"]["grade"]["zh"], "不合格");
+    assert_eq!(r["score"]["deductions"], 24.2);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn as_of_moves_every_judgement() {
+    // On 2026-01-20 the 2025 report is not yet due: the 2024 one must exist, and does.
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-01-20",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(finding(&r, "GOV-ANNUAL-REPORT")["status"], "pass");
+}
