@@ -122,7 +122,7 @@ static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static LINKS: LazyLock<Selector> =
     LazyLock::new(|| sel("a[href], area[href], iframe[src], frame[src], img[src]"));
 static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
-static ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd"));
+static ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dl, dd"));
 static ROW_LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 static LISTS: LazyLock<Selector> = LazyLock::new(|| sel("ul, ol, tbody"));
 static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| sel("script"));
@@ -147,14 +147,11 @@ pub const EMPTY_MARKERS: [&str; 9] = [
 ];
 
 /// Class or id tokens of page furniture: header, navigation, breadcrumb, footer.
-const FURNITURE: [&str; 20] = [
+const FURNITURE: [&str; 16] = [
     "footer",
     "foot",
-    "bottom",
     "copyright",
     "header",
-    "head",
-    "top",
     "nav",
     "navbar",
     "menu",
@@ -166,8 +163,7 @@ const FURNITURE: [&str; 20] = [
     "dqwz",
     "weizhi",
     "sidebar",
-    "side",
-    "left",
+    "banquan",
 ];
 const BREADCRUMB: [&str; 8] = [
     "position",
@@ -511,10 +507,14 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             source: DateSource::MetaPubDate,
         })
         .or_else(|| {
-            dates::labelled_publish_date(&content).map(|date| DatedBy {
-                date,
-                source: DateSource::Label,
-            })
+            // An article header can carry a furniture-like class (`article-header`): look there
+            // too, after the content.
+            dates::labelled_publish_date(&content)
+                .or_else(|| dates::labelled_publish_date(&furniture))
+                .map(|date| DatedBy {
+                    date,
+                    source: DateSource::Label,
+                })
         })
         .or_else(|| {
             dates::url_date(page.final_url.as_str()).map(|date| DatedBy {
@@ -631,6 +631,21 @@ mod tests {
         assert!(urls.contains(&"http://127.0.0.1/fdzdgknr/gzdt/index_1.html".to_string()));
         assert!(urls.contains(&"http://127.0.0.1/fdzdgknr/gzdt/index_2.html".to_string()));
         assert!(!urls.iter().any(|u| u.contains("index_3")));
+    }
+
+    #[test]
+    fn definition_list_rows_with_the_date_in_a_sibling_cell() {
+        // TRS list templates that put title and date in two <dd> of one <dl> per row.
+        let html = r#"<div class="rules_tabs"><dl><dd class="left"><a href="./202603/t20260313_9.htm" title="某县2025年度政府信息公开工作年度报告">某县2025年度政府信息公开工作年度报告</a></dd>
+<dd class="left">2026-03-10</dd></dl><dl><dd><a href="./202503/t20250310_8.htm">某县2024年度政府信息公开工作年度报告</a></dd><dd>2025-03-10</dd></dl></div>"#;
+        let (f, _) = extract(
+            &page("http://a.cn/zfxxgknb/index.html", html),
+            &TextPolicy::default(),
+        );
+        assert_eq!(f.kind, PageKind::List);
+        assert_eq!(f.entries.len(), 2);
+        assert_eq!(f.entries[0].date, Some(jiff::civil::date(2026, 3, 10)));
+        assert_eq!(f.entries[1].title, "某县2024年度政府信息公开工作年度报告");
     }
 
     #[test]

@@ -169,6 +169,26 @@ impl SiteBuilder {
             }
         }
         let home_key = self.model.start.as_ref().map(column_key);
+        // A list row's date outranks the date in a URL (the CMS creation date) as a page's
+        // publish date: PubDate meta > labelled 发布时间 > list row > URL.
+        let mut row_dates: HashMap<String, Date> = HashMap::new();
+        for p in &self.model.pages {
+            for e in &p.entries {
+                if let Some(d) = e.date {
+                    row_dates.entry(e.url.to_string()).or_insert(d);
+                }
+            }
+        }
+        for p in &mut self.model.pages {
+            if p.pub_date.is_none_or(|d| d.source == DateSource::Url)
+                && let Some(&date) = row_dates.get(p.url.as_str())
+            {
+                p.pub_date = Some(DatedBy {
+                    date,
+                    source: DateSource::ListRow,
+                });
+            }
+        }
         // Group list pages into columns by their pagination key.
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, p) in self.model.pages.iter().enumerate() {
