@@ -85,6 +85,11 @@ fn bench_extract(c: &mut Criterion) {
     });
     let big = big_gbk_list();
     g.throughput(Throughput::Bytes(big.len() as u64));
+    let text = encoding_rs::GBK.decode(&big).0.into_owned();
+    g.bench_function(
+        "1500-row GBK list page: html5ever parse only (baseline)",
+        |b| b.iter(|| std::hint::black_box(scraper::Html::parse_document(&text))),
+    );
     g.bench_function("1500-row GBK list page", |b| {
         b.iter_batched(
             || page("http://127.0.0.1/gzdt/index.html", big.clone()),

@@ -166,12 +166,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn is_home(&self, p: &PageFacts) -> bool {
-        p.depth == 0
-            && self
-                .site
-                .start
-                .as_ref()
-                .is_some_and(|s| column_key(s) == column_key(&p.url))
+        self.site.is_home(&p.url)
     }
 
     fn link_liveness(&self, url: &Url) -> (Liveness, Option<u16>) {
@@ -377,8 +372,9 @@ impl<'a> Ctx<'a> {
                 .find(|h| !matches!(h.live, Liveness::Unverified(Reason::OutOfScope)))
                 .or(unverified.first())
             {
-                let Liveness::Unverified(why) = h.live else {
-                    unreachable!("filtered above")
+                let why = match h.live {
+                    Liveness::Unverified(why) => why,
+                    _ => Reason::FetchError,
                 };
                 if why == Reason::OutOfScope
                     && r.require.is_empty()

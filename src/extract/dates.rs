@@ -5,6 +5,7 @@
 //! any of these followed by a time, full-width digits, and dates in CMS URLs (`t20260315_`,
 //! `/art/2026/3/15/`). A digit run glued to the day (`2026-02-00018`, an 索引号) is not a date.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use jiff::civil::Date;
@@ -50,9 +51,9 @@ pub struct DatedBy {
 
 /// Replaces full-width digits and punctuation that appear inside dates and phone numbers with
 /// their ASCII forms, and non-breaking/ideographic spaces with plain spaces.
-pub fn normalize_text(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
+pub fn normalize_text(s: &str) -> Cow<'_, str> {
+    fn map(c: char) -> Option<char> {
+        Some(match c {
             '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
             '－' | '‐' | '‑' | '–' => '-',
             '／' => '/',
@@ -61,9 +62,14 @@ pub fn normalize_text(s: &str) -> String {
             '（' => '(',
             '）' => ')',
             '\u{3000}' | '\u{00a0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
-            c => c,
+            _ => return None,
         })
-        .collect()
+    }
+    // Most text needs no change: borrow it (this runs on every text of every page).
+    if !s.chars().any(|c| map(c).is_some()) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| map(c).unwrap_or(c)).collect())
 }
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {

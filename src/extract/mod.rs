@@ -442,23 +442,30 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         if in_furniture(row) {
             continue;
         }
-        let targets: Vec<(Url, String)> = row
-            .select(&ROW_LINKS)
-            .filter_map(|a| {
-                let u = normalize::resolve(&base, a.value().attr("href")?)?;
-                let title = a
-                    .value()
-                    .attr("title")
-                    .map(clean)
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| clean(&a.text().collect::<String>()));
-                Some((normalize::normalize(&u), title))
-            })
-            .collect();
-        let Some((url, title)) = targets.first().cloned() else {
+        // A row is one link target (maybe linked twice: title and "more"), so compare hrefs
+        // before resolving anything.
+        let mut anchors = row.select(&ROW_LINKS).filter(|a| {
+            a.value()
+                .attr("href")
+                .is_some_and(|h| !normalize::is_non_link(h))
+        });
+        let Some(first) = anchors.next() else {
             continue;
         };
-        if targets.iter().any(|(u, _)| *u != url) || title.is_empty() {
+        let href = first.value().attr("href").unwrap_or_default();
+        if anchors.any(|a| a.value().attr("href") != Some(href)) {
+            continue;
+        }
+        let Some(url) = normalize::resolve(&base, href).map(|u| normalize::normalize(&u)) else {
+            continue;
+        };
+        let title = first
+            .value()
+            .attr("title")
+            .map(clean)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| clean(&first.text().collect::<String>()));
+        if title.is_empty() {
             continue;
         }
         let date = dates::last_date(&row.text().collect::<String>());
@@ -488,8 +495,8 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         Some(b) => split_text(b),
         None => (String::new(), String::new(), false),
     };
-    let content = dates::normalize_text(&content);
-    let furniture = dates::normalize_text(&furniture);
+    let content = dates::normalize_text(&content).into_owned();
+    let furniture = dates::normalize_text(&furniture).into_owned();
     let empty_marker = EMPTY_MARKERS
         .iter()
         .find(|m| content.contains(*m))

@@ -77,6 +77,9 @@ pub struct SiteModel {
     page_index: HashMap<String, usize>,
 }
 
+static HOME_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:index|default)\.(?:s?html?|jsp|aspx?|php)$").expect("valid regex")
+});
 static PAGINATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.*/)(?:index|default)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$")
         .expect("valid regex")
@@ -117,11 +120,7 @@ impl SiteBuilder {
 
     /// Adds one page's facts.
     pub fn add(&mut self, facts: PageFacts) {
-        let is_home = self
-            .model
-            .start
-            .as_ref()
-            .is_some_and(|s| column_key(s) == column_key(&facts.url) && facts.depth == 0);
+        let is_home = self.model.is_home(&facts.url);
         for l in &facts.links {
             let key = crate::crawl::normalize::normalize(&l.url).to_string();
             let idx = *self.link_index.entry(key).or_insert_with(|| {
@@ -304,12 +303,22 @@ impl SiteModel {
 
     /// The newest date of anything on the home page (W-VETO-03a evidence).
     pub fn home_newest(&self) -> Option<Date> {
-        let start = self.start.as_ref()?;
-        let home = self
-            .pages
-            .iter()
-            .find(|p| p.depth == 0 && column_key(&p.url) == column_key(start))?;
+        let home = self.pages.iter().find(|p| self.is_home(&p.url))?;
         home.entries.iter().filter_map(|e| e.date).max()
+    }
+
+    /// The start page, also under its `index.html`-style name (sites link to both).
+    pub fn is_home(&self, url: &Url) -> bool {
+        let Some(start) = &self.start else {
+            return false;
+        };
+        if crate::crawl::normalize::normalize(url) == crate::crawl::normalize::normalize(start) {
+            return true;
+        }
+        let Some(file) = url.path_segments().and_then(|mut s| s.next_back()) else {
+            return false;
+        };
+        HOME_FILE.is_match(file) && column_key(url) == column_key(start) && url.query().is_none()
     }
 }
 
