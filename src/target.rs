@@ -183,7 +183,12 @@ pub struct StaticServer {
 impl StaticServer {
     /// Binds a free port and serves `root` until dropped.
     pub async fn start(root: &Path) -> std::io::Result<StaticServer> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        StaticServer::start_on(root, 0).await
+    }
+
+    /// Serves `root` on 127.0.0.1:`port` (0 picks a free port) until dropped.
+    pub async fn start_on(root: &Path, port: u16) -> std::io::Result<StaticServer> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let service =
             tower_http::services::ServeDir::new(root).append_index_html_on_directories(true);

@@ -73,6 +73,8 @@ pub enum Reason {
     JsOnly,
     OutOfScope,
     NotApplicable,
+    Soft404,
+    CircuitOpen,
     FetchError,
 }
 
@@ -116,6 +118,10 @@ impl Reason {
             (OutOfScope, true) => "out of scope",
             (NotApplicable, false) => "不适用",
             (NotApplicable, true) => "not applicable",
+            (Soft404, false) => "软404",
+            (Soft404, true) => "soft 404",
+            (CircuitOpen, false) => "服务器持续出错",
+            (CircuitOpen, true) => "host kept failing",
             (FetchError, false) => "抓取错误",
             (FetchError, true) => "fetch error",
         }
@@ -134,7 +140,11 @@ impl Reason {
             Outcome::RedirectError => Reason::RedirectError,
             Outcome::RobotsDisallowed => Reason::RobotsDisallowed,
             Outcome::OutOfScope => Reason::OutOfScope,
-            Outcome::DepthLimit | Outcome::PageBudget => Reason::NotCrawled,
+            Outcome::DepthLimit | Outcome::PageBudget | Outcome::Trap | Outcome::TimeLimit => {
+                Reason::NotCrawled
+            }
+            Outcome::Soft404 => Reason::Soft404,
+            Outcome::CircuitOpen => Reason::CircuitOpen,
             Outcome::Error => Reason::FetchError,
         })
     }

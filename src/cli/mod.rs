@@ -2,6 +2,7 @@
 
 mod audit;
 mod rules;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -49,6 +50,8 @@ enum Command {
     /// List or validate rule packs (规则包)
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Serve a saved site on 127.0.0.1 as the audit sees it (本地预览)
+    Serve(serve::ServeArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Audit(args) => audit::run(args),
         Command::Rules(cmd) => rules::run(cmd),
+        Command::Serve(args) => serve::run(args),
     };
     ExitCode::from(code)
 }

@@ -31,6 +31,15 @@ pub enum Outcome {
     OutOfScope,
     DepthLimit,
     PageBudget,
+    /// A 200 that is really an error page: it looks like the answer to a random path, says
+    /// 页面不存在, or bounces a deep URL to the home page.
+    Soft404,
+    /// A crawler trap: URL too long, or endless variations of one path (calendars, `?page=N`).
+    Trap,
+    /// The crawl's total time ran out before this URL's turn.
+    TimeLimit,
+    /// The host kept failing and the crawl stopped asking it.
+    CircuitOpen,
     Error,
 }
 
@@ -48,6 +57,9 @@ impl Outcome {
                 | Outcome::OutOfScope
                 | Outcome::DepthLimit
                 | Outcome::PageBudget
+                | Outcome::Trap
+                | Outcome::TimeLimit
+                | Outcome::CircuitOpen
         )
     }
 
@@ -80,6 +92,14 @@ impl Outcome {
             (DepthLimit, true) => "beyond depth limit",
             (PageBudget, false) => "超出页面数上限",
             (PageBudget, true) => "beyond page limit",
+            (Soft404, false) => "软404（错误页面返回200）",
+            (Soft404, true) => "soft 404",
+            (Trap, false) => "疑似抓取陷阱（超长或无限变化的URL）",
+            (Trap, true) => "crawler trap",
+            (TimeLimit, false) => "超出抓取总时长",
+            (TimeLimit, true) => "beyond the time limit",
+            (CircuitOpen, false) => "服务器持续出错，已停止请求",
+            (CircuitOpen, true) => "host kept failing; requests stopped",
             (Error, false) => "抓取错误",
             (Error, true) => "fetch error",
         }
@@ -179,6 +199,42 @@ fn looks_like_html(content_type: Option<&str>, prefix: &[u8]) -> bool {
     }
     let head = String::from_utf8_lossy(&prefix[..prefix.len().min(512)]).to_ascii_lowercase();
     head.contains("<html") || head.contains("<!doctype html") || head.contains("<head")
+}
+
+/// Phrases of web application firewalls and bot challenges seen in front of government sites.
+const CHALLENGE_MARKERS: [&str; 14] = [
+    "安全验证",
+    "人机验证",
+    "访问验证",
+    "滑动验证",
+    "请开启JavaScript",
+    "请启用JavaScript",
+    "enable JavaScript and cookies",
+    "challenge-platform",
+    "安全狗",
+    "云锁",
+    "创宇盾",
+    "网站防火墙",
+    "访问被拦截",
+    "您的访问被阻断",
+];
+
+/// A small 200 page that is a firewall's or a bot check's, not the site's: challenge phrases, or
+/// nothing but a script that sets a cookie and reloads.
+pub fn is_challenge(body: &[u8]) -> bool {
+    if body.len() > 16 * 1024 {
+        return false;
+    }
+    let text = String::from_utf8_lossy(body);
+    if CHALLENGE_MARKERS.iter().any(|m| text.contains(m)) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    lower.contains("document.cookie")
+        && (lower.contains("location.reload")
+            || lower.contains("location.href")
+            || lower.contains("location.replace"))
+        && !lower.contains("<a ")
 }
 
 /// Performs one logical fetch: politeness, retries and redirects included.
@@ -380,6 +436,11 @@ async fn fetch_once(
             }
             if !decided {
                 keep = looks_like_html(content_type.as_deref(), &buf);
+            }
+            if keep && !any_body && is_challenge(&buf) {
+                outcome = Outcome::Blocked;
+                detail = Some("a bot-challenge or firewall page answered with 200".into());
+                keep = false;
             }
             if keep {
                 body = Some(buf);

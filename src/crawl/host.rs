@@ -16,12 +16,59 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 struct Host {
     permits: Arc<Semaphore>,
     next_start: Mutex<Instant>,
+    health: Mutex<Health>,
+}
+
+/// Recent results of one host, for the circuit breaker.
+#[derive(Debug, Default)]
+struct Health {
+    recent: std::collections::VecDeque<bool>,
+    trips: u32,
+    open: bool,
+}
+
+/// When a failing host is paused, and when it is given up on.
+#[derive(Debug, Clone)]
+pub struct Breaker {
+    /// How many recent results are looked at.
+    pub window: usize,
+    /// Fewer results than this never trip the breaker.
+    pub min_samples: usize,
+    /// Share of failures among recent results that trips it.
+    pub failure_ratio: f32,
+    /// How long a tripped host rests.
+    pub pause: Duration,
+    /// After this many trips the host is given up on for the rest of the crawl.
+    pub max_trips: u32,
+}
+
+impl Default for Breaker {
+    fn default() -> Self {
+        Breaker {
+            window: 20,
+            min_samples: 8,
+            failure_ratio: 0.5,
+            pause: Duration::from_secs(30),
+            max_trips: 3,
+        }
+    }
+}
+
+/// What the breaker decided after a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakerEvent {
+    None,
+    /// The host rests for the breaker's pause.
+    Paused,
+    /// The host is given up on.
+    Opened,
 }
 
 /// The politeness gates of every host the crawl talks to.
 #[derive(Debug)]
 pub struct HostPool {
     per_host: usize,
+    breaker: Breaker,
     interval: Mutex<Duration>,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
 }
@@ -34,8 +81,13 @@ pub struct HostPermit {
 
 impl HostPool {
     pub fn new(per_host: usize, interval: Duration) -> HostPool {
+        HostPool::with_breaker(per_host, interval, Breaker::default())
+    }
+
+    pub fn with_breaker(per_host: usize, interval: Duration, breaker: Breaker) -> HostPool {
         HostPool {
             per_host: per_host.max(1),
+            breaker,
             interval: Mutex::new(interval),
             hosts: Mutex::new(HashMap::new()),
         }
@@ -61,6 +113,7 @@ impl HostPool {
                 Arc::new(Host {
                     permits: Arc::new(Semaphore::new(self.per_host)),
                     next_start: Mutex::new(Instant::now()),
+                    health: Mutex::new(Health::default()),
                 })
             })
             .clone()
@@ -83,6 +136,51 @@ impl HostPool {
         };
         tokio::time::sleep_until(start).await;
         HostPermit { _permit: permit }
+    }
+
+    /// Records whether a request to `host` failed (timeouts, resets, 5xx, 429), and trips the
+    /// breaker when the recent failure rate crosses the threshold.
+    pub fn record(&self, host: &str, failed: bool) -> BreakerEvent {
+        let h = self.host(host);
+        let event = {
+            let mut health = h.health.lock().unwrap_or_else(|e| e.into_inner());
+            if health.open {
+                return BreakerEvent::None;
+            }
+            health.recent.push_back(failed);
+            while health.recent.len() > self.breaker.window {
+                health.recent.pop_front();
+            }
+            let n = health.recent.len();
+            let failures = health.recent.iter().filter(|f| **f).count();
+            if n >= self.breaker.min_samples
+                && failures as f32 >= self.breaker.failure_ratio * n as f32
+            {
+                health.trips += 1;
+                health.recent.clear();
+                if health.trips >= self.breaker.max_trips {
+                    health.open = true;
+                    BreakerEvent::Opened
+                } else {
+                    BreakerEvent::Paused
+                }
+            } else {
+                BreakerEvent::None
+            }
+        };
+        if event == BreakerEvent::Paused {
+            self.back_off(host, self.breaker.pause);
+        }
+        event
+    }
+
+    /// Whether the crawl gave up on `host`.
+    pub fn is_open(&self, host: &str) -> bool {
+        self.host(host)
+            .health
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .open
     }
 
     /// A 429/503 with Retry-After, or a failure: no request to `host` starts before `pause` ends.
@@ -112,6 +210,31 @@ mod tests {
         let t1 = Instant::now();
         drop(pool.acquire("b").await);
         assert!(t1.elapsed() < Duration::from_millis(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn breaker_pauses_then_opens() {
+        let b = Breaker {
+            window: 4,
+            min_samples: 4,
+            failure_ratio: 0.5,
+            pause: Duration::from_secs(30),
+            max_trips: 2,
+        };
+        let pool = HostPool::with_breaker(1, Duration::ZERO, b);
+        for failed in [true, false, true] {
+            assert_eq!(pool.record("a", failed), BreakerEvent::None);
+        }
+        assert_eq!(pool.record("a", false), BreakerEvent::Paused);
+        let t0 = Instant::now();
+        drop(pool.acquire("a").await);
+        assert!(t0.elapsed() >= Duration::from_secs(30));
+        for _ in 0..3 {
+            assert_eq!(pool.record("a", true), BreakerEvent::None);
+        }
+        assert_eq!(pool.record("a", true), BreakerEvent::Opened);
+        assert!(pool.is_open("a"));
+        assert!(!pool.is_open("b"));
     }
 
     #[tokio::test(start_paused = true)]

@@ -8,6 +8,7 @@
 pub mod fetch;
 pub mod host;
 pub mod normalize;
+pub mod sitemap;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -48,12 +49,26 @@ pub struct CrawlConfig {
     pub per_host: usize,
     /// Minimum time between request starts to one host.
     pub interval: Duration,
-    /// Whole-request timeout.
+    /// Whole-request timeout (connect, headers and body).
     pub timeout: Duration,
+    /// Total crawl time; URLs not started by then are recorded as `time_limit`.
+    pub max_time: Option<Duration>,
+    /// Body bytes kept per response, after decompression (so a gzip bomb is cut too).
     pub max_body_bytes: usize,
     pub max_redirects: usize,
     pub retries: u32,
     pub respect_robots: bool,
+    /// Seed the frontier from `/sitemap.xml` and robots.txt Sitemap lines.
+    pub use_sitemaps: bool,
+    /// Longer URLs are traps (session ids, recursive paths).
+    pub max_url_len: usize,
+    /// Distinct query strings followed per path: endless calendars and `?page=N` stop here.
+    pub max_variants_per_path: usize,
+    pub breaker: host::Breaker,
+    /// Accept invalid TLS certificates (recorded in the report).
+    pub insecure: bool,
+    /// Extra root certificates (PEM), for sites under a domestic CA.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for CrawlConfig {
@@ -65,10 +80,17 @@ impl Default for CrawlConfig {
             per_host: 2,
             interval: Duration::from_millis(500),
             timeout: Duration::from_secs(20),
+            max_time: None,
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 10,
             retries: 2,
             respect_robots: true,
+            use_sitemaps: true,
+            max_url_len: 2048,
+            max_variants_per_path: 30,
+            breaker: host::Breaker::default(),
+            insecure: false,
+            ca_file: None,
         }
     }
 }
@@ -78,6 +100,8 @@ impl Default for CrawlConfig {
 pub enum CrawlError {
     #[error("could not set up the HTTP client: {0}")]
     Client(#[from] reqwest::Error),
+    #[error("--ca-file {path}: {reason}")]
+    CaFile { path: String, reason: String },
 }
 
 /// An in-scope HTML page, handed to the sink. The body is dropped after the sink returns.
@@ -99,9 +123,22 @@ pub struct Discovered {
     pub kind: LinkKind,
 }
 
+/// How far the crawl has got, for a progress display.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    pub pages: usize,
+    pub queued: usize,
+    pub in_flight: usize,
+    pub requests: u32,
+    /// URLs that ended inconclusive or dead so far.
+    pub problems: usize,
+}
+
 /// Receives pages as they arrive and returns the links found on each.
 pub trait PageSink {
     fn page(&mut self, page: FetchedPage) -> Vec<Discovered>;
+    /// Called after every finished request; the default ignores it.
+    fn progress(&mut self, _progress: Progress) {}
 }
 
 /// What happened to one URL.
@@ -130,6 +167,18 @@ pub struct RobotsInfo {
     pub sitemaps: Vec<String>,
 }
 
+/// One sitemap file read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SitemapInfo {
+    pub url: Url,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// URLs it listed (pages or child sitemaps).
+    pub entries: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// The crawl's own record, for the report's crawl summary.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CrawlSummary {
@@ -140,10 +189,21 @@ pub struct CrawlSummary {
     pub status_counts: BTreeMap<u16, usize>,
     /// Outcome → count, over every URL the crawl knows.
     pub outcome_counts: BTreeMap<String, usize>,
+    pub requests_per_host: BTreeMap<String, u32>,
     pub elapsed_ms: u64,
     pub interval_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub robots: Option<RobotsInfo>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub sitemaps: Vec<SitemapInfo>,
+    /// What a request for a page that does not exist returns, when it is not a 404.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soft_404: Option<String>,
+    /// Hosts the circuit breaker gave up on.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub hosts_given_up: Vec<String>,
+    /// Pages whose body was cut at the size cap.
+    pub truncated_pages: usize,
 }
 
 /// Everything the crawl learnt besides the pages themselves.
@@ -151,6 +211,8 @@ pub struct CrawlSummary {
 pub struct CrawlLog {
     /// Outcome of every URL met, keyed by its normalised form.
     pub checks: HashMap<String, UrlCheck>,
+    /// `<lastmod>` of sitemap URLs, keyed by normalised URL.
+    pub sitemap_lastmod: HashMap<String, jiff::civil::Date>,
     pub summary: CrawlSummary,
 }
 
@@ -162,7 +224,7 @@ impl CrawlLog {
 
 /// Builds the HTTP client: no automatic redirects (the fetcher records them), compression on.
 pub fn client(cfg: &CrawlConfig) -> Result<Client, CrawlError> {
-    Ok(Client::builder()
+    let mut b = Client::builder()
         .user_agent(USER_AGENT)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(cfg.timeout)
@@ -170,13 +232,122 @@ pub fn client(cfg: &CrawlConfig) -> Result<Client, CrawlError> {
         .gzip(true)
         .brotli(true)
         .deflate(true)
-        .build()?)
+        .tls_danger_accept_invalid_certs(cfg.insecure);
+    if let Some(path) = &cfg.ca_file {
+        let bad = |reason: String| CrawlError::CaFile {
+            path: path.display().to_string(),
+            reason,
+        };
+        let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| bad(format!("not a PEM certificate bundle: {e}")))?;
+        if certs.is_empty() {
+            return Err(bad("no certificate in the file".into()));
+        }
+        for c in certs {
+            b = b.add_root_certificate(c);
+        }
+    }
+    Ok(b.build()?)
 }
 
 struct Job {
     url: Url,
     kind: LinkKind,
     depth: u32,
+}
+
+/// The answer to a request for a page that cannot exist, to recognise soft 404s.
+struct Soft404Print {
+    title: String,
+    len: usize,
+}
+
+fn html_title(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let lower = text.to_ascii_lowercase();
+    match (lower.find("<title"), lower.find("</title>")) {
+        (Some(a), Some(b)) if a < b => {
+            let start = text[a..].find('>').map(|i| a + i + 1).unwrap_or(b).min(b);
+            text[start..b].trim().to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Error-page phrases of a 200 answer that is really a 404 (or a deleted document).
+const NOT_FOUND_MARKERS: [&str; 8] = [
+    "页面不存在",
+    "页面未找到",
+    "找不到页面",
+    "您访问的页面不存在",
+    "内容已删除",
+    "信息已删除",
+    "404 Not Found",
+    "页面已删除",
+];
+
+fn is_soft_404(
+    body: &[u8],
+    print: Option<&Soft404Print>,
+    requested: &Url,
+    final_url: &Url,
+    start: &Url,
+) -> Option<&'static str> {
+    let title = html_title(body);
+    if let Some(p) = print {
+        let close = body.len().abs_diff(p.len) <= p.len / 10 + 64;
+        if title == p.title && close {
+            return Some("same as the answer to a random path");
+        }
+    }
+    if body.len() < 8 * 1024 {
+        let text = String::from_utf8_lossy(body);
+        if NOT_FOUND_MARKERS
+            .iter()
+            .any(|m| text.contains(m) || title.contains(m))
+        {
+            return Some("the page says it does not exist");
+        }
+        // A deleted document that refreshes to its parent column (seen on TRS sites). A refresh
+        // elsewhere is an ordinary redirect, which the extractor follows as a link.
+        if text.trim().len() < 1024
+            && let Some(target) = refresh_target(&text, requested)
+            && requested.path().starts_with(target.path())
+            && target.path().ends_with('/')
+        {
+            return Some("an empty page that refreshes to its parent");
+        }
+    }
+    if requested != start
+        && normalize::normalize(final_url) == normalize::normalize(start)
+        && requested.path() != start.path()
+    {
+        return Some("redirected to the home page");
+    }
+    None
+}
+
+/// The URL of a `<meta http-equiv="refresh" content="0;url=...">`.
+pub fn refresh_target(html: &str, base: &Url) -> Option<Url> {
+    let lower = html.to_ascii_lowercase();
+    let at = lower
+        .find("http-equiv=\"refresh\"")
+        .or_else(|| lower.find("http-equiv=refresh"))?;
+    let tag_start = lower[..at].rfind('<')?;
+    let tag_end = at + lower[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let content = tag.to_ascii_lowercase().find("url=")?;
+    let raw = tag[content + 4..].trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    let raw = raw.split(['"', '\'']).next()?.trim();
+    base.join(raw).ok()
+}
+
+fn path_key(url: &Url) -> String {
+    let mut u = url.clone();
+    u.set_query(None);
+    u.set_fragment(None);
+    u.to_string()
 }
 
 /// Crawls `scope` from `start`, streaming pages to `sink`.
@@ -187,29 +358,80 @@ pub async fn crawl(
     sink: &mut dyn PageSink,
 ) -> Result<CrawlLog, CrawlError> {
     let began = Instant::now();
+    let deadline = cfg.max_time.map(|t| began + t);
     let client = client(cfg)?;
-    let hosts = Arc::new(HostPool::new(cfg.per_host, cfg.interval));
+    let hosts = Arc::new(HostPool::with_breaker(
+        cfg.per_host,
+        cfg.interval,
+        cfg.breaker.clone(),
+    ));
     let limits = FetchLimits {
         max_body_bytes: cfg.max_body_bytes,
         max_redirects: cfg.max_redirects,
         retries: cfg.retries,
     };
     let mut log = CrawlLog::default();
-
-    let robots = load_robots(&client, &hosts, &limits, start, cfg.respect_robots).await;
-    if let Some((info, _)) = &robots {
-        log.summary.requests += 1;
-        if let Some(s) = info.status {
+    let count = |log: &mut CrawlLog, r: &fetch::Response| {
+        log.summary.requests += r.requests;
+        *log.summary
+            .requests_per_host
+            .entry(r.final_url.host_str().unwrap_or_default().to_string())
+            .or_default() += r.requests;
+        if let Some(s) = r.status {
             *log.summary.status_counts.entry(s).or_default() += 1;
         }
+    };
+
+    let robots = load_robots(&client, &hosts, &limits, start, cfg.respect_robots).await;
+    if let Some((info, _, r)) = &robots {
+        count(&mut log, r);
         if let Some(d) = info.crawl_delay_secs.filter(|_| cfg.respect_robots) {
             // Crawl-delay is a lower bound on the interval, capped so a typo cannot stall an audit.
             hosts.raise_interval(Duration::from_secs_f32(d.clamp(0.0, 30.0)));
         }
+        if cfg.respect_robots && info.status.is_some_and(|s| s >= 500) {
+            // A failing robots.txt: crawl, but at half speed.
+            hosts.raise_interval((cfg.interval * 2).max(Duration::from_secs(1)));
+        }
     }
-    let robot = robots.as_ref().and_then(|(_, r)| r.as_ref());
+    let robot = robots.as_ref().and_then(|(_, r, _)| r.as_ref());
+
+    // What the site answers for a page that cannot exist: soft 404s look like it.
+    let probe_url = start
+        .join(&format!(
+            "{}gongkai-probe-{:016x}.html",
+            scope.path_prefix,
+            fastrand::u64(..)
+        ))
+        .ok();
+    let mut soft_print = None;
+    if let Some(probe) = probe_url.filter(|_| robot.is_none_or(|r| r.allowed(start.as_str()))) {
+        let r = fetch::fetch(
+            &client,
+            &hosts,
+            &limits,
+            &probe,
+            Mode::Get { any_body: false },
+        )
+        .await;
+        count(&mut log, &r);
+        if r.outcome == Outcome::Ok
+            && let Some(body) = &r.body
+        {
+            log.summary.soft_404 = Some(if r.redirects.is_empty() {
+                "a missing page answers 200".to_string()
+            } else {
+                format!("a missing page is redirected to {}", r.final_url)
+            });
+            soft_print = Some(Soft404Print {
+                title: html_title(body),
+                len: body.len(),
+            });
+        }
+    }
 
     let mut seen: HashSet<String> = HashSet::new();
+    let mut variants: HashMap<String, usize> = HashMap::new();
     let mut queue: VecDeque<Job> = VecDeque::new();
     let start_n = normalize::normalize(start);
     seen.insert(start_n.to_string());
@@ -218,18 +440,67 @@ pub async fn crawl(
         kind: LinkKind::Page,
         depth: 0,
     });
+
+    if cfg.use_sitemaps {
+        let mut listed = robots
+            .as_ref()
+            .map(|(i, _, _)| i.sitemaps.clone())
+            .unwrap_or_default();
+        if let Ok(default) = start.join("/sitemap.xml")
+            && !listed.iter().any(|l| l == default.as_str())
+        {
+            listed.push(default.to_string());
+        }
+        for (url, lastmod) in read_sitemaps(
+            &client,
+            &hosts,
+            &limits,
+            listed,
+            &mut log,
+            cfg.respect_robots.then_some(robot).flatten(),
+        )
+        .await
+        {
+            let n = normalize::normalize(&url);
+            if let Some(d) = lastmod {
+                log.sitemap_lastmod.insert(n.to_string(), d);
+            }
+            if scope.contains(&n) && seen.insert(n.to_string()) {
+                queue.push_back(Job {
+                    url: n,
+                    kind: normalize::kind_of_href(&url),
+                    depth: 1,
+                });
+            }
+        }
+    }
+
     let mut pages_started = 0usize;
+    let mut problems = 0usize;
     let mut inflight = FuturesUnordered::new();
 
     loop {
         while inflight.len() < cfg.concurrency.max(1) {
             let Some(job) = queue.pop_front() else { break };
-            let skip = if job.kind.is_followed() && job.depth > cfg.max_depth {
+            let host = job.url.host_str().unwrap_or_default().to_string();
+            let skip = if job.url.as_str().len() > cfg.max_url_len {
+                Some(Outcome::Trap)
+            } else if job.kind.is_followed() && job.depth > cfg.max_depth {
                 Some(Outcome::DepthLimit)
             } else if job.kind.is_followed() && pages_started >= cfg.max_pages {
                 Some(Outcome::PageBudget)
+            } else if deadline.is_some_and(|d| Instant::now() >= d) {
+                Some(Outcome::TimeLimit)
+            } else if hosts.is_open(&host) {
+                Some(Outcome::CircuitOpen)
             } else if cfg.respect_robots && robot.is_some_and(|r| !r.allowed(job.url.as_str())) {
                 Some(Outcome::RobotsDisallowed)
+            } else if job.url.query().is_some() && {
+                let n = variants.entry(path_key(&job.url)).or_default();
+                *n += 1;
+                *n > cfg.max_variants_per_path
+            } {
+                Some(Outcome::Trap)
             } else {
                 None
             };
@@ -251,20 +522,47 @@ pub async fn crawl(
                 (job, r)
             });
         }
-        let Some((job, r)) = inflight.next().await else {
-            break;
+        let next = match deadline {
+            Some(d) => match tokio::time::timeout_at(d.into(), inflight.next()).await {
+                Ok(n) => n,
+                // Time is up: what is still in flight is abandoned and recorded as such.
+                Err(_) => {
+                    drop(inflight);
+                    for job in queue.drain(..) {
+                        record(&mut log, &job, Outcome::TimeLimit, None, Vec::new(), None);
+                    }
+                    break;
+                }
+            },
+            None => inflight.next().await,
         };
-        log.summary.requests += r.requests;
-        if let Some(s) = r.status {
-            *log.summary.status_counts.entry(s).or_default() += 1;
+        let Some((job, mut r)) = next else { break };
+        count(&mut log, &r);
+        let host = r.final_url.host_str().unwrap_or_default().to_string();
+        let failed = matches!(
+            r.outcome,
+            Outcome::Timeout | Outcome::ConnectError | Outcome::ServerError | Outcome::RateLimited
+        );
+        if hosts.record(&host, failed) == host::BreakerEvent::Opened {
+            log.summary.hosts_given_up.push(host);
+        }
+        if r.outcome == Outcome::Ok
+            && let Some(body) = &r.body
+            && job.depth > 0
+            && let Some(why) = is_soft_404(body, soft_print.as_ref(), &job.url, &r.final_url, start)
+        {
+            r.outcome = Outcome::Soft404;
+            r.detail = Some(why.to_string());
+            r.body = None;
         }
         // A redirect that leaves the scope is followed for its status but not parsed.
         let final_in_scope = scope.contains(&r.final_url);
-        if let (Outcome::Ok, Some(body)) = (r.outcome, r.body)
+        if let (Outcome::Ok, Some(body)) = (r.outcome, r.body.take())
             && final_in_scope
         {
             log.summary.pages_fetched += 1;
             log.summary.bytes += body.len() as u64;
+            log.summary.truncated_pages += usize::from(r.truncated);
             let found = sink.page(FetchedPage {
                 url: job.url.clone(),
                 final_url: r.final_url.clone(),
@@ -295,12 +593,22 @@ pub async fn crawl(
         if !r.redirects.is_empty() {
             seen.insert(normalize::normalize(&r.final_url).to_string());
         }
+        if r.outcome != Outcome::Ok {
+            problems += 1;
+        }
         record(&mut log, &job, r.outcome, r.status, r.redirects, r.detail);
+        sink.progress(Progress {
+            pages: log.summary.pages_fetched,
+            queued: queue.len(),
+            in_flight: inflight.len(),
+            requests: log.summary.requests,
+            problems,
+        });
     }
 
     log.summary.elapsed_ms = began.elapsed().as_millis() as u64;
     log.summary.interval_ms = hosts.interval().as_millis() as u64;
-    log.summary.robots = robots.map(|(i, _)| i);
+    log.summary.robots = robots.map(|(i, _, _)| i);
     for c in log.checks.values() {
         let key = serde_json::to_value(c.outcome)
             .ok()
@@ -338,9 +646,10 @@ async fn load_robots(
     limits: &FetchLimits,
     start: &Url,
     obey: bool,
-) -> Option<(RobotsInfo, Option<texting_robots::Robot>)> {
+) -> Option<(RobotsInfo, Option<texting_robots::Robot>, fetch::Response)> {
     let url = start.join("/robots.txt").ok()?;
     let r = fetch::fetch(client, hosts, limits, &url, Mode::Get { any_body: true }).await;
+    // 2xx: the rules apply. 4xx (401/403 included) and failures: no rules, crawl politely.
     let robot = match (r.status, &r.body) {
         (Some(200..=299), Some(body)) => texting_robots::Robot::new(ROBOTS_AGENT, body).ok(),
         _ => None,
@@ -355,5 +664,75 @@ async fn load_robots(
             .map(|r| r.sitemaps.clone())
             .unwrap_or_default(),
     };
-    Some((info, robot))
+    Some((info, robot, r))
+}
+
+/// Most sitemap files read per crawl (indexes included), so a sitemap index cannot eat the crawl.
+const MAX_SITEMAPS: usize = 20;
+
+/// Reads sitemaps breadth-first, following indexes, and returns the page URLs they list.
+async fn read_sitemaps(
+    client: &Client,
+    hosts: &HostPool,
+    limits: &FetchLimits,
+    roots: Vec<String>,
+    log: &mut CrawlLog,
+    robot: Option<&texting_robots::Robot>,
+) -> Vec<(Url, Option<jiff::civil::Date>)> {
+    let mut queue: VecDeque<String> = roots.into();
+    let mut done: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    let sitemap_limits = FetchLimits {
+        max_body_bytes: sitemap::MAX_DECOMPRESSED,
+        ..limits.clone()
+    };
+    while let Some(s) = queue.pop_front() {
+        if done.len() >= MAX_SITEMAPS || !done.insert(s.clone()) {
+            continue;
+        }
+        let Ok(url) = Url::parse(&s) else { continue };
+        if robot.is_some_and(|r| !r.allowed(url.as_str())) {
+            continue;
+        }
+        let r = fetch::fetch(
+            client,
+            hosts,
+            &sitemap_limits,
+            &url,
+            Mode::Get { any_body: true },
+        )
+        .await;
+        log.summary.requests += r.requests;
+        if let Some(st) = r.status {
+            *log.summary.status_counts.entry(st).or_default() += 1;
+        }
+        let mut info = SitemapInfo {
+            url: url.clone(),
+            status: r.status,
+            entries: 0,
+            error: None,
+        };
+        match (r.outcome, r.body) {
+            (Outcome::Ok, Some(body)) => match sitemap::parse(&body) {
+                Ok(sitemap::Sitemap::Index(children)) => {
+                    info.entries = children.len();
+                    queue.extend(children);
+                }
+                Ok(sitemap::Sitemap::Urls(urls)) => {
+                    info.entries = urls.len();
+                    out.extend(
+                        urls.into_iter()
+                            .filter_map(|(u, d)| Some((url.join(&u).ok()?, d))),
+                    );
+                }
+                Err(e) => info.error = Some(e.to_string()),
+            },
+            (o, _) => info.error = Some(o.label(true).to_string()),
+        }
+        // A missing /sitemap.xml is normal and not worth listing.
+        if !(info.status == Some(404) && url.path() == "/sitemap.xml") {
+            log.summary.sitemaps.push(info);
+        }
+    }
+    out
 }

@@ -428,6 +428,18 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         });
         links.push(Link { url, text, kind });
     }
+    // A meta refresh is a redirect the HTTP layer never sees.
+    let head_end = decoded.text.len().min(8192);
+    let head_end = (0..=head_end)
+        .rev()
+        .find(|&i| decoded.text.is_char_boundary(i))
+        .unwrap_or(0);
+    if let Some(url) = crate::crawl::refresh_target(&decoded.text[..head_end], &base) {
+        discovered.push(Discovered {
+            url,
+            kind: LinkKind::Page,
+        });
+    }
     for url in pagination(&doc, &base) {
         discovered.push(Discovered {
             url,

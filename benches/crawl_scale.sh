@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Crawl-at-scale benchmark: a full `gongkai audit` of a large synthetic 政府信息公开 site, against
+# `wget2 --recursive` mirroring the same site, both on 127.0.0.1 with politeness off.
+#
+#   benches/crawl_scale.sh [N ...]        (default: 10000 100000)
+#
+# For each N (HTML pages) it:
+#   1. generates the site with benches/synth_site.py into $BENCH_DIR/site-N (reused when the
+#      manifest there says the same N, seed and generator version);
+#   2. serves it with `gongkai serve` on a free port;
+#   3. runs `gongkai audit` (--delay-ms 0 --per-host 16) under /usr/bin/time -v;
+#   4. runs `wget2 --recursive` (16 threads, no wait) under /usr/bin/time -v;
+#   5. prints a markdown table: wall time, pages/s, user+sys CPU, peak RSS, and the server's CPU.
+#
+# Environment:
+#   BENCH_DIR       work directory (default: ${TMPDIR:-/tmp}/gongkai-bench); sites are kept there
+#   SEED            generator seed (default: 1)
+#   BENCH_TIMEOUT   seconds allowed per run before it is killed (default: 1800)
+#   GONGKAI_BIN     use this binary instead of running `cargo build --release`
+#   SKIP_WGET2=1    measure gongkai only
+#
+# Installs nothing except wget2 and GNU time (the `time` package) with apt-get when missing.
+# Times are printed, never asserted. Exit status: 0 when every audit completed (exit 0 or 1) and
+# every wget2 run finished, 1 otherwise.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DIR="${BENCH_DIR:-${TMPDIR:-/tmp}/gongkai-bench}"
+SEED="${SEED:-1}"
+BENCH_TIMEOUT="${BENCH_TIMEOUT:-1800}"
+CONC=16
+AS_OF=2026-11-26
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 100000)
+
+log() { printf '[crawl_scale %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# apt-get install PACKAGE, running apt-get update first only if the plain install fails.
+apt_install() {
+    local pkg="$1"
+    if [ "$(id -u)" != 0 ]; then
+        log "$pkg is missing and we are not root: install it (apt-get install $pkg) and rerun"
+        exit 1
+    fi
+    log "installing $pkg"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg" >/dev/null 2>&1 ||
+        { DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null 2>&1 &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg" >/dev/null; }
+}
+
+[ -x /usr/bin/time ] || apt_install time
+if [ "${SKIP_WGET2:-0}" != 1 ] && ! command -v wget2 >/dev/null; then apt_install wget2; fi
+command -v python3 >/dev/null || { log "python3 is required"; exit 1; }
+
+mkdir -p "$BENCH_DIR"
+BENCH_DIR="$(cd "$BENCH_DIR" && pwd)"
+
+# A private copy of the binary, so a concurrent `cargo build` cannot swap it mid-run.
+if [ -n "${GONGKAI_BIN:-}" ]; then
+    SRC_BIN="$GONGKAI_BIN"
+else
+    log "cargo build --release"
+    (cd "$ROOT" && cargo build --release --quiet)
+    SRC_BIN="$ROOT/target/release/gongkai"
+fi
+BIN="$BENCH_DIR/gongkai"
+cp "$SRC_BIN" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
+REV="$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)"
+
+SERVER_PID=""
+WGET_OUT=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill -INT "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    if [ -n "$WGET_OUT" ]; then rm -rf "$WGET_OUT"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+CLK_TCK="$(getconf CLK_TCK)"
+# CPU seconds (user+sys) used so far by process $1.
+proc_cpu() {
+    awk -v hz="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+
+# Fields of a `/usr/bin/time -v` report: wall seconds, user+sys seconds, max RSS in MB.
+time_fields() {
+    python3 - "$1" <<'EOF'
+import re, sys
+t = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+def num(label):
+    m = re.search(re.escape(label) + r":\s*([0-9.:]+)", t)
+    return m.group(1) if m else None
+w = num("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+wall = 0.0
+if w:
+    for part in w.split(":"):
+        wall = wall * 60 + float(part)
+cpu = float(num("User time (seconds)") or 0) + float(num("System time (seconds)") or 0)
+rss = float(num("Maximum resident set size (kbytes)") or 0) / 1024
+print(f"{wall:.2f} {cpu:.2f} {rss:.1f}")
+EOF
+}
+
+manifest_get() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+RESULTS="$BENCH_DIR/results.md"
+ROWS=()
+NOTES=()
+STATUS=0
+
+for N in "${SIZES[@]}"; do
+    case "$N" in ''|*[!0-9]*) log "not a page count: $N"; exit 2;; esac
+    SITE="$BENCH_DIR/site-$N"
+    WORK="$BENCH_DIR/run-$N"
+    mkdir -p "$WORK"
+    M="$SITE/synth-manifest.json"
+    if [ -f "$M" ] && python3 - "$M" "$N" "$SEED" "$ROOT/benches/synth_site.py" <<'EOF'
+import json, re, sys
+m = json.load(open(sys.argv[1]))
+v = int(re.search(r"^GENERATOR_VERSION = (\d+)", open(sys.argv[4]).read(), re.M).group(1))
+sys.exit(0 if (m["pages"], m["seed"], m["version"]) == (int(sys.argv[2]), int(sys.argv[3]), v) else 1)
+EOF
+    then
+        log "reusing $SITE"
+    else
+        log "generating $N pages into $SITE"
+        python3 "$ROOT/benches/synth_site.py" "$SITE" --pages "$N" --seed "$SEED" --force >/dev/null
+    fi
+    MAXD="$(manifest_get "$M" max_depth)"
+    DEPTH=$((MAXD + 1))              # +1 so dead links off the deepest articles are checked too
+    MAXPAGES=$((N * 2 + 1000))       # never the limit: the site has N pages plus a few dead links
+    ATTACH="$(manifest_get "$M" attachments)"
+    DEAD="$(manifest_get "$M" dead_links)"
+    SITE_MB="$(du -sm "$SITE" | cut -f1)"
+    # Warm the page cache so neither tool pays for the disk.
+    find "$SITE" -type f -print0 | xargs -0 cat >/dev/null
+
+    "$BIN" serve "$SITE" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+    SERVER_PID=$!
+    URL=""
+    for _ in $(seq 100); do
+        URL="$(grep -m1 -o 'http://127\.0\.0\.1:[0-9]*' "$WORK/serve.out" || true)"
+        [ -n "$URL" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$URL" ]; then
+        log "gongkai serve did not start: $(tail -5 "$WORK/serve.err")"
+        exit 1
+    fi
+    URL="$URL/"
+    log "N=$N: serving $SITE at $URL (max_depth $MAXD, $ATTACH attachments, $DEAD dead links, $SITE_MB MB)"
+
+    # ---- gongkai audit ----------------------------------------------------------------------
+    S0="$(proc_cpu "$SERVER_PID")"
+    log "N=$N: gongkai audit (--per-host $CONC --delay-ms 0 --max-depth $DEPTH --max-pages $MAXPAGES)"
+    set +e
+    /usr/bin/time -v -o "$WORK/audit.time" timeout "$BENCH_TIMEOUT" \
+        "$BIN" audit "$URL" --rules cn-edu-county --as-of "$AS_OF" --delay-ms 0 \
+        --per-host "$CONC" --max-pages "$MAXPAGES" --max-depth "$DEPTH" \
+        --format json -o "$WORK/audit.json" --force >"$WORK/audit.stdout" 2>"$WORK/audit.stderr"
+    RC=$?
+    set -e
+    S1="$(proc_cpu "$SERVER_PID")"
+    read -r WALL CPU RSS < <(time_fields "$WORK/audit.time")
+    read -r PAGES REQS CRAWL_MS SCORE < <(python3 - "$WORK/audit.json" <<'EOF'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except Exception:
+    print("- - - -"); sys.exit()
+c = r.get("crawl", {})
+score = r.get("score", {})
+s = score.get("total", score.get("score", "-")) if isinstance(score, dict) else score
+print(c.get("pages_fetched", "-"), c.get("requests", "-"), c.get("elapsed_ms", "-"), s)
+EOF
+)
+    SRV="$(awk -v a="$S0" -v b="$S1" 'BEGIN { printf "%.2f", b - a }')"
+    RATE="$(awk -v p="$PAGES" -v w="$WALL" 'BEGIN { if (p ~ /^[0-9]+$/ && w > 0) printf "%.0f", p / w; else print "-" }')"
+    log "N=$N: gongkai exit $RC, $PAGES pages, $REQS requests, ${WALL}s wall, ${CPU}s CPU, ${RSS} MB peak"
+    GK_WALL="$WALL"
+    ROWS+=("| $N | gongkai audit | --per-host $CONC, --delay-ms 0 | $PAGES | $REQS | $WALL | $RATE | $CPU | $SRV | $RSS | $RC |")
+    if [ "$RC" != 0 ] && [ "$RC" != 1 ]; then
+        STATUS=1
+        NOTES+=("N=$N: gongkai audit exited $RC (124 = killed by the ${BENCH_TIMEOUT}s timeout). stderr tail:")
+        while IFS= read -r l; do NOTES+=("    $l"); done < <(tail -n 8 "$WORK/audit.stderr")
+    fi
+    if [[ "$PAGES" =~ ^[0-9]+$ ]] && [ "$PAGES" -lt $((N * 99 / 100)) ]; then
+        STATUS=1
+        NOTES+=("N=$N: gongkai fetched only $PAGES of $N pages")
+    fi
+    LIMIT=$([ "$N" -le 10000 ] && echo 64 || echo 256)
+    NOTES+=("N=$N: gongkai peak RSS $RSS MB against a target of < $LIMIT MB: $(awk -v r="$RSS" -v l="$LIMIT" 'BEGIN { print (r < l) ? "met" : "MISSED" }')")
+
+    # ---- wget2 --recursive ------------------------------------------------------------------
+    if [ "${SKIP_WGET2:-0}" != 1 ]; then
+        WGET_OUT="$WORK/wget2-out"
+        rm -rf "$WGET_OUT"
+        S0="$(proc_cpu "$SERVER_PID")"
+        log "N=$N: wget2 --recursive --max-threads=$CONC"
+        set +e
+        /usr/bin/time -v -o "$WORK/wget2.time" timeout "$BENCH_TIMEOUT" \
+            wget2 --recursive --level=inf --no-parent --no-verbose --max-threads="$CONC" \
+            --wait=0 --random-wait=off --waitretry=0 --tries=1 \
+            --directory-prefix="$WGET_OUT" "$URL" >"$WORK/wget2.log" 2>&1
+        WRC=$?
+        set -e
+        S1="$(proc_cpu "$SERVER_PID")"
+        read -r WALL CPU RSS < <(time_fields "$WORK/wget2.time")
+        WPAGES="$(find "$WGET_OUT" -type f -name '*.html' | wc -l)"
+        WFILES="$(find "$WGET_OUT" -type f | wc -l)"
+        WERR="$(grep -c -iE 'not found|404' "$WORK/wget2.log" || true)"
+        WREQS=$((WFILES + WERR))
+        SRV="$(awk -v a="$S0" -v b="$S1" 'BEGIN { printf "%.2f", b - a }')"
+        RATE="$(awk -v p="$WPAGES" -v w="$WALL" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "-" }')"
+        log "N=$N: wget2 exit $WRC, $WPAGES html files ($WFILES files, $WERR not found), ${WALL}s wall, ${CPU}s CPU, ${RSS} MB peak"
+        ROWS+=("| $N | wget2 --recursive | --max-threads=$CONC, --wait=0 | $WPAGES | ~$WREQS | $WALL | $RATE | $CPU | $SRV | $RSS | $WRC |")
+        # wget2 exits 8 when the server answered an error (the site's dead links): expected.
+        if [ "$WRC" != 0 ] && [ "$WRC" != 8 ]; then
+            STATUS=1
+            NOTES+=("N=$N: wget2 exited $WRC; log tail:")
+            while IFS= read -r l; do NOTES+=("    $l"); done < <(tail -n 5 "$WORK/wget2.log")
+        fi
+        NOTES+=("N=$N: gongkai ${GK_WALL}s vs wget2 ${WALL}s wall: $(awk -v g="$GK_WALL" -v w="$WALL" 'BEGIN { if (g <= w) print "gongkai at least as fast"; else printf "gongkai %.2fx slower\n", g / w }')")
+        rm -rf "$WGET_OUT"
+        WGET_OUT=""
+    fi
+
+    kill -INT "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+done
+
+{
+    echo
+    echo "## crawl_scale.sh $(date -u +%Y-%m-%dT%H:%MZ), gongkai $REV, $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+    echo
+    echo "| pages (N) | tool | concurrency | HTML pages fetched | requests | wall s | pages/s | CPU s (user+sys) | server CPU s | peak RSS MB | exit |"
+    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    printf -- '- %s\n' "${NOTES[@]}"
+} | tee -a "$RESULTS"
+log "appended to $RESULTS; per-run files in $BENCH_DIR/run-N/"
+exit "$STATUS"
