@@ -109,6 +109,7 @@ fn bench_audit(c: &mut Criterion) {
         as_of: gongkai::extract::dates::parse_iso("2026-11-26"),
         crawl: CrawlConfig::default(),
         notes: Vec::new(),
+        ..AuditOptions::default()
     };
     let mut g = c.benchmark_group("audit");
     g.sample_size(10).measurement_time(Duration::from_secs(10));

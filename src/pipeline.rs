@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::audit::{self, Text};
-use crate::crawl::{self, CrawlConfig, Discovered, FetchedPage, PageSink};
+use crate::crawl::{self, CrawlConfig, Discovered, FetchedPage, PageSink, Progress};
 use crate::extract::{self, TextPolicy};
 use crate::report::{Report, TargetInfo};
 use crate::rules::RulePack;
@@ -14,7 +14,7 @@ use crate::site::SiteBuilder;
 use crate::target::{Target, TargetError};
 
 /// What to audit and how.
-#[derive(Debug, Clone)]
+#[derive(Clone, Default)]
 pub struct AuditOptions {
     pub target: String,
     pub scope: Option<String>,
@@ -22,7 +22,12 @@ pub struct AuditOptions {
     pub crawl: CrawlConfig,
     /// Whether the user lowered politeness settings or ignored robots.txt (noted in the report).
     pub notes: Vec<Text>,
+    /// Called as the crawl goes, for a progress display.
+    pub progress: Option<ProgressFn>,
 }
+
+/// A progress observer.
+pub type ProgressFn = std::sync::Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// Why an audit could not produce a report.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +60,7 @@ pub fn today(tz: &str) -> Result<Date, AuditError> {
 struct Sink {
     policy: TextPolicy,
     site: SiteBuilder,
+    progress: Option<ProgressFn>,
 }
 
 impl PageSink for Sink {
@@ -63,6 +69,12 @@ impl PageSink for Sink {
         let (facts, links) = extract::extract(&page, &self.policy);
         self.site.add(facts);
         links
+    }
+
+    fn progress(&mut self, p: Progress) {
+        if let Some(f) = &self.progress {
+            f(p);
+        }
     }
 }
 
@@ -83,6 +95,7 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
     let mut sink = Sink {
         policy: pack.text_policy(),
         site: SiteBuilder::new(target.start.clone()),
+        progress: opts.progress.clone(),
     };
     let log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await?;
     let summary = log.summary.clone();
@@ -119,6 +132,48 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         notes.push(Text::new(
             format!("已达到页面数上限（{}），部分页面未抓取；相关规则可能无法判定", cfg.max_pages),
             format!("the page limit ({}) was reached; some pages were not fetched and rules depending on them may be inconclusive", cfg.max_pages),
+        ));
+    }
+    if cfg.insecure {
+        notes.push(Text::new(
+            "按用户要求未校验TLS证书（--insecure）",
+            "TLS certificates were not verified, at the user's request (--insecure)",
+        ));
+    }
+    if summary.truncated_pages > 0 {
+        notes.push(Text::new(
+            format!(
+                "{}个页面超过大小上限，仅读取了前{}字节",
+                summary.truncated_pages, cfg.max_body_bytes
+            ),
+            format!(
+                "{} pages exceeded the size cap; only their first {} bytes were read",
+                summary.truncated_pages, cfg.max_body_bytes
+            ),
+        ));
+    }
+    for h in &summary.hosts_given_up {
+        notes.push(Text::new(
+            format!("服务器{h}持续出错，已停止对其请求；相关规则为“无法判定”"),
+            format!("{h} kept failing and the crawl stopped asking it; rules depending on it are inconclusive"),
+        ));
+    }
+    if let Some(s) = &summary.soft_404 {
+        notes.push(Text::new(
+            format!("网站对不存在的页面不返回404（{s}），已据此识别软404"),
+            format!("the site does not answer 404 for missing pages ({s}); soft 404s were recognised from that"),
+        ));
+    }
+    if summary
+        .outcome_counts
+        .get("time_limit")
+        .copied()
+        .unwrap_or(0)
+        > 0
+    {
+        notes.push(Text::new(
+            "已达到抓取总时长上限，部分页面未抓取",
+            "the crawl's time limit was reached; some pages were not fetched",
         ));
     }
     let info = TargetInfo {

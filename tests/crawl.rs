@@ -253,6 +253,7 @@ async fn a_timeout_makes_a_rule_inconclusive_not_missing() {
         as_of: gongkai::extract::dates::parse_iso("2026-11-26"),
         crawl: config(),
         notes: Vec::new(),
+        ..AuditOptions::default()
     };
     let report = pipeline::run(&opts, &pack).await.unwrap();
     let f = report

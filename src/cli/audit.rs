@@ -14,7 +14,7 @@ use gongkai::report::table::TableReport;
 use gongkai::report::{Format, Lang, Render, Report};
 use gongkai::rules::{self, Severity};
 
-use super::{error, exit};
+use super::{error, exit, progress};
 
 /// The lowest severity whose gaps fail the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +85,30 @@ pub struct AuditArgs {
     /// Do not obey robots.txt (recorded in the report)
     #[arg(long)]
     pub ignore_robots: bool,
+
+    /// Stop crawling after this many seconds; what was not fetched is reported as not crawled
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_time: Option<u64>,
+
+    /// Do not read /sitemap.xml and robots.txt Sitemap lines
+    #[arg(long)]
+    pub no_sitemaps: bool,
+
+    /// Accept invalid TLS certificates (printed and recorded in the report)
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Trust the root certificates in this PEM file too (sites under a domestic CA)
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+
+    /// No progress display
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     /// Exit 1 when the score is below this
     #[arg(long, value_name = "SCORE")]
@@ -239,6 +263,11 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             "robots.txt was ignored at the user's request",
         ));
     }
+    if args.insecure {
+        eprintln!("warning: --insecure: TLS certificates will not be verified / 不校验TLS证书");
+    }
+    let bar = progress::bar(args.quiet);
+    progress::init_logging(args.verbose, bar.clone());
     let opts = AuditOptions {
         target: args.target.clone(),
         scope: args.scope.clone(),
@@ -251,9 +280,14 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             interval: Duration::from_millis(args.delay_ms),
             timeout: Duration::from_secs(args.timeout),
             respect_robots: !args.ignore_robots,
+            max_time: args.max_time.map(Duration::from_secs),
+            use_sitemaps: !args.no_sitemaps,
+            insecure: args.insecure,
+            ca_file: args.ca_file.clone(),
             ..CrawlConfig::default()
         },
         notes,
+        progress: bar.clone().map(progress::observer),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -265,7 +299,11 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
                 anyhow::Error::new(e).context("starting the async runtime"),
             )
         })?;
-    let report = runtime.block_on(pipeline::run(&opts, &pack)).map_err(|e| {
+    let report = runtime.block_on(pipeline::run(&opts, &pack));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let report = report.map_err(|e| {
         (
             if e.is_unreachable() {
                 exit::UNREACHABLE

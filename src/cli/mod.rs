@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing, subcommands, exit codes.
 
 mod audit;
+mod progress;
 mod rules;
 mod serve;
 

@@ -258,8 +258,10 @@ pub async fn fetch(
             return finish(r, requests);
         }
         attempt += 1;
+        tracing::info!(%url, outcome = ?r.outcome, status = ?r.status, attempt, "retrying");
         // Exponential backoff; a server's Retry-After wins when it asks for longer.
-        let backoff = Duration::from_millis(1000 * 2u64.pow(attempt - 1));
+        // Jitter keeps parallel audits of one county portal from retrying in lockstep.
+        let backoff = Duration::from_millis(1000 * 2u64.pow(attempt - 1) + fastrand::u64(0..250));
         let asked = r.retry_after.unwrap_or_default();
         if asked > MAX_RETRY_AFTER {
             return finish(r, requests);

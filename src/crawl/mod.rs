@@ -395,6 +395,9 @@ pub async fn crawl(
         }
     }
     let robot = robots.as_ref().and_then(|(_, r, _)| r.as_ref());
+    if let Some((info, _, _)) = &robots {
+        tracing::info!(status = ?info.status, crawl_delay = ?info.crawl_delay_secs, sitemaps = info.sitemaps.len(), "robots.txt");
+    }
 
     // What the site answers for a page that cannot exist: soft 404s look like it.
     let probe_url = start
@@ -452,6 +455,7 @@ pub async fn crawl(
             listed.push(default.to_string());
         }
         for (url, lastmod) in read_sitemaps(
+            start,
             &client,
             &hosts,
             &limits,
@@ -538,13 +542,21 @@ pub async fn crawl(
         };
         let Some((job, mut r)) = next else { break };
         count(&mut log, &r);
+        tracing::debug!(url = %job.url, outcome = ?r.outcome, status = ?r.status, requests = r.requests, "fetched");
         let host = r.final_url.host_str().unwrap_or_default().to_string();
         let failed = matches!(
             r.outcome,
             Outcome::Timeout | Outcome::ConnectError | Outcome::ServerError | Outcome::RateLimited
         );
-        if hosts.record(&host, failed) == host::BreakerEvent::Opened {
-            log.summary.hosts_given_up.push(host);
+        match hosts.record(&host, failed) {
+            host::BreakerEvent::Opened => {
+                tracing::warn!(%host, "host keeps failing; giving up on its remaining URLs");
+                log.summary.hosts_given_up.push(host);
+            }
+            host::BreakerEvent::Paused => {
+                tracing::warn!(%host, pause = ?cfg.breaker.pause, "host failing; pausing requests to it");
+            }
+            host::BreakerEvent::None => {}
         }
         if r.outcome == Outcome::Ok
             && let Some(body) = &r.body
@@ -672,6 +684,7 @@ const MAX_SITEMAPS: usize = 20;
 
 /// Reads sitemaps breadth-first, following indexes, and returns the page URLs they list.
 async fn read_sitemaps(
+    base: &Url,
     client: &Client,
     hosts: &HostPool,
     limits: &FetchLimits,
@@ -679,18 +692,18 @@ async fn read_sitemaps(
     log: &mut CrawlLog,
     robot: Option<&texting_robots::Robot>,
 ) -> Vec<(Url, Option<jiff::civil::Date>)> {
-    let mut queue: VecDeque<String> = roots.into();
+    // Sitemap locations should be absolute; relative ones are common enough to resolve.
+    let mut queue: VecDeque<Url> = roots.iter().filter_map(|r| base.join(r).ok()).collect();
     let mut done: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     let sitemap_limits = FetchLimits {
         max_body_bytes: sitemap::MAX_DECOMPRESSED,
         ..limits.clone()
     };
-    while let Some(s) = queue.pop_front() {
-        if done.len() >= MAX_SITEMAPS || !done.insert(s.clone()) {
+    while let Some(url) = queue.pop_front() {
+        if done.len() >= MAX_SITEMAPS || !done.insert(url.to_string()) {
             continue;
         }
-        let Ok(url) = Url::parse(&s) else { continue };
         if robot.is_some_and(|r| !r.allowed(url.as_str())) {
             continue;
         }
@@ -716,7 +729,7 @@ async fn read_sitemaps(
             (Outcome::Ok, Some(body)) => match sitemap::parse(&body) {
                 Ok(sitemap::Sitemap::Index(children)) => {
                     info.entries = children.len();
-                    queue.extend(children);
+                    queue.extend(children.iter().filter_map(|c| url.join(c).ok()));
                 }
                 Ok(sitemap::Sitemap::Urls(urls)) => {
                     info.entries = urls.len();
