@@ -78,6 +78,21 @@ impl PageSink for Sink {
     }
 }
 
+/// When the start URL fails, whether the same URL over the other scheme answers: county sites
+/// often serve only one of http and https.
+async fn other_scheme_works(cfg: &CrawlConfig, start: &url::Url) -> Option<url::Url> {
+    let mut other = start.clone();
+    let scheme = if start.scheme() == "https" {
+        "http"
+    } else {
+        "https"
+    };
+    other.set_scheme(scheme).ok()?;
+    let client = crawl::client(cfg).ok()?;
+    let r = client.get(other.clone()).send().await.ok()?;
+    (r.status().is_success() || r.status().is_redirection()).then_some(other)
+}
+
 /// Runs one audit. Must be called inside a tokio runtime.
 pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditError> {
     let as_of = match opts.as_of {
@@ -113,6 +128,13 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
                 r
             })
             .unwrap_or_else(|| "the start page is not an HTML page".to_string());
+        let reason = match other_scheme_works(&cfg, &target.start).await {
+            Some(other) => format!(
+                "{reason}\n  but {other} answers: the site works over {} only",
+                other.scheme()
+            ),
+            None => reason,
+        };
         return Err(AuditError::Unreachable {
             url: target.start.to_string(),
             reason,

@@ -309,3 +309,78 @@ fn rules_list_shows_the_builtin_packs() {
             .and(contains("cn-gov-baseline")),
     );
 }
+
+/// Runs `gongkai serve` on a fixture and returns the child and its URL.
+fn serve_fixture(site: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
+        .args(["serve", &format!("fixtures/sites/{site}")])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line.trim().to_string())
+}
+
+#[test]
+fn https_failure_says_when_http_works() {
+    let (mut server, url) = serve_fixture("qingshui-jyj");
+    let https = url.replacen("http://", "https://", 1);
+    let result = gongkai()
+        .args(["audit", &https, "--as-of", "2026-11-26", "--timeout", "5"])
+        .assert();
+    let _ = server.kill();
+    result
+        .code(3)
+        .stderr(contains("TLS error").and(contains(format!(
+            "but {url} answers: the site works over http only"
+        ))));
+}
+
+#[test]
+fn a_live_url_audit_matches_the_directory_audit() {
+    let (mut server, url) = serve_fixture("shiyan-jyj");
+    let out = gongkai()
+        .args([
+            "audit",
+            &url,
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+            "--delay-ms",
+            "0",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["score"]["deductions"], 24.2);
+    assert_eq!(v["target"]["local"], false);
+}
+
+#[test]
+fn bad_ca_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ca.pem");
+    fs::write(&f, "not a certificate").unwrap();
+    gongkai()
+        .args([
+            "audit",
+            "https://127.0.0.1:9/",
+            "--ca-file",
+            f.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("--ca-file")
+                .and(contains("certificate"))
+                .and(no_panic()),
+        );
+}

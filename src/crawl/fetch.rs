@@ -153,6 +153,21 @@ fn classify_status(s: StatusCode) -> Outcome {
     }
 }
 
+/// Words in rustls and hyper errors that mean the TLS layer failed (bad or unknown certificate,
+/// an old protocol, a plain-HTTP server on the TLS port).
+const TLS_MARKERS: [&str; 10] = [
+    "certificate",
+    "tls",
+    "handshake",
+    "corrupt message",
+    "peer is incompatible",
+    "unknownissuer",
+    "notvalidforname",
+    "alert",
+    "ssl",
+    "invalidcontenttype",
+];
+
 fn classify_error(e: &reqwest::Error) -> (Outcome, String) {
     let mut msg = e.to_string();
     let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
@@ -164,8 +179,7 @@ fn classify_error(e: &reqwest::Error) -> (Outcome, String) {
     let lower = msg.to_ascii_lowercase();
     let outcome = if e.is_timeout() {
         Outcome::Timeout
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
+    } else if TLS_MARKERS.iter().any(|m| lower.contains(m)) {
         Outcome::TlsError
     } else if e.is_connect() {
         Outcome::ConnectError

@@ -22,6 +22,8 @@ pub enum DateSource {
     Label,
     /// The date printed next to the entry in a column's list.
     ListRow,
+    /// `<lastmod>` of the URL in the site's sitemap.
+    Sitemap,
     /// A date in the URL (`t20260315_`): the CMS creation date, the weakest signal.
     Url,
 }
@@ -36,6 +38,8 @@ impl DateSource {
             (DateSource::Label, true) => "publish-time label",
             (DateSource::ListRow, false) => "列表日期",
             (DateSource::ListRow, true) => "list row date",
+            (DateSource::Sitemap, false) => "站点地图lastmod",
+            (DateSource::Sitemap, true) => "sitemap lastmod",
             (DateSource::Url, false) => "URL中的日期",
             (DateSource::Url, true) => "date in URL",
         }

@@ -205,6 +205,30 @@ impl Render for TableReport {
                 c.pages_fetched, c.requests, report.site.dead_links
             )?;
         }
+        // What was not fetched, and why: the reader must see what the audit could not look at.
+        let others: Vec<String> = c
+            .outcome_counts
+            .iter()
+            .filter(|(k, _)| k.as_str() != "ok")
+            .filter_map(|(k, n)| {
+                let o: crate::crawl::Outcome =
+                    serde_json::from_value(serde_json::Value::String(k.clone())).ok()?;
+                Some(format!("{} {n}", o.label(en)))
+            })
+            .collect();
+        if !others.is_empty() {
+            let sep = if en { ", " } else { "，" };
+            writeln!(
+                out,
+                "{}{}",
+                if en {
+                    "Other URLs: "
+                } else {
+                    "其他链接："
+                },
+                others.join(sep)
+            )?;
+        }
         for n in &report.notes {
             writeln!(out, "{}{}", if en { "Note: " } else { "注意：" }, n.get(en))?;
         }

@@ -151,8 +151,8 @@ impl SiteBuilder {
     }
 
     /// Finishes the model once the crawl is over.
-    pub fn finish(mut self, log: CrawlLog) -> SiteModel {
-        self.model.checks = log.checks;
+    pub fn finish(mut self, mut log: CrawlLog) -> SiteModel {
+        self.model.checks = std::mem::take(&mut log.checks);
         for (i, p) in self.model.pages.iter().enumerate() {
             self.model.page_index.entry(p.url.to_string()).or_insert(i);
         }
@@ -179,12 +179,18 @@ impl SiteBuilder {
             }
         }
         for p in &mut self.model.pages {
-            if p.pub_date.is_none_or(|d| d.source == DateSource::Url)
-                && let Some(&date) = row_dates.get(p.url.as_str())
-            {
+            if !p.pub_date.is_none_or(|d| d.source == DateSource::Url) {
+                continue;
+            }
+            if let Some(&date) = row_dates.get(p.url.as_str()) {
                 p.pub_date = Some(DatedBy {
                     date,
                     source: DateSource::ListRow,
+                });
+            } else if let Some(&date) = log.sitemap_lastmod.get(p.url.as_str()) {
+                p.pub_date = Some(DatedBy {
+                    date,
+                    source: DateSource::Sitemap,
                 });
             }
         }
