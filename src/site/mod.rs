@@ -179,7 +179,7 @@ impl SiteBuilder {
             }
         }
         for p in &mut self.model.pages {
-            if !p.pub_date.is_none_or(|d| d.source == DateSource::Url) {
+            if p.pub_date.is_some_and(|d| d.source != DateSource::Url) {
                 continue;
             }
             if let Some(&date) = row_dates.get(p.url.as_str()) {
