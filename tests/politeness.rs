@@ -501,3 +501,26 @@ async fn the_total_time_limit_ends_the_crawl() {
     assert!(log.checks.values().any(|c| c.outcome == Outcome::TimeLimit));
     assert!(server.count_prefix("/slow") < 40);
 }
+
+#[tokio::test]
+async fn a_page_that_silently_serves_the_home_page_is_a_soft_404() {
+    const HOME: &str = "<html><head><title>某县教育局</title></head><body><ul><li><a href=\"/old.html\">旧文章</a><span>2026-11-20</span></li><li><a href=\"/news.html?b=2&a=1\">动态</a><span>2026-11-19</span></li><li><a href=\"/news.html?a=1&b=2\">动态</a><span>2026-11-19</span></li></ul></body></html>";
+    let (start, server) = serve(|path, _, _| match path {
+        "/" | "/old.html" => html(HOME.to_string()),
+        // Same site title, different page: not the home page.
+        "/news.html" => html(
+            "<html><head><title>某县教育局</title></head><body>县教育局召开工作会议</body></html>"
+                .into(),
+        ),
+        _ => not_found(),
+    })
+    .await;
+    let log = run(&fast(), &start).await;
+    assert_eq!(outcome(&log, &start, "/old.html"), Some(Outcome::Soft404));
+    assert_eq!(
+        outcome(&log, &start, "/news.html?a=1&b=2"),
+        Some(Outcome::Ok)
+    );
+    // Query parameters in another order are the same page, fetched once.
+    assert_eq!(server.count_prefix("/news.html"), 1);
+}

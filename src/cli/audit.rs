@@ -82,6 +82,10 @@ pub struct AuditArgs {
     #[arg(long, default_value_t = 500)]
     pub delay_ms: u64,
 
+    /// Requests per second to one host at most (instead of --delay-ms)
+    #[arg(long, value_name = "PER_SEC", conflicts_with = "delay_ms", value_parser = parse_rate)]
+    pub rate: Option<f64>,
+
     /// Do not obey robots.txt (recorded in the report)
     #[arg(long)]
     pub ignore_robots: bool,
@@ -121,6 +125,13 @@ pub struct AuditArgs {
     /// Never use colour (colour is also off when NO_COLOR is set or output is not a terminal)
     #[arg(long)]
     pub no_color: bool,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r > 0.0 && r <= 1000.0 => Ok(r),
+        _ => Err(format!("`{s}` is not a rate between 0 and 1000 requests per second, such as 0.5 or 2")),
+    }
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
@@ -277,7 +288,10 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             max_depth: args.max_depth,
             per_host: args.per_host as usize,
             concurrency: (args.per_host as usize).max(2) * 2,
-            interval: Duration::from_millis(args.delay_ms),
+            interval: match args.rate {
+                Some(r) => Duration::from_secs_f64(1.0 / r),
+                None => Duration::from_millis(args.delay_ms),
+            },
             timeout: Duration::from_secs(args.timeout),
             respect_robots: !args.ignore_robots,
             max_time: args.max_time.map(Duration::from_secs),

@@ -290,6 +290,7 @@ const NOT_FOUND_MARKERS: [&str; 8] = [
 fn is_soft_404(
     body: &[u8],
     print: Option<&Soft404Print>,
+    home: Option<&Soft404Print>,
     requested: &Url,
     final_url: &Url,
     start: &Url,
@@ -300,6 +301,14 @@ fn is_soft_404(
         if title == p.title && close {
             return Some("same as the answer to a random path");
         }
+    }
+    if let Some(h) = home
+        && !title.is_empty()
+        && title == h.title
+        // Templates often title every page after the site: demand (nearly) the same bytes too.
+        && body.len().abs_diff(h.len) <= 16
+    {
+        return Some("serves the home page instead");
     }
     if body.len() < 8 * 1024 {
         let text = String::from_utf8_lossy(body);
@@ -341,6 +350,15 @@ pub fn refresh_target(html: &str, base: &Url) -> Option<Url> {
     let raw = tag[content + 4..].trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
     let raw = raw.split(['"', '\'']).next()?.trim();
     base.join(raw).ok()
+}
+
+/// `dir/index.html` next to a start URL `dir/`: the same home page under another name.
+fn is_home_alias(url: &Url, start: &Url) -> bool {
+    let file = url.path().rsplit('/').next().unwrap_or_default();
+    let dir = &url.path()[..url.path().len() - file.len()];
+    dir == start.path()
+        && (file.starts_with("index.") || file.starts_with("default."))
+        && url.query().is_none()
 }
 
 fn path_key(url: &Url) -> String {
@@ -408,6 +426,7 @@ pub async fn crawl(
         ))
         .ok();
     let mut soft_print = None;
+    let mut home_print: Option<Soft404Print> = None;
     if let Some(probe) = probe_url.filter(|_| robot.is_none_or(|r| r.allowed(start.as_str()))) {
         let r = fetch::fetch(
             &client,
@@ -558,10 +577,26 @@ pub async fn crawl(
             }
             host::BreakerEvent::None => {}
         }
+        if job.depth == 0
+            && let Some(body) = &r.body
+        {
+            home_print = Some(Soft404Print {
+                title: html_title(body),
+                len: body.len(),
+            });
+        }
         if r.outcome == Outcome::Ok
             && let Some(body) = &r.body
             && job.depth > 0
-            && let Some(why) = is_soft_404(body, soft_print.as_ref(), &job.url, &r.final_url, start)
+            && !is_home_alias(&job.url, start)
+            && let Some(why) = is_soft_404(
+                body,
+                soft_print.as_ref(),
+                home_print.as_ref(),
+                &job.url,
+                &r.final_url,
+                start,
+            )
         {
             r.outcome = Outcome::Soft404;
             r.detail = Some(why.to_string());

@@ -78,8 +78,17 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
 pub fn normalize(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
-    if u.query() == Some("") {
-        u.set_query(None);
+    match u.query() {
+        Some("") => u.set_query(None),
+        // `?a=1&b=2` and `?b=2&a=1` are one page: sort the pairs (stable, so repeated keys keep
+        // their order), leaving each pair's encoding as the site wrote it.
+        Some(q) if q.contains('&') => {
+            let mut pairs: Vec<&str> = q.split('&').filter(|p| !p.is_empty()).collect();
+            pairs.sort_by_key(|p| p.split('=').next().unwrap_or_default());
+            let sorted = pairs.join("&");
+            u.set_query(Some(&sorted));
+        }
+        _ => {}
     }
     u
 }
@@ -106,6 +115,16 @@ mod tests {
         assert_eq!(normalize(&u).as_str(), "http://www.example.gov.cn/a");
         let u = resolve(&b, "HTTP://JYJ.Example.GOV.cn:80/x").unwrap();
         assert_eq!(u.as_str(), "http://jyj.example.gov.cn/x");
+    }
+
+    #[test]
+    fn query_parameter_order_does_not_matter() {
+        let a = normalize(&Url::parse("http://a.cn/list.jsp?page=2&col=7&&").unwrap());
+        let b = normalize(&Url::parse("http://a.cn/list.jsp?col=7&page=2").unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a.as_str(), "http://a.cn/list.jsp?col=7&page=2");
+        let c = normalize(&Url::parse("http://a.cn/s?id=1&id=2").unwrap());
+        assert_eq!(c.query(), Some("id=1&id=2"));
     }
 
     #[test]
