@@ -130,7 +130,9 @@ pub struct AuditArgs {
 fn parse_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(r) if r > 0.0 && r <= 1000.0 => Ok(r),
-        _ => Err(format!("`{s}` is not a rate between 0 and 1000 requests per second, such as 0.5 or 2")),
+        _ => Err(format!(
+            "`{s}` is not a rate between 0 and 1000 requests per second, such as 0.5 or 2"
+        )),
     }
 }
 

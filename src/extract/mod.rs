@@ -133,6 +133,27 @@ static CREATE_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The government page meta tags (国办发〔2017〕47号) and the CMS ones that carry dates, kept
+/// per page; any other meta is dropped.
+const KEPT_META: [&str; 16] = [
+    "SiteName",
+    "SiteDomain",
+    "SiteIDCode",
+    "ColumnName",
+    "ColumnDescription",
+    "ColumnKeywords",
+    "ColumnType",
+    "ArticleTitle",
+    "PubDate",
+    "ContentSource",
+    "Keywords",
+    "Author",
+    "Description",
+    "Url",
+    "MakeTime",
+    "HtmlGenerateTime",
+];
+
 /// Placeholder texts of an empty column (research: cn-site-structure §3.3).
 pub const EMPTY_MARKERS: [&str; 9] = [
     "暂无信息",
@@ -377,7 +398,9 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
 
     let mut meta = BTreeMap::new();
     for m in doc.select(&META) {
-        if let (Some(n), Some(c)) = (m.value().attr("name"), m.value().attr("content")) {
+        if let (Some(n), Some(c)) = (m.value().attr("name"), m.value().attr("content"))
+            && KEPT_META.iter().any(|k| k.eq_ignore_ascii_case(n.trim()))
+        {
             meta.entry(n.trim().to_ascii_lowercase())
                 .or_insert_with(|| c.trim().to_string());
         }

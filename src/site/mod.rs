@@ -119,7 +119,7 @@ impl SiteBuilder {
     }
 
     /// Adds one page's facts.
-    pub fn add(&mut self, facts: PageFacts) {
+    pub fn add(&mut self, mut facts: PageFacts) {
         let is_home = self.model.is_home(&facts.url);
         for l in &facts.links {
             let key = crate::crawl::normalize::normalize(&l.url).to_string();
@@ -147,6 +147,9 @@ impl SiteBuilder {
                 self.model.stub_columns.push(s.clone());
             }
         }
+        // The link targets above hold everything the audit needs from the page's links; keeping
+        // them per page too would grow memory with every page of a large site.
+        facts.links = Vec::new();
         self.model.pages.push(facts);
     }
 
