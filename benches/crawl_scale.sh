@@ -13,10 +13,12 @@
 #   5. prints a markdown table: wall time, pages/s, user+sys CPU, peak RSS, and the server's CPU.
 #
 # Environment:
-#   BENCH_DIR       work directory (default: ${TMPDIR:-/tmp}/gongkai-bench); sites are kept there
+#   BENCH_DIR       work directory (default: ${TMPDIR:-/tmp}/crawl-scale); sites are kept there
 #   SEED            generator seed (default: 1)
 #   BENCH_TIMEOUT   seconds allowed per run before it is killed (default: 1800)
 #   GONGKAI_BIN     use this binary instead of running `cargo build --release`
+#   GONGKAI_REV     build this committed revision (e.g. HEAD) in $BENCH_DIR instead of the work
+#                   tree, for when the work tree is mid-edit
 #   SKIP_WGET2=1    measure gongkai only
 #
 # Installs nothing except wget2 and GNU time (the `time` package) with apt-get when missing.
@@ -25,7 +27,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH_DIR="${BENCH_DIR:-${TMPDIR:-/tmp}/gongkai-bench}"
+BENCH_DIR="${BENCH_DIR:-${TMPDIR:-/tmp}/crawl-scale}"
 SEED="${SEED:-1}"
 BENCH_TIMEOUT="${BENCH_TIMEOUT:-1800}"
 CONC=16
@@ -55,17 +57,33 @@ command -v python3 >/dev/null || { log "python3 is required"; exit 1; }
 mkdir -p "$BENCH_DIR"
 BENCH_DIR="$(cd "$BENCH_DIR" && pwd)"
 
-# A private copy of the binary, so a concurrent `cargo build` cannot swap it mid-run.
+# A private copy of the binary, so a concurrent `cargo build` cannot swap it mid-run. It is named
+# gk-scale so that a `pkill gongkai` elsewhere (test clean-up) does not end the benchmark.
+REV="$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)"
 if [ -n "${GONGKAI_BIN:-}" ]; then
     SRC_BIN="$GONGKAI_BIN"
+    REV="$REV (binary $GONGKAI_BIN)"
+elif [ -n "${GONGKAI_REV:-}" ]; then
+    # Build a committed revision in a private tree, untouched by edits in the work tree.
+    COMMIT="$(cd "$ROOT" && git rev-parse --verify "${GONGKAI_REV}^{commit}")"
+    SRC="$BENCH_DIR/src-${COMMIT:0:12}"
+    if [ ! -f "$SRC/Cargo.toml" ]; then
+        rm -rf "$SRC.partial" && mkdir -p "$SRC.partial"
+        (cd "$ROOT" && git archive "$COMMIT") | tar -x -C "$SRC.partial"
+        mv "$SRC.partial" "$SRC"
+    fi
+    log "cargo build --release of ${COMMIT:0:12} in $SRC"
+    (cd "$SRC" && CARGO_TARGET_DIR="$BENCH_DIR/target" cargo build --release --quiet)
+    SRC_BIN="$BENCH_DIR/target/release/gongkai"
+    REV="${COMMIT:0:7}"
 else
     log "cargo build --release"
-    (cd "$ROOT" && cargo build --release --quiet)
+    (cd "$ROOT" && cargo build --release --quiet) ||
+        { log "the work tree does not build; GONGKAI_REV=HEAD builds the last commit instead"; exit 1; }
     SRC_BIN="$ROOT/target/release/gongkai"
 fi
-BIN="$BENCH_DIR/gongkai"
+BIN="$BENCH_DIR/gk-scale"
 cp "$SRC_BIN" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
-REV="$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)"
 
 SERVER_PID=""
 WGET_OUT=""
@@ -171,13 +189,14 @@ except Exception:
     print("- - - -"); sys.exit()
 c = r.get("crawl", {})
 score = r.get("score", {})
-s = score.get("total", score.get("score", "-")) if isinstance(score, dict) else score
+s = f'{score.get("points", "-")}/{score.get("gaps", "-")}' if isinstance(score, dict) else "-"
 print(c.get("pages_fetched", "-"), c.get("requests", "-"), c.get("elapsed_ms", "-"), s)
 EOF
 )
     SRV="$(awk -v a="$S0" -v b="$S1" 'BEGIN { printf "%.2f", b - a }')"
     RATE="$(awk -v p="$PAGES" -v w="$WALL" 'BEGIN { if (p ~ /^[0-9]+$/ && w > 0) printf "%.0f", p / w; else print "-" }')"
-    log "N=$N: gongkai exit $RC, $PAGES pages, $REQS requests, ${WALL}s wall, ${CPU}s CPU, ${RSS} MB peak"
+    log "N=$N: gongkai exit $RC, $PAGES pages, $REQS requests, ${WALL}s wall (crawl ${CRAWL_MS} ms), ${CPU}s CPU, ${RSS} MB peak, score/gaps $SCORE"
+    NOTES+=("N=$N: gongkai exit $RC, crawl.elapsed_ms $CRAWL_MS, score/gaps $SCORE (site: $ATTACH attachments, $DEAD dead links, max depth $MAXD, audit --max-depth $DEPTH)")
     GK_WALL="$WALL"
     ROWS+=("| $N | gongkai audit | --per-host $CONC, --delay-ms 0 | $PAGES | $REQS | $WALL | $RATE | $CPU | $SRV | $RSS | $RC |")
     if [ "$RC" != 0 ] && [ "$RC" != 1 ]; then
@@ -202,19 +221,29 @@ EOF
         /usr/bin/time -v -o "$WORK/wget2.time" timeout "$BENCH_TIMEOUT" \
             wget2 --recursive --level=inf --no-parent --no-verbose --max-threads="$CONC" \
             --wait=0 --random-wait=off --waitretry=0 --tries=1 \
+            --stats-site="csv:$WORK/wget2-stats.csv" \
             --directory-prefix="$WGET_OUT" "$URL" >"$WORK/wget2.log" 2>&1
         WRC=$?
         set -e
         S1="$(proc_cpu "$SERVER_PID")"
         read -r WALL CPU RSS < <(time_fields "$WORK/wget2.time")
-        WPAGES="$(find "$WGET_OUT" -type f -name '*.html' | wc -l)"
         WFILES="$(find "$WGET_OUT" -type f | wc -l)"
-        WERR="$(grep -c -iE 'not found|404' "$WORK/wget2.log" || true)"
-        WREQS=$((WFILES + WERR))
+        # From --stats-site: every request, and the HTML pages among the 200 answers.
+        read -r WREQS WPAGES WERR < <(python3 - "$WORK/wget2-stats.csv" <<'EOF'
+import csv, sys
+try:
+    rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", errors="replace")))
+except OSError:
+    print("- - -"); sys.exit()
+ok = [r for r in rows if r["Status"] == "200"]
+pages = [r for r in ok if not r["URL"].lower().endswith((".pdf", ".txt"))]
+print(len(rows), len(pages), sum(1 for r in rows if r["Status"] != "200"))
+EOF
+)
         SRV="$(awk -v a="$S0" -v b="$S1" 'BEGIN { printf "%.2f", b - a }')"
         RATE="$(awk -v p="$WPAGES" -v w="$WALL" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "-" }')"
-        log "N=$N: wget2 exit $WRC, $WPAGES html files ($WFILES files, $WERR not found), ${WALL}s wall, ${CPU}s CPU, ${RSS} MB peak"
-        ROWS+=("| $N | wget2 --recursive | --max-threads=$CONC, --wait=0 | $WPAGES | ~$WREQS | $WALL | $RATE | $CPU | $SRV | $RSS | $WRC |")
+        log "N=$N: wget2 exit $WRC, $WPAGES pages, $WREQS requests ($WERR not 200), $WFILES files saved, ${WALL}s wall, ${CPU}s CPU, ${RSS} MB peak"
+        ROWS+=("| $N | wget2 --recursive | --max-threads=$CONC, --wait=0 | $WPAGES | $WREQS | $WALL | $RATE | $CPU | $SRV | $RSS | $WRC |")
         # wget2 exits 8 when the server answered an error (the site's dead links): expected.
         if [ "$WRC" != 0 ] && [ "$WRC" != 8 ]; then
             STATUS=1

@@ -9,7 +9,12 @@ use clap::{Args, ValueEnum};
 use gongkai::audit::{Status, Text};
 use gongkai::crawl::CrawlConfig;
 use gongkai::pipeline::{self, AuditOptions};
+use gongkai::report::bulletin::BulletinReport;
+use gongkai::report::csv::CsvReport;
 use gongkai::report::json::JsonReport;
+use gongkai::report::junit::JunitReport;
+use gongkai::report::markdown::MarkdownReport;
+use gongkai::report::sarif::SarifReport;
 use gongkai::report::table::TableReport;
 use gongkai::report::{Format, Lang, Render, Report};
 use gongkai::rules::{self, Severity};
@@ -198,15 +203,12 @@ impl Output {
 
 fn format_for(args: &AuditArgs) -> Format {
     args.format.unwrap_or_else(|| {
-        match args
-            .output
+        args.output
             .as_ref()
             .and_then(|p| p.extension())
             .and_then(|e| e.to_str())
-        {
-            Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
-            _ => Format::Table,
-        }
+            .and_then(Format::from_extension)
+            .unwrap_or(Format::Table)
     })
 }
 
@@ -335,6 +337,11 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let renderer: Box<dyn Render> = match format {
         Format::Json => Box::new(JsonReport),
+        Format::Markdown => Box::new(MarkdownReport { en }),
+        Format::Csv => Box::new(CsvReport { en }),
+        Format::Junit => Box::new(JunitReport { en }),
+        Format::Sarif => Box::new(SarifReport { en }),
+        Format::Text => Box::new(BulletinReport { en }),
         Format::Table => Box::new(TableReport {
             en,
             color: output.is_none() && stdout_tty && !no_color,

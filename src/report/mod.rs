@@ -1,7 +1,12 @@
 //! The report: one serialisable model, rendered by one [`Render`] implementation per format.
 //! JSON is the canonical form; no renderer recomputes a verdict.
 
+pub mod bulletin;
+pub mod csv;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::io::Write;
@@ -28,6 +33,31 @@ pub enum Format {
     Table,
     /// The canonical report, schema-versioned JSON.
     Json,
+    /// Markdown, for CI step summaries and issue trackers.
+    Markdown,
+    /// One row per finding, for spreadsheets.
+    Csv,
+    /// JUnit XML: one test case per rule, for any CI system.
+    Junit,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// A 通报-style plain-text narrative of the gaps.
+    Text,
+}
+
+impl Format {
+    /// The format a file name implies, if any.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        Some(match ext.to_ascii_lowercase().as_str() {
+            "json" => Format::Json,
+            "md" | "markdown" => Format::Markdown,
+            "csv" => Format::Csv,
+            "xml" | "junit" => Format::Junit,
+            "sarif" => Format::Sarif,
+            "txt" => Format::Text,
+            _ => return None,
+        })
+    }
 }
 
 /// Report language.
@@ -180,6 +210,35 @@ impl Report {
 /// One output format.
 pub trait Render {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// Findings in reading order: gaps (vetoes first), then inconclusive, then passes.
+pub fn ordered(report: &Report) -> Vec<&Finding> {
+    let mut f: Vec<&Finding> = report.findings.iter().collect();
+    f.sort_by_key(|f| {
+        let s = match f.status {
+            crate::audit::Status::Gap => 0,
+            crate::audit::Status::Inconclusive => 1,
+            crate::audit::Status::Pass => 2,
+        };
+        (s, std::cmp::Reverse(f.severity))
+    });
+    f
+}
+
+/// A URL as the reader should see it: a local mirror is served on a random port, so its paths
+/// are shown relative to the start.
+pub fn display_url(report: &Report, u: &Url) -> String {
+    if report.target.local
+        && let Some(rest) = u.as_str().strip_prefix(report.target.start_url.as_str())
+    {
+        return if rest.is_empty() {
+            "./".into()
+        } else {
+            rest.to_string()
+        };
+    }
+    u.to_string()
 }
 
 /// Removes control characters (ANSI escapes included) from text that came from the audited

@@ -19,17 +19,7 @@ pub struct TableReport {
 
 impl TableReport {
     fn url(&self, report: &Report, u: &url::Url) -> String {
-        // A local mirror is served on a random port: its paths are what the reader recognises.
-        if report.target.local
-            && let Some(rest) = u.as_str().strip_prefix(report.target.start_url.as_str())
-        {
-            return if rest.is_empty() {
-                "./".into()
-            } else {
-                rest.to_string()
-            };
-        }
-        u.to_string()
+        super::display_url(report, u)
     }
 
     fn status_cell(&self, f: &Finding) -> Cell {
@@ -83,15 +73,6 @@ impl TableReport {
     }
 }
 
-fn order(f: &Finding) -> (u8, std::cmp::Reverse<Severity>) {
-    let s = match f.status {
-        Status::Gap => 0,
-        Status::Inconclusive => 1,
-        Status::Pass => 2,
-    };
-    (s, std::cmp::Reverse(f.severity))
-}
-
 impl Render for TableReport {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let en = self.en;
@@ -141,9 +122,7 @@ impl Render for TableReport {
         } else {
             vec!["结果", "规则", "扣分", "说明与证据"]
         });
-        let mut findings: Vec<&Finding> = report.findings.iter().collect();
-        findings.sort_by_key(|f| order(f));
-        for f in findings {
+        for f in super::ordered(report) {
             let pts = if f.deduction > 0.0 {
                 format!("-{}", f.deduction)
             } else {

@@ -137,8 +137,16 @@ impl SiteBuilder {
             if !l.text.is_empty() && !t.texts.contains(&l.text) && t.texts.len() < 8 {
                 t.texts.push(l.text.clone());
             }
-            if t.from.len() < MAX_FROM && !t.from.contains(&facts.url) {
-                t.from.push(facts.url.clone());
+            // Keep the first few referrers in URL order, whatever order pages arrive in.
+            if !t.from.contains(&facts.url) {
+                if t.from.len() < MAX_FROM {
+                    t.from.push(facts.url.clone());
+                } else if let Some(max) =
+                    t.from.iter_mut().max_by(|a, b| a.as_str().cmp(b.as_str()))
+                    && facts.url.as_str() < max.as_str()
+                {
+                    *max = facts.url.clone();
+                }
             }
             t.from_home |= is_home;
         }
@@ -156,6 +164,19 @@ impl SiteBuilder {
     /// Finishes the model once the crawl is over.
     pub fn finish(mut self, mut log: CrawlLog) -> SiteModel {
         self.model.checks = std::mem::take(&mut log.checks);
+        // Pages arrive in whatever order the network delivers them; the model (and so every
+        // report) must not depend on that.
+        self.model
+            .pages
+            .sort_by(|a, b| a.url.as_str().cmp(b.url.as_str()));
+        self.model
+            .links
+            .sort_by(|a, b| a.url.as_str().cmp(b.url.as_str()));
+        for l in &mut self.model.links {
+            l.from.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            l.texts.sort();
+        }
+        self.model.stub_columns.sort();
         for (i, p) in self.model.pages.iter().enumerate() {
             self.model.page_index.entry(p.url.to_string()).or_insert(i);
         }
