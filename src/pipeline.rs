@@ -140,7 +140,8 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
             reason,
         });
     }
-    let site = sink.site.finish(log);
+    let mut site = sink.site.finish(log);
+    site.ignore_future(as_of);
     let findings = audit::audit(&site, pack, as_of);
     let score = audit::score(&findings, &pack.scoring);
     let mut notes = opts.notes.clone();

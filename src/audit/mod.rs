@@ -145,6 +145,53 @@ impl<'a> Ctx<'a> {
         f.deduction = (raw.min(cap) * 100.0).round() / 100.0;
     }
 
+    /// Followed URLs the crawl could not fetch, by the commonest cause: the evidence might be on
+    /// any of them. Crawler traps and soft 404s are left out: they hold no content.
+    fn unverified_cause(&self) -> Option<(Reason, usize)> {
+        let mut counts: std::collections::HashMap<Reason, usize> = std::collections::HashMap::new();
+        for c in self.site.unverified() {
+            if matches!(c.outcome, Outcome::Trap | Outcome::Soft404) {
+                continue;
+            }
+            if let Some(r) = Reason::from_outcome(c.outcome) {
+                *counts.entry(r).or_default() += 1;
+            }
+        }
+        let total = counts.values().sum();
+        counts
+            .into_iter()
+            .max_by_key(|(r, n)| (*n, *r as u8))
+            .map(|(r, _)| (r, total))
+    }
+
+    /// "Not found" is the site's gap only when the crawl saw everything; otherwise we cannot
+    /// tell, and say why.
+    fn missing(&self, r: &Rule, msg: Text, evidence: Vec<Evidence>) -> Finding {
+        if let Some((why, n)) = self.unverified_cause() {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(why),
+                Text::new(
+                    format!(
+                        "{}；但有{n}个页面未能抓取（{}），不能确定",
+                        msg.zh,
+                        why.label(false)
+                    ),
+                    format!(
+                        "{}; but {n} pages could not be fetched ({}), so this is not certain",
+                        msg.en,
+                        why.label(true)
+                    ),
+                ),
+                evidence,
+            );
+        }
+        let mut f = self.finding(r, Status::Gap, Some(Reason::Missing), msg, evidence);
+        Self::deduct(r, &mut f, None);
+        f
+    }
+
     fn evaluate(&self, r: &Rule) -> Finding {
         match r.check {
             Check::Document => self.document(r),
@@ -400,12 +447,11 @@ impl<'a> Ctx<'a> {
                     unverified.iter().map(|h| h.evidence()).collect(),
                 )
             } else {
-                (
-                    Status::Gap,
-                    Reason::Missing,
+                return self.missing(
+                    r,
                     Text::new(format!("未找到{name_zh}"), format!("no {name_en} found")),
                     Vec::new(),
-                )
+                );
             };
             let mut f = self.finding(r, status, Some(reason), msg, ev);
             Self::deduct(r, &mut f, None);
@@ -413,6 +459,7 @@ impl<'a> Ctx<'a> {
         }
 
         // Legal deadline: the document for the due year must exist and be on time.
+        let year_hits: Vec<Hit<'a>>;
         let mut pool: Vec<&Hit> = live.clone();
         if let Some(due) = &r.due {
             let y = self.as_of.year();
@@ -425,22 +472,88 @@ impl<'a> Ctx<'a> {
             };
             let dl = deadline(cycle, by).unwrap_or(self.as_of);
             let year_terms = [format!("{doc_year}年"), format!("{doc_year}年度")];
-            let for_year: Vec<&Hit> = live
+            let year_in = |t: &str| year_terms.iter().any(|yt| t.contains(yt.as_str()));
+            let mut candidates: Vec<Hit<'a>> = hits
                 .iter()
-                .copied()
                 .filter(|h| {
                     let t = h
                         .page
                         .map(|p| format!("{} {}", h.text, p.html_title))
                         .unwrap_or_else(|| h.text.clone());
-                    year_terms.iter().any(|yt| t.contains(yt.as_str()))
+                    year_in(&t)
                 })
+                .cloned()
+                .collect();
+            // A column's entries count too: "2025年度报告" need not repeat the rule's terms.
+            for h in &live {
+                for e in h.column.map(|c| c.entries.as_slice()).unwrap_or_default() {
+                    if year_in(&e.title) && !candidates.iter().any(|c| c.url == e.url) {
+                        let page = self.site.page(&e.url);
+                        let (live, status) = if page.is_some() {
+                            (Liveness::Live, Some(200))
+                        } else {
+                            self.link_liveness(&e.url)
+                        };
+                        candidates.push(Hit {
+                            url: e.url.clone(),
+                            text: e.title.clone(),
+                            date: e.date.or(page.and_then(|p| p.pub_date)),
+                            live,
+                            status,
+                            found_on: Some(h.url.clone()),
+                            column: None,
+                            page,
+                        });
+                    }
+                }
+            }
+            // A sitemap's lastmod is often the day the CMS regenerated the page: never a
+            // publication date for a deadline.
+            for c in &mut candidates {
+                if c.date
+                    .is_some_and(|d| d.source == crate::extract::DateSource::Sitemap)
+                {
+                    c.date = None;
+                }
+            }
+            year_hits = candidates;
+            let for_year: Vec<&Hit> = year_hits
+                .iter()
+                .filter(|h| h.live == Liveness::Live)
                 .collect();
             if for_year.is_empty() {
-                let mut f = self.finding(
+                let unsure: Vec<&Hit> = year_hits
+                    .iter()
+                    .filter(|h| matches!(h.live, Liveness::Unverified(_)))
+                    .collect();
+                if let Some(Liveness::Unverified(why)) = unsure.first().map(|h| h.live) {
+                    return self.finding(
+                        r,
+                        Status::Inconclusive,
+                        Some(why),
+                        Text::new(
+                            format!("找到{doc_year}年度{name_zh}的链接，但无法访问：{}", why.label(false)),
+                            format!("found a link to the {doc_year} {name_en} but could not fetch it: {}", why.label(true)),
+                        ),
+                        unsure.iter().map(|h| h.evidence()).collect(),
+                    );
+                }
+                if let Some(h) = year_hits.iter().find(|h| h.live == Liveness::Dead) {
+                    let mut f = self.finding(
+                        r,
+                        Status::Gap,
+                        Some(Reason::Broken),
+                        Text::new(
+                            format!("{doc_year}年度{name_zh}的链接无法访问：{}", h.text),
+                            format!("the link to the {doc_year} {name_en} is dead: {}", h.text),
+                        ),
+                        vec![h.evidence()],
+                    );
+                    Self::deduct(r, &mut f, None);
+                    return f;
+                }
+                return self.missing(
                     r,
-                    Status::Gap,
-                    Some(Reason::Missing),
                     Text::new(
                         format!(
                             "未找到{doc_year}年度{name_zh}（应于{}前公开）",
@@ -453,8 +566,6 @@ impl<'a> Ctx<'a> {
                     ),
                     live.iter().map(|h| h.evidence()).collect(),
                 );
-                Self::deduct(r, &mut f, None);
-                return f;
             }
             let on_time = for_year
                 .iter()
@@ -1050,13 +1161,15 @@ impl<'a> Ctx<'a> {
                 ),
                 ev,
             ),
+            // Not one dated item anywhere on the site is far likelier to be lists drawn by script
+            // than a site without dates: do not turn our blind spot into a veto.
             None => self.finding(
                 r,
-                Status::Gap,
-                Some(Reason::Stale),
+                Status::Inconclusive,
+                Some(Reason::JsOnly),
                 Text::new(
-                    "首页信息未注明发布时间，视为未更新",
-                    "nothing on the home page shows a publish date, which counts as not updated",
+                    "首页及各栏目均未识别到带日期的信息（可能由脚本生成），无法判断更新情况",
+                    "no dated item was recognised on the home page or in any column (lists may be drawn by script); freshness unknown",
                 ),
                 ev,
             ),
@@ -1091,10 +1204,8 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut f = self.finding(
+        self.missing(
             r,
-            Status::Gap,
-            Some(Reason::Missing),
             Text::new(
                 format!("在{}个页面中未找到{}", self.site.pages.len(), r.name),
                 format!(
@@ -1104,8 +1215,6 @@ impl<'a> Ctx<'a> {
                 ),
             ),
             Vec::new(),
-        );
-        Self::deduct(r, &mut f, None);
-        f
+        )
     }
 }

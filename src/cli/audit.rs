@@ -84,7 +84,7 @@ pub struct AuditArgs {
     pub per_host: u64,
 
     /// Minimum time between requests to one host, in milliseconds
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub delay_ms: u64,
 
     /// Requests per second to one host at most (instead of --delay-ms)
@@ -96,7 +96,7 @@ pub struct AuditArgs {
     pub ignore_robots: bool,
 
     /// Stop crawling after this many seconds; what was not fetched is reported as not crawled
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub max_time: Option<u64>,
 
     /// Do not read /sitemap.xml and robots.txt Sitemap lines
@@ -276,6 +276,17 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         notes.push(Text::new(
             "按用户要求未遵守robots.txt",
             "robots.txt was ignored at the user's request",
+        ));
+    }
+    let interval_ms = match args.rate {
+        Some(r) => (1000.0 / r) as u64,
+        None => args.delay_ms,
+    };
+    let remote = args.target.contains("://");
+    if remote && (interval_ms < 500 || args.per_host > 2) {
+        notes.push(Text::new(
+            format!("抓取频率按用户设置放宽：每个站点并发{}，请求间隔{}毫秒", args.per_host, interval_ms),
+            format!("politeness relaxed at the user's request: {} requests at a time per host, {} ms apart", args.per_host, interval_ms),
         ));
     }
     if args.insecure {

@@ -148,6 +148,8 @@ fn classify_status(s: StatusCode) -> Outcome {
         401 | 403 | 405 | 407 | 412 | 418 | 451 | 521 | 522 => Outcome::Blocked,
         408 => Outcome::Timeout,
         429 => Outcome::RateLimited,
+        // Answers to something about our request (its length, its headers), not a missing page.
+        414 | 431 => Outcome::Error,
         400..=499 => Outcome::Dead,
         _ => Outcome::ServerError,
     }
@@ -403,6 +405,10 @@ async fn fetch_once(
             .map(str::to_string);
         let retry_after = retry_after(resp.headers().get(RETRY_AFTER));
         let mut outcome = classify_status(status);
+        // "Range not satisfiable" to our one-byte probe: the file exists (it is empty).
+        if ranged && status.as_u16() == 416 {
+            outcome = Outcome::Ok;
+        }
         if status.as_u16() == 503 && retry_after.is_some() {
             outcome = Outcome::RateLimited;
         }

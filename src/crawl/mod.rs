@@ -41,6 +41,8 @@ pub const ROBOTS_AGENT: &str = "gongkai";
 pub struct CrawlConfig {
     /// HTML pages fetched at most (link checks of attachments and images do not count).
     pub max_pages: usize,
+    /// Attachments and images checked at most.
+    pub max_checks: usize,
     /// Link hops from the start page.
     pub max_depth: u32,
     /// Requests in flight at once, over all hosts.
@@ -75,6 +77,7 @@ impl Default for CrawlConfig {
     fn default() -> Self {
         CrawlConfig {
             max_pages: 500,
+            max_checks: 2500,
             max_depth: 6,
             concurrency: 4,
             per_host: 2,
@@ -376,7 +379,7 @@ pub async fn crawl(
     sink: &mut dyn PageSink,
 ) -> Result<CrawlLog, CrawlError> {
     let began = Instant::now();
-    let deadline = cfg.max_time.map(|t| began + t);
+    let deadline = cfg.max_time.and_then(|t| began.checked_add(t));
     let client = client(cfg)?;
     let hosts = Arc::new(HostPool::with_breaker(
         cfg.per_host,
@@ -427,7 +430,7 @@ pub async fn crawl(
         .ok();
     let mut soft_print = None;
     let mut home_print: Option<Soft404Print> = None;
-    if let Some(probe) = probe_url.filter(|_| robot.is_none_or(|r| r.allowed(start.as_str()))) {
+    if let Some(probe) = probe_url.filter(|p| robot.is_none_or(|r| r.allowed(p.as_str()))) {
         let r = fetch::fetch(
             &client,
             &hosts,
@@ -453,6 +456,10 @@ pub async fn crawl(
     }
 
     let mut seen: HashSet<String> = HashSet::new();
+    // Sitemap URLs wait until the link-following frontier is empty, so a long sitemap cannot use
+    // up the page budget before the columns linked from the home page are reached.
+    let mut sitemap_queue: VecDeque<Job> = VecDeque::new();
+    let mut checks_started = 0usize;
     let mut variants: HashMap<String, usize> = HashMap::new();
     let mut queue: VecDeque<Job> = VecDeque::new();
     let start_n = normalize::normalize(start);
@@ -489,7 +496,7 @@ pub async fn crawl(
                 log.sitemap_lastmod.insert(n.to_string(), d);
             }
             if scope.contains(&n) && seen.insert(n.to_string()) {
-                queue.push_back(Job {
+                sitemap_queue.push_back(Job {
                     url: n,
                     kind: normalize::kind_of_href(&url),
                     depth: 1,
@@ -504,13 +511,17 @@ pub async fn crawl(
 
     loop {
         while inflight.len() < cfg.concurrency.max(1) {
-            let Some(job) = queue.pop_front() else { break };
+            let Some(job) = queue.pop_front().or_else(|| sitemap_queue.pop_front()) else {
+                break;
+            };
             let host = job.url.host_str().unwrap_or_default().to_string();
             let skip = if job.url.as_str().len() > cfg.max_url_len {
                 Some(Outcome::Trap)
             } else if job.kind.is_followed() && job.depth > cfg.max_depth {
                 Some(Outcome::DepthLimit)
-            } else if job.kind.is_followed() && pages_started >= cfg.max_pages {
+            } else if (job.kind.is_followed() && pages_started >= cfg.max_pages)
+                || (!job.kind.is_followed() && checks_started >= cfg.max_checks)
+            {
                 Some(Outcome::PageBudget)
             } else if deadline.is_some_and(|d| Instant::now() >= d) {
                 Some(Outcome::TimeLimit)
@@ -533,6 +544,8 @@ pub async fn crawl(
             }
             if job.kind.is_followed() {
                 pages_started += 1;
+            } else {
+                checks_started += 1;
             }
             let (client, hosts, limits) = (client.clone(), hosts.clone(), limits.clone());
             inflight.push(async move {
@@ -551,7 +564,7 @@ pub async fn crawl(
                 // Time is up: what is still in flight is abandoned and recorded as such.
                 Err(_) => {
                     drop(inflight);
-                    for job in queue.drain(..) {
+                    for job in queue.drain(..).chain(sitemap_queue.drain(..)) {
                         record(&mut log, &job, Outcome::TimeLimit, None, Vec::new(), None);
                     }
                     break;
@@ -563,9 +576,14 @@ pub async fn crawl(
         count(&mut log, &r);
         tracing::debug!(url = %job.url, outcome = ?r.outcome, status = ?r.status, requests = r.requests, "fetched");
         let host = r.final_url.host_str().unwrap_or_default().to_string();
+        // A firewall that starts refusing us is a reason to stop too.
         let failed = matches!(
             r.outcome,
-            Outcome::Timeout | Outcome::ConnectError | Outcome::ServerError | Outcome::RateLimited
+            Outcome::Timeout
+                | Outcome::ConnectError
+                | Outcome::ServerError
+                | Outcome::RateLimited
+                | Outcome::Blocked
         );
         match hosts.record(&host, failed) {
             host::BreakerEvent::Opened => {
@@ -624,8 +642,12 @@ pub async fn crawl(
                 if !seen.insert(n.to_string()) {
                     continue;
                 }
+                // Fetch the URL as the site wrote it (parameter order can matter to a server);
+                // the normalised form is only the key.
+                let mut as_written = d.url.clone();
+                as_written.set_fragment(None);
                 let next = Job {
-                    url: n,
+                    url: as_written,
                     kind: d.kind,
                     depth: job.depth + 1,
                 };
@@ -675,7 +697,7 @@ fn record(
     detail: Option<String>,
 ) {
     log.checks.insert(
-        job.url.to_string(),
+        normalize::normalize(&job.url).to_string(),
         UrlCheck {
             url: job.url.clone(),
             kind: job.kind,

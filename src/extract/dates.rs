@@ -22,10 +22,10 @@ pub enum DateSource {
     Label,
     /// The date printed next to the entry in a column's list.
     ListRow,
-    /// `<lastmod>` of the URL in the site's sitemap.
-    Sitemap,
-    /// A date in the URL (`t20260315_`): the CMS creation date, the weakest signal.
+    /// A date in the URL (`t20260315_`): the CMS creation date.
     Url,
+    /// `<lastmod>` of the URL in the site's sitemap: often a rebuild time, the weakest signal.
+    Sitemap,
 }
 
 impl DateSource {
@@ -77,15 +77,17 @@ pub fn normalize_text(s: &str) -> Cow<'_, str> {
 }
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*([-/.])\s*(\d{1,2})\s*([-/.])\s*(\d{1,2})").expect("valid regex")
+    Regex::new(r"([0-9]{4})\s*([-/.])\s*([0-9]{1,2})\s*([-/.])\s*([0-9]{1,2})")
+        .expect("valid regex")
 });
 static HANZI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?").expect("valid regex")
+    Regex::new(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?").expect("valid regex")
 });
 static URL_T: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/t(\d{4})(\d{2})(\d{2})_\d+").expect("valid regex"));
-static URL_ART: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"/t([0-9]{4})([0-9]{2})([0-9]{2})_[0-9]+").expect("valid regex"));
+static URL_ART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/art/([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})/").expect("valid regex")
+});
 
 fn civil(y: &str, m: &str, d: &str) -> Option<Date> {
     let y: i16 = y.parse().ok()?;
@@ -198,7 +200,7 @@ pub fn url_date(url: &str) -> Option<Date> {
 
 /// Parses `YYYY-MM-DD` as given on the command line.
 pub fn parse_iso(s: &str) -> Option<Date> {
-    let c = Regex::new(r"^(\d{4})-(\d{2})-(\d{2})$")
+    let c = Regex::new(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
         .ok()?
         .captures(s.trim())?;
     Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok()

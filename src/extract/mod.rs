@@ -128,7 +128,7 @@ static LISTS: LazyLock<Selector> = LazyLock::new(|| sel("ul, ol, tbody"));
 static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| sel("script"));
 static CREATE_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"]\s*,\s*\d+|(\d+)\s*,\s*(\d+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"])\s*\)"#,
+        r#"createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"]\s*,\s*[0-9]+|([0-9]+)\s*,\s*([0-9]+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"])\s*\)"#,
     )
     .expect("valid regex")
 });
@@ -152,6 +152,22 @@ const KEPT_META: [&str; 16] = [
     "Url",
     "MakeTime",
     "HtmlGenerateTime",
+];
+
+static CDATA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<!\[CDATA\[(.*?)\]\]>").expect("valid regex"));
+
+/// Script calls that fetch or draw a list in the browser.
+const JS_LIST_CALLS: [&str; 9] = [
+    "$.ajax",
+    "$.getJSON",
+    "$.get(",
+    "$.post(",
+    ".jpage(",
+    "dataproxy",
+    "XMLHttpRequest",
+    "axios",
+    "fetch(",
 ];
 
 /// Placeholder texts of an empty column (research: cn-site-structure §3.3).
@@ -526,10 +542,57 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         }
     }
 
-    let (content, furniture, js_templates) = match doc.select(&BODY).next() {
+    // Hanweb JCMS ships a column's first records as CDATA inside <script type="text/xml">: an
+    // HTML parser never sees those links, so parse each record as a fragment.
+    let mut script_list = false;
+    for sc in doc.select(&SCRIPTS) {
+        let code: String = sc.text().collect();
+        if sc
+            .value()
+            .attr("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("text/xml"))
+            && code.contains("<record")
+        {
+            for c in CDATA.captures_iter(&code) {
+                let frag = Html::parse_fragment(&c[1]);
+                let Some(a) = frag.select(&ROW_LINKS).next() else {
+                    continue;
+                };
+                let Some(url) = a
+                    .value()
+                    .attr("href")
+                    .and_then(|h| normalize::resolve(&base, h))
+                else {
+                    continue;
+                };
+                let url = normalize::normalize(&url);
+                let title = a
+                    .value()
+                    .attr("title")
+                    .map(clean)
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| clean(&a.text().collect::<String>()));
+                if title.is_empty() || !listed.insert(url.clone()) {
+                    continue;
+                }
+                let date = dates::last_date(&frag.root_element().text().collect::<String>());
+                discovered.push(Discovered {
+                    url: url.clone(),
+                    kind: normalize::kind_of_href(&url),
+                });
+                entries.push(ListEntry { title, url, date });
+            }
+        } else if JS_LIST_CALLS.iter().any(|k| code.contains(k)) {
+            script_list = true;
+        }
+    }
+
+    let (content, furniture, mut js_templates) = match doc.select(&BODY).next() {
         Some(b) => split_text(b),
         None => (String::new(), String::new(), false),
     };
+    // A list container that a script fills (AJAX, jpage) is not an empty column: we cannot see it.
+    js_templates |= script_list && entries.is_empty();
     let content = dates::normalize_text(&content).into_owned();
     let furniture = dates::normalize_text(&furniture).into_owned();
     let empty_marker = EMPTY_MARKERS
@@ -688,6 +751,42 @@ mod tests {
         assert_eq!(f.entries.len(), 2);
         assert_eq!(f.entries[0].date, Some(jiff::civil::date(2026, 3, 10)));
         assert_eq!(f.entries[1].title, "某县2024年度政府信息公开工作年度报告");
+    }
+
+    #[test]
+    fn hanweb_records_inside_script_cdata() {
+        let html = r#"<html><head><meta name="ColumnName" content="通知公告"></head><body><div id="4521"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webname=石岩县"></a>]]></nextgroup>
+<recordset>
+<record><![CDATA[<li><a href='/art/2026/11/3/art_4521_901.html' title='关于开展冬季校园安全检查的通知'>关于开展冬季校园安全检查的通知</a><span>2026-11-03</span></li>]]></record>
+<record><![CDATA[<li><a href='/art/2026/10/9/art_4521_877.html'>秋季学期教学常规检查通知</a><i>2026-10-09</i></li>]]></record>
+</recordset></datastore></script></div>
+<script>$('#4521').jpage({totalRecord:2,perPage:15});</script></body></html>"#;
+        let (f, links) = extract(
+            &page("http://a.cn/col/col4521/index.html", html),
+            &TextPolicy::default(),
+        );
+        assert_eq!(f.kind, PageKind::List);
+        assert_eq!(f.entries.len(), 2);
+        assert_eq!(f.entries[0].title, "关于开展冬季校园安全检查的通知");
+        assert_eq!(f.entries[1].date, Some(jiff::civil::date(2026, 10, 9)));
+        assert!(
+            links
+                .iter()
+                .any(|d| d.url.path() == "/art/2026/11/3/art_4521_901.html")
+        );
+    }
+
+    #[test]
+    fn a_list_filled_by_ajax_is_not_an_empty_column() {
+        let html = r#"<html><head><meta name="ColumnName" content="工作动态"></head><body><ul id="list"></ul>
+<script>$.getJSON('/api/list?col=12', function (d) { render(d); });</script></body></html>"#;
+        let (f, _) = extract(
+            &page("http://a.cn/gzdt/index.html", html),
+            &TextPolicy::default(),
+        );
+        assert!(f.empty_list);
+        assert!(f.js_templates, "drawn by script: inconclusive, not empty");
     }
 
     #[test]

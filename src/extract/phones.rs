@@ -19,7 +19,8 @@ pub struct Phone {
 }
 
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\(\s*(0\d{2,3})\s*\)\s*|(0\d{2,3})\s*[-—]\s*)?(\d{5,12})").expect("valid regex")
+    Regex::new(r"(?:\(\s*(0[0-9]{2,3})\s*\)\s*|(0[0-9]{2,3})\s*[-—]\s*)?([0-9]{5,12})")
+        .expect("valid regex")
 });
 
 /// Phone labels, longest first so that `监督举报电话` wins over `电话`.
@@ -181,6 +182,13 @@ mod tests {
             numbers("咨询电话 13993812345"),
             vec![("13993812345".into(), Some("咨询电话".into()))]
         );
+    }
+
+    #[test]
+    fn non_ascii_digits_never_panic() {
+        // Arabic-Indic and other Unicode digits are not phone digits.
+        assert!(numbers("电话：0١١١١١١١").is_empty());
+        assert!(numbers("电话：٠٩٣٨-٦١٢٣٤٥٦").is_empty());
     }
 
     #[test]

@@ -283,6 +283,7 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
     let mut scoring = None;
     let mut timezone = None;
     for (src, f) in &files {
+        validate_file(src, f)?;
         if let Some(s) = &f.scoring {
             scoring = Some(s.clone());
         }
@@ -413,11 +414,113 @@ fn validate(
             ),
         ));
     }
-    if r.deduct < 0.0 || r.per_item.is_some_and(|p| p < 0.0) || r.cap.is_some_and(|c| c < 0.0) {
+    let points_ok = |x: f64| x.is_finite() && x >= 0.0;
+    if !points_ok(r.deduct) || !r.per_item.is_none_or(points_ok) || !r.cap.is_none_or(points_ok) {
         return Err(src.error(
             Some(span),
-            format!("rule `{id}`: deductions cannot be negative"),
+            format!(
+                "rule `{id}`: deduct, per_item and cap must be finite numbers of points, 0 or more"
+            ),
         ));
+    }
+    if r.threshold == Some(0) {
+        return Err(src.error(
+            Some(span),
+            format!("rule `{id}`: threshold must be 1 or more"),
+        ));
+    }
+    if r.where_.as_ref().is_some_and(Vec::is_empty) {
+        return Err(src.error(
+            Some(span),
+            format!("rule `{id}`: `where` is empty; omit it to search columns, titles and links"),
+        ));
+    }
+    if r.find
+        .iter()
+        .chain(r.require.iter().flat_map(|q| q.any.iter()))
+        .any(|t| t.trim().is_empty())
+    {
+        return Err(src.error(
+            Some(span),
+            format!("rule `{id}`: an empty search term would match everything"),
+        ));
+    }
+    if r.check == Check::Column
+        && r.max_age.is_none()
+        && let Some(c) = r
+            .class
+            .as_ref()
+            .and_then(|c| classes.iter().find(|k| k.id == *c.get_ref()))
+        && c.max_age.is_none()
+    {
+        return Err(src.error(
+            Some(span),
+            format!(
+                "rule `{id}`: class `{}` has no max_age, so give the rule a `max_age`",
+                c.id
+            ),
+        ));
+    }
+    // Keys that the check ignores are mistakes: say so instead of silently dropping them.
+    let document_only = !r.require.is_empty() || r.due.is_some() || r.where_.is_some();
+    let aggregate_only = r.class.is_some() || !r.classes.is_empty() || r.threshold.is_some();
+    let misplaced = match r.check {
+        Check::Document => aggregate_only.then_some("class, classes or threshold"),
+        Check::Phone => (document_only || aggregate_only || r.max_age.is_some())
+            .then_some("require, due, where, max_age, class, classes or threshold"),
+        Check::Column => {
+            (document_only || !r.find.is_empty() || !r.classes.is_empty() || r.threshold.is_some())
+                .then_some("find, require, due, where, classes or threshold")
+        }
+        Check::StaleColumns => (document_only || !r.find.is_empty() || r.class.is_some())
+            .then_some("find, require, due, where or class"),
+        Check::BlankColumns | Check::DeadLinks => (document_only
+            || !r.find.is_empty()
+            || r.class.is_some()
+            || !r.classes.is_empty()
+            || r.max_age.is_some())
+        .then_some("find, require, due, where, class, classes or max_age"),
+        Check::HomeFresh => (document_only || !r.find.is_empty() || aggregate_only)
+            .then_some("find, require, due, where, class, classes or threshold"),
+    };
+    if let Some(keys) = misplaced {
+        return Err(src.error(
+            Some(span),
+            format!(
+                "rule `{id}` (check = \"{}\") does not use {keys}; remove them or change `check`",
+                check_name(r.check)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the scoring table and the column classes of one file.
+fn validate_file(src: &Source, f: &PackFile) -> Result<(), RuleError> {
+    if let Some(sc) = &f.scoring {
+        if !(sc.base.is_finite() && sc.base > 0.0) {
+            return Err(src.error(None, "[scoring] base must be a positive number of points"));
+        }
+        if sc.grades.iter().any(|g| !g.min.is_finite())
+            || sc.grades.windows(2).any(|w| w[0].min < w[1].min)
+        {
+            return Err(src.error(
+                None,
+                "[[scoring.grade]] bands must be listed from the highest `min` down",
+            ));
+        }
+    }
+    for c in &f.classes {
+        let class = c.get_ref();
+        if class.names.is_empty() || class.names.iter().any(|n| n.trim().is_empty()) {
+            return Err(src.error(
+                Some(c.span()),
+                format!(
+                    "class `{}`: `names` must list non-empty column names",
+                    class.id
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -522,6 +625,33 @@ mod tests {
         );
         let e = load_str("b.toml", "[pack\nid = 1").unwrap_err().to_string();
         assert!(e.starts_with("b.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn rules_that_could_never_fire_or_always_fire_are_rejected() {
+        let base = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-site-inspection\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nremedy = \"x\"\nseverity = \"minor\"\n";
+        for (extra, want) in [
+            ("find = [\"a\"]\ndeduct = nan\n", "finite"),
+            ("find = [\"a\"]\ndeduct = inf\n", "finite"),
+            ("find = [\"\"]\n", "empty search term"),
+            ("find = [\"a\"]\nwhere = []\n", "`where` is empty"),
+            (
+                "check = \"blank_columns\"\nthreshold = 0\n",
+                "threshold must be 1",
+            ),
+            ("check = \"column\"\nclass = \"budget\"\n", "has no max_age"),
+            (
+                "check = \"column\"\nclass = \"news\"\nfind = [\"a\"]\n",
+                "does not use",
+            ),
+            ("find = [\"a\"]\nthreshold = 3\n", "does not use"),
+            ("find = [\"a\"]\nmax_age = \"14天\"\n", "invalid age"),
+        ] {
+            let e = load_str("r.toml", &format!("{base}{extra}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want), "{extra}: {e}");
+        }
     }
 
     #[test]

@@ -247,7 +247,8 @@ impl TryFrom<String> for Age {
             )
         };
         let t = s.trim();
-        let (num, unit) = t.split_at(t.len().saturating_sub(1));
+        let unit_len = t.chars().next_back().map(char::len_utf8).unwrap_or(0);
+        let (num, unit) = t.split_at(t.len() - unit_len);
         let amount: u32 = num.parse().map_err(|_| bad())?;
         let unit = match unit {
             "d" => AgeUnit::Days,

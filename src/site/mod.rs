@@ -75,6 +75,9 @@ pub struct SiteModel {
     /// Normalised URL → index in `pages` (requested and final URLs both).
     #[serde(skip)]
     page_index: HashMap<String, usize>,
+    /// Set by [`SiteModel::ignore_future`].
+    #[serde(skip)]
+    as_of: Option<Date>,
 }
 
 static HOME_FILE: LazyLock<Regex> = LazyLock::new(|| {
@@ -198,20 +201,30 @@ impl SiteBuilder {
         for p in &self.model.pages {
             for e in &p.entries {
                 if let Some(d) = e.date {
-                    row_dates.entry(e.url.to_string()).or_insert(d);
+                    row_dates
+                        .entry(crate::crawl::normalize::normalize(&e.url).to_string())
+                        .or_insert(d);
                 }
             }
         }
         for p in &mut self.model.pages {
-            if p.pub_date.is_some_and(|d| d.source != DateSource::Url) {
-                continue;
+            let key = crate::crawl::normalize::normalize(&p.url).to_string();
+            match p.pub_date.map(|d| d.source) {
+                None | Some(DateSource::Url) => {
+                    if let Some(&date) = row_dates.get(&key) {
+                        p.pub_date = Some(DatedBy {
+                            date,
+                            source: DateSource::ListRow,
+                        });
+                    }
+                }
+                _ => {}
             }
-            if let Some(&date) = row_dates.get(p.url.as_str()) {
-                p.pub_date = Some(DatedBy {
-                    date,
-                    source: DateSource::ListRow,
-                });
-            } else if let Some(&date) = log.sitemap_lastmod.get(p.url.as_str()) {
+            // A sitemap's lastmod is often only the CMS's rebuild time: the weakest signal,
+            // used when the page offers no date at all.
+            if p.pub_date.is_none()
+                && let Some(&date) = log.sitemap_lastmod.get(&key)
+            {
                 p.pub_date = Some(DatedBy {
                     date,
                     source: DateSource::Sitemap,
@@ -334,7 +347,25 @@ impl SiteModel {
     /// The newest date of anything on the home page (W-VETO-03a evidence).
     pub fn home_newest(&self) -> Option<Date> {
         let home = self.pages.iter().find(|p| self.is_home(&p.url))?;
-        home.entries.iter().filter_map(|e| e.date).max()
+        home.entries
+            .iter()
+            .filter_map(|e| e.date)
+            .filter(|d| self.as_of.is_none_or(|a| *d <= a))
+            .max()
+    }
+
+    /// Dates after the as-of day (a typo, a deadline printed in a list row, an audit run "as of"
+    /// an earlier day) never make a column or the home page look fresh.
+    pub fn ignore_future(&mut self, as_of: Date) {
+        self.as_of = Some(as_of);
+        for c in &mut self.columns {
+            c.newest = c
+                .entries
+                .iter()
+                .filter_map(|e| e.date)
+                .filter(|d| d.date <= as_of)
+                .max_by_key(|d| d.date);
+        }
     }
 
     /// The start page, also under its `index.html`-style name (sites link to both).
