@@ -620,7 +620,7 @@ impl<'a> Ctx<'a> {
                 let f = self.finding(
                     r,
                     Status::Inconclusive,
-                    Some(Reason::OutOfScope),
+                    Some(Reason::NotCrawled),
                     Text::new(
                         format!("找到{name_zh}，但无法读取其内容以核验要素"),
                         format!("found {name_en} but could not read it to check its contents"),

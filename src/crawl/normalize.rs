@@ -73,6 +73,34 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
+/// Resolves `href` like a browser on a page in `encoding`: the query of a relative link is
+/// percent-encoded in the page's encoding (GBK on many county sites), the path in UTF-8.
+pub fn resolve_in(base: &Url, href: &str, encoding: &'static encoding_rs::Encoding) -> Option<Url> {
+    if encoding == encoding_rs::UTF_8 || href.is_ascii() {
+        return resolve(base, href);
+    }
+    if is_non_link(href) {
+        return None;
+    }
+    let cleaned: String = href
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
+        .collect();
+    fn encoder(
+        encoding: &'static encoding_rs::Encoding,
+    ) -> impl for<'a> Fn(&'a str) -> std::borrow::Cow<'a, [u8]> {
+        move |s| encoding.encode(s).0
+    }
+    let encode = encoder(encoding);
+    let url = Url::options()
+        .base_url(Some(base))
+        .encoding_override(Some(&encode))
+        .parse(&cleaned)
+        .ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
 /// The deduplication key of a URL: fragment dropped, host lower-cased and default port removed
 /// (both done by the parser), an empty query dropped.
 pub fn normalize(url: &Url) -> Url {
@@ -138,6 +166,17 @@ mod tests {
         assert!(
             u.path()
                 .ends_with("/%E9%99%84%E4%BB%B6/%E6%94%B6%E8%B4%B9%20%E6%A0%87%E5%87%86.pdf")
+        );
+    }
+
+    #[test]
+    fn queries_on_gbk_pages_are_encoded_in_gbk() {
+        let u = resolve_in(&base(), "dataproxy.jsp?webname=石岩县", encoding_rs::GBK).unwrap();
+        assert_eq!(u.query(), Some("webname=%CA%AF%D1%D2%CF%D8"));
+        let u = resolve_in(&base(), "收费/a.html?x=石", encoding_rs::GBK).unwrap();
+        assert!(
+            u.path().ends_with("/%E6%94%B6%E8%B4%B9/a.html"),
+            "paths stay UTF-8: {u}"
         );
     }
 

@@ -457,7 +457,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             stub_links.push(text);
             continue;
         }
-        let Some(url) = normalize::resolve(&base, href) else {
+        let Some(url) = normalize::resolve_in(&base, href, decoded.encoding) else {
             continue;
         };
         let kind = kind.unwrap_or_else(|| normalize::kind_of_href(&url));
@@ -507,7 +507,9 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         if anchors.any(|a| a.value().attr("href") != Some(href)) {
             continue;
         }
-        let Some(url) = normalize::resolve(&base, href).map(|u| normalize::normalize(&u)) else {
+        let Some(url) =
+            normalize::resolve_in(&base, href, decoded.encoding).map(|u| normalize::normalize(&u))
+        else {
             continue;
         };
         let title = first
@@ -561,7 +563,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
                 let Some(url) = a
                     .value()
                     .attr("href")
-                    .and_then(|h| normalize::resolve(&base, h))
+                    .and_then(|h| normalize::resolve_in(&base, h, decoded.encoding))
                 else {
                     continue;
                 };
