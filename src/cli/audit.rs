@@ -11,6 +11,7 @@ use gongkai::crawl::CrawlConfig;
 use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::bulletin::BulletinReport;
 use gongkai::report::csv::CsvReport;
+use gongkai::report::html::HtmlReport;
 use gongkai::report::json::JsonReport;
 use gongkai::report::junit::JunitReport;
 use gongkai::report::markdown::MarkdownReport;
@@ -192,6 +193,12 @@ impl Output {
         tmp.write_all(bytes)
             .and_then(|_| tmp.flush())
             .with_context(|| format!("writing {}", path.display()))?;
+        // Temporary files are private (0600); a report is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
+        }
         let done = if force {
             tmp.persist(&path).map(|_| ())
         } else {
@@ -353,6 +360,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         Format::Junit => Box::new(JunitReport { en }),
         Format::Sarif => Box::new(SarifReport { en }),
         Format::Text => Box::new(BulletinReport { en }),
+        Format::Html => Box::new(HtmlReport { en }),
         Format::Table => Box::new(TableReport {
             en,
             color: output.is_none() && stdout_tty && !no_color,

@@ -3,6 +3,7 @@
 
 pub mod bulletin;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -43,6 +44,8 @@ pub enum Format {
     Sarif,
     /// A 通报-style plain-text narrative of the gaps.
     Text,
+    /// One self-contained HTML file, printable on A4.
+    Html,
 }
 
 impl Format {
@@ -55,6 +58,7 @@ impl Format {
             "xml" | "junit" => Format::Junit,
             "sarif" => Format::Sarif,
             "txt" => Format::Text,
+            "html" | "htm" => Format::Html,
             _ => return None,
         })
     }
