@@ -37,7 +37,7 @@ pub enum TargetError {
 }
 
 /// The subtree of a site that is being audited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scope {
     /// `scheme://host:port` of the audited site.
     pub origin: String,

@@ -384,3 +384,46 @@ fn bad_ca_file() {
                 .and(no_panic()),
         );
 }
+
+#[test]
+fn several_formats_go_into_a_directory_named_after_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let args = [
+        "audit",
+        "fixtures/sites/shiyan-jyj",
+        "--as-of",
+        "2026-11-26",
+        "-f",
+        "json,html,junit",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    gongkai().args(args).assert().code(1);
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "石岩县教育局_2026-11-26.html",
+            "石岩县教育局_2026-11-26.json",
+            "石岩县教育局_2026-11-26.junit.xml"
+        ]
+    );
+    // A second run keeps the first run's files.
+    let before = fs::read(out.join("石岩县教育局_2026-11-26.json")).unwrap();
+    gongkai().args(args).assert().code(1);
+    assert_eq!(
+        fs::read(out.join("石岩县教育局_2026-11-26.json")).unwrap(),
+        before
+    );
+    assert!(out.join("石岩县教育局_2026-11-26-2.json").exists());
+    gongkai()
+        .args(["audit", "fixtures/sites/shiyan-jyj", "-f", "json,html"])
+        .assert()
+        .code(2)
+        .stderr(contains("several formats need -o DIR"));
+}

@@ -9,7 +9,7 @@ use crate::extract::DateSource;
 use crate::rules::Severity;
 
 /// A message in both report languages; renderers pick one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Text {
     pub zh: String,
     pub en: String,
@@ -28,7 +28,19 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
@@ -50,7 +62,7 @@ impl Status {
 }
 
 /// Why a rule is a gap, or why it could not be judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     // Gaps: the site's doing.
@@ -151,7 +163,7 @@ impl Reason {
 }
 
 /// One piece of evidence behind a finding.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<Url>,
@@ -159,6 +171,7 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
     pub date: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_source: Option<DateSource>,
@@ -170,7 +183,7 @@ pub struct Evidence {
 }
 
 /// The result of one rule.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule_id: String,
     pub name: Text,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::finding::{Finding, Status, Text};
 use crate::rules::{Scoring, Severity};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Score {
     /// Points after deductions, one decimal.
     pub points: f64,

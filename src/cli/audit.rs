@@ -52,12 +52,14 @@ pub struct AuditArgs {
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
 
-    /// Output format (default: from the -o file extension, else table)
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<Format>,
+    /// Output format; several (`-f json,html,csv`) need -o DIR (default: from the -o file
+    /// extension, else table)
+    #[arg(long, short = 'f', value_enum, value_delimiter = ',')]
+    pub format: Vec<Format>,
 
-    /// Write the report to FILE instead of standard output; never overwrites without --force
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Write the report to FILE (or, for several formats or an existing directory, into DIR,
+    /// named after the site and date); never overwrites without --force
+    #[arg(long, short = 'o', value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
 
     /// Allow -o to replace an existing file
@@ -209,7 +211,7 @@ impl Output {
 }
 
 fn format_for(args: &AuditArgs) -> Format {
-    args.format.unwrap_or_else(|| {
+    args.format.first().copied().unwrap_or_else(|| {
         args.output
             .as_ref()
             .and_then(|p| p.extension())
@@ -217,6 +219,52 @@ fn format_for(args: &AuditArgs) -> Format {
             .and_then(Format::from_extension)
             .unwrap_or(Format::Table)
     })
+}
+
+/// Where the report goes.
+enum Destination {
+    Stdout,
+    File(Output),
+    /// One file per format, named after the site.
+    Dir(PathBuf),
+}
+
+impl Destination {
+    fn prepare(args: &AuditArgs) -> Result<Destination> {
+        let several = args.format.len() > 1;
+        let Some(path) = &args.output else {
+            if several {
+                return Err(anyhow!(
+                    "several formats need -o DIR, a directory to write them into"
+                ));
+            }
+            return Ok(Destination::Stdout);
+        };
+        let as_dir = several || path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/');
+        if !as_dir {
+            return Ok(Destination::File(Output::prepare(path, args.force)?));
+        }
+        std::fs::create_dir_all(path)
+            .with_context(|| format!("-o {}: cannot create the directory", path.display()))?;
+        // Fail now, not after the crawl, if the directory is not writable.
+        tempfile::Builder::new()
+            .prefix(".gongkai-")
+            .tempfile_in(path)
+            .with_context(|| format!("-o {}: cannot write in it", path.display()))?;
+        Ok(Destination::Dir(path.clone()))
+    }
+}
+
+/// `dir/stem.ext`, or `dir/stem-2.ext` ... when the file exists and --force was not given.
+fn free_path(dir: &Path, stem: &str, ext: &str, force: bool) -> PathBuf {
+    let first = dir.join(format!("{stem}.{ext}"));
+    if force || !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{stem}-{n}.{ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
 }
 
 fn fails(report: &Report, args: &AuditArgs) -> Vec<String> {
@@ -270,12 +318,7 @@ pub fn run(args: AuditArgs) -> u8 {
 fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let usage = |e: anyhow::Error| (exit::USAGE, e);
     let pack = rules::load(&args.rules).map_err(|e| usage(e.into()))?;
-    let output = args
-        .output
-        .as_deref()
-        .map(|p| Output::prepare(p, args.force))
-        .transpose()
-        .map_err(usage)?;
+    let destination = Destination::prepare(args).map_err(usage)?;
     let format = format_for(args);
 
     let mut notes = Vec::new();
@@ -353,51 +396,87 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let en = args.lang.is_en();
     let stdout_tty = std::io::stdout().is_terminal();
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let renderer: Box<dyn Render> = match format {
-        Format::Json => Box::new(JsonReport),
-        Format::Markdown => Box::new(MarkdownReport { en }),
-        Format::Csv => Box::new(CsvReport { en }),
-        Format::Junit => Box::new(JunitReport { en }),
-        Format::Sarif => Box::new(SarifReport { en }),
-        Format::Text => Box::new(BulletinReport { en }),
-        Format::Html => Box::new(HtmlReport { en }),
-        Format::Table => Box::new(TableReport {
-            en,
-            color: output.is_none() && stdout_tty && !no_color,
-            width: terminal_width(stdout_tty && output.is_none()),
-        }),
+    let to_terminal = matches!(destination, Destination::Stdout);
+    let renderer = |format: Format| -> Box<dyn Render> {
+        match format {
+            Format::Json => Box::new(JsonReport),
+            Format::Markdown => Box::new(MarkdownReport { en }),
+            Format::Csv => Box::new(CsvReport { en }),
+            Format::Junit => Box::new(JunitReport { en }),
+            Format::Sarif => Box::new(SarifReport { en }),
+            Format::Text => Box::new(BulletinReport { en }),
+            Format::Html => Box::new(HtmlReport { en }),
+            Format::Table => Box::new(TableReport {
+                en,
+                color: to_terminal && stdout_tty && !no_color,
+                width: terminal_width(stdout_tty && to_terminal),
+            }),
+        }
     };
-    let mut buf = Vec::new();
-    renderer
-        .render(&report, &mut buf)
-        .map_err(|e| usage(e.into()))?;
-    match output {
-        Some(out) => {
+    let render = |format: Format| -> Result<Vec<u8>, (u8, anyhow::Error)> {
+        let mut buf = Vec::new();
+        renderer(format)
+            .render(&report, &mut buf)
+            .map_err(|e| usage(e.into()))?;
+        Ok(buf)
+    };
+    let mut written: Vec<PathBuf> = Vec::new();
+    match destination {
+        Destination::File(out) => {
             let path = out.path.clone();
-            out.commit(&buf).map_err(usage)?;
-            let s = &report.score;
-            if en {
-                eprintln!(
-                    "wrote {}: score {} / {}, grade {}",
-                    path.display(),
-                    s.points,
-                    s.base,
-                    s.grade.en
-                );
+            out.commit(&render(format)?).map_err(usage)?;
+            written.push(path);
+        }
+        Destination::Dir(dir) => {
+            let name = report.site.site_name.clone().unwrap_or_else(|| {
+                report
+                    .target
+                    .start_url
+                    .host_str()
+                    .unwrap_or("site")
+                    .to_string()
+            });
+            let stem = format!("{}_{}", gongkai::report::file_stem(&name), report.as_of);
+            let formats = if args.format.is_empty() {
+                vec![Format::Json]
             } else {
-                eprintln!(
-                    "已写入 {}：得分 {} / {}，等级 {}",
-                    path.display(),
-                    s.points,
-                    s.base,
-                    s.grade.zh
-                );
+                args.format.clone()
+            };
+            for f in formats {
+                let path = free_path(&dir, &stem, f.extension(), args.force);
+                let bytes = render(f)?;
+                Output::prepare(&path, args.force)
+                    .and_then(|o| o.commit(&bytes))
+                    .map_err(usage)?;
+                written.push(path);
             }
         }
-        None => {
+        Destination::Stdout => {
+            let buf = render(format)?;
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.
             let _ = stdout.write_all(&buf).and_then(|_| stdout.flush());
+        }
+    }
+    if !written.is_empty() {
+        let s = &report.score;
+        let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        if en {
+            eprintln!(
+                "wrote {}\nscore {} / {}, grade {}",
+                files.join("\n"),
+                s.points,
+                s.base,
+                s.grade.en
+            );
+        } else {
+            eprintln!(
+                "已写入 {}\n得分 {} / {}，等级 {}",
+                files.join("\n"),
+                s.points,
+                s.base,
+                s.grade.zh
+            );
         }
     }
     let why = fails(&report, args);

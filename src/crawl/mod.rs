@@ -159,7 +159,7 @@ pub struct UrlCheck {
 }
 
 /// What robots.txt said.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RobotsInfo {
     pub url: Url,
     /// HTTP status, or `None` when it could not be fetched.
@@ -171,7 +171,7 @@ pub struct RobotsInfo {
 }
 
 /// One sitemap file read.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SitemapInfo {
     pub url: Url,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -183,7 +183,7 @@ pub struct SitemapInfo {
 }
 
 /// The crawl's own record, for the report's crawl summary.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CrawlSummary {
     pub pages_fetched: usize,
     pub requests: u32,

@@ -13,7 +13,9 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 /// Where a date came from; the report shows it next to every date it uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     /// `<meta name="PubDate">`.
@@ -47,8 +49,10 @@ impl DateSource {
 }
 
 /// A date together with its provenance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DatedBy {
+    /// `YYYY-MM-DD`.
+    #[schemars(with = "String")]
     pub date: Date,
     pub source: DateSource,
 }

@@ -49,6 +49,20 @@ pub enum Format {
 }
 
 impl Format {
+    /// File extension used when writing into an output directory.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Table => "table.txt",
+            Format::Json => "json",
+            Format::Markdown => "md",
+            Format::Csv => "csv",
+            Format::Junit => "junit.xml",
+            Format::Sarif => "sarif",
+            Format::Text => "txt",
+            Format::Html => "html",
+        }
+    }
+
     /// The format a file name implies, if any.
     pub fn from_extension(ext: &str) -> Option<Format> {
         Some(match ext.to_ascii_lowercase().as_str() {
@@ -79,13 +93,13 @@ impl Lang {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetInfo {
     /// What the user asked to audit (a URL, or a local directory).
     pub input: String,
@@ -95,7 +109,7 @@ pub struct TargetInfo {
     pub local: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PackInfo {
     pub id: String,
     pub name: Text,
@@ -104,7 +118,7 @@ pub struct PackInfo {
 }
 
 /// A column as the report lists it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ColumnSummary {
     pub name: String,
     pub url: Url,
@@ -117,7 +131,7 @@ pub struct ColumnSummary {
     pub newest: Option<DatedBy>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
@@ -130,11 +144,13 @@ pub struct SiteSummary {
 }
 
 /// The whole audit result.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
     pub target: TargetInfo,
+    /// The day every freshness and deadline judgement was made for, `YYYY-MM-DD`.
+    #[schemars(with = "String")]
     pub as_of: Date,
     /// When the audit ran (RFC 3339).
     pub generated_at: String,
@@ -245,6 +261,28 @@ pub fn display_url(report: &Report, u: &Url) -> String {
     u.to_string()
 }
 
+/// A file name from text that came from the site (its name): path separators, control and
+/// reserved characters replaced, length bounded, never empty or hidden.
+pub fn file_stem(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let trimmed = cleaned.trim_matches(|c| c == '.' || c == '_');
+    if trimmed.is_empty() {
+        "report".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
 /// Removes control characters (ANSI escapes included) from text that came from the audited
 /// site, so that nothing a page says can drive the reader's terminal.
 pub fn sanitize(s: &str) -> String {
@@ -256,6 +294,15 @@ pub fn sanitize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_stems_from_site_names_are_safe() {
+        assert_eq!(file_stem("石岩县教育局"), "石岩县教育局");
+        assert_eq!(file_stem("../../etc/passwd"), "etc_passwd");
+        assert_eq!(file_stem("a/b\\c:d*e?\u{1b}[0m"), "a_b_c_d_e___0m");
+        assert_eq!(file_stem("..."), "report");
+        assert_eq!(file_stem(""), "report");
+    }
 
     #[test]
     fn sanitize_strips_escape_sequences() {

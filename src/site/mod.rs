@@ -22,7 +22,7 @@ pub struct Entry {
 }
 
 /// Whether a column has content a person can see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnState {
     HasEntries,
