@@ -47,7 +47,7 @@ struct Cli {
 enum Command {
     /// Crawl a disclosure site, check a rule pack, print a scored gap report (审计网站)
     #[command(after_help = EXIT_CODES)]
-    Audit(audit::AuditArgs),
+    Audit(Box<audit::AuditArgs>),
     /// List or validate rule packs (规则包)
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -69,7 +69,7 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Audit(args) => audit::run(args),
+        Command::Audit(args) => audit::run(*args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Serve(args) => serve::run(args),
     };
