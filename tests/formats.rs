@@ -86,6 +86,7 @@ fn csv_has_stable_columns() {
         ]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    snapshot!("csv_en", body);
     assert_eq!(rows.len(), 31);
     let fee = rows.iter().find(|r| &r[0] == "EDU-FEE").unwrap();
     assert_eq!(&fee[2], "gap");
@@ -108,7 +109,9 @@ fn junit_counts_gaps_as_failures() {
 
 #[test]
 fn sarif_results_point_at_pages() {
-    let v: serde_json::Value = serde_json::from_str(&render("sarif", "en")).unwrap();
+    let text = render("sarif", "en");
+    snapshot!("sarif_en", text.as_str());
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "gongkai");
@@ -141,4 +144,50 @@ fn sarif_results_point_at_pages() {
         uris[1].ends_with("/fdzdgknr/zcwj/202605/t20260512_3307.html"),
         "{uris:?}"
     );
+}
+
+#[test]
+fn xlsx_reads_back_with_a_spreadsheet_reader() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.xlsx");
+    Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-o",
+            path.to_str().unwrap(),
+        ])
+        .assert()
+        .code(1);
+    let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["汇总", "问题清单"]);
+    let summary = book.worksheet_range("汇总").unwrap();
+    let get = |r: u32, c: u32| {
+        summary
+            .get_value((r, c))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(get(0, 0), "单位");
+    assert_eq!(get(0, 1), "石岩县教育局");
+    assert_eq!(get(5, 1), "75.8 / 100");
+    assert_eq!(get(6, 1), "不合格");
+    let findings = book.worksheet_range("问题清单").unwrap();
+    assert_eq!(
+        findings.get_value((0, 0)),
+        Some(&Data::String("规则编号".into()))
+    );
+    assert_eq!(findings.height(), 32, "a header and one row per rule");
+    let row = (1..32)
+        .find(|&r| findings.get_value((r, 0)) == Some(&Data::String("GOV-ANNUAL-REPORT".into())))
+        .unwrap();
+    assert_eq!(
+        findings.get_value((row, 2)),
+        Some(&Data::String("不符合".into()))
+    );
+    assert_eq!(findings.get_value((row, 5)), Some(&Data::Float(10.0)));
 }

@@ -17,6 +17,7 @@ use gongkai::report::junit::JunitReport;
 use gongkai::report::markdown::MarkdownReport;
 use gongkai::report::sarif::SarifReport;
 use gongkai::report::table::TableReport;
+use gongkai::report::xlsx::XlsxReport;
 use gongkai::report::{Format, Lang, Render, Report};
 use gongkai::rules::{self, Severity};
 
@@ -320,6 +321,14 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let pack = rules::load(&args.rules).map_err(|e| usage(e.into()))?;
     let destination = Destination::prepare(args).map_err(usage)?;
     let format = format_for(args);
+    if format == Format::Xlsx
+        && matches!(destination, Destination::Stdout)
+        && std::io::stdout().is_terminal()
+    {
+        return Err(usage(anyhow!(
+            "a spreadsheet is not for the terminal: add -o report.xlsx"
+        )));
+    }
 
     let mut notes = Vec::new();
     if args.ignore_robots {
@@ -406,6 +415,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             Format::Sarif => Box::new(SarifReport { en }),
             Format::Text => Box::new(BulletinReport { en }),
             Format::Html => Box::new(HtmlReport { en }),
+            Format::Xlsx => Box::new(XlsxReport { en }),
             Format::Table => Box::new(TableReport {
                 en,
                 color: to_terminal && stdout_tty && !no_color,

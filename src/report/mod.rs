@@ -9,6 +9,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod table;
+pub mod xlsx;
 
 use std::io::Write;
 
@@ -46,6 +47,8 @@ pub enum Format {
     Text,
     /// One self-contained HTML file, printable on A4.
     Html,
+    /// A spreadsheet with a summary sheet and a findings sheet.
+    Xlsx,
 }
 
 impl Format {
@@ -60,6 +63,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Text => "txt",
             Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -73,6 +77,7 @@ impl Format {
             "sarif" => Format::Sarif,
             "txt" => Format::Text,
             "html" | "htm" => Format::Html,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
     }
