@@ -191,3 +191,71 @@ fn xlsx_reads_back_with_a_spreadsheet_reader() {
     );
     assert_eq!(findings.get_value((row, 5)), Some(&Data::Float(10.0)));
 }
+
+fn write(format: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join(format!("report.{format}"));
+    std::fs::write(&path, render(format, "zh")).unwrap();
+    path
+}
+
+/// Validators are installed by `scripts/test-deps` (the README's test command runs it first).
+fn tool(path: &str, hint: &str) -> std::path::PathBuf {
+    let p = std::path::PathBuf::from(path);
+    assert!(
+        p.exists(),
+        "{path} is missing: run scripts/test-deps ({hint})"
+    );
+    p
+}
+
+#[test]
+fn junit_validates_against_the_junit_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = write("junit", dir.path());
+    let out = std::process::Command::new(tool("/usr/bin/xmllint", "libxml2-utils"))
+        .args(["--noout", "--schema", "tests/schemas/junit.xsd"])
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sarif_validates_with_the_sarif_multitool() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = write("sarif", dir.path());
+    let verdict = dir.path().join("validation.sarif");
+    let multitool = tool(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/target/test-tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+        ),
+        "npm @microsoft/sarif-multitool",
+    );
+    let out = std::process::Command::new(multitool)
+        .arg("validate")
+        .arg(&sarif)
+        .arg("-o")
+        .arg(&verdict)
+        .env("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    let errors: Vec<&serde_json::Value> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "schema or rule errors: {errors:#?}");
+}

@@ -31,7 +31,6 @@ impl Render for SarifReport {
             .map(|f| {
                 json!({
                     "id": f.rule_id,
-                    "name": f.rule_id,
                     "shortDescription": { "text": f.name.get(en) },
                     "fullDescription": { "text": f.basis.get(en) },
                     "help": { "text": f.remedy.get(en) },
