@@ -33,10 +33,20 @@ macro_rules! snapshot {
             (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
             (r"用时 \d+\.\d 秒", "用时 N 秒"),
             (r"\d+\.\d s\.", "N s."),
+            (r#""generated_at": "[^"]+""#, r#""generated_at": "TIMESTAMP""#),
+            (r#""elapsed_ms": \d+"#, r#""elapsed_ms": 0"#),
+            (r"<td>\d+\.\d</td></tr>", "<td>N</td></tr>"),
+            (r"gongkai [0-9.]+ · [0-9T:.Z-]+</p>", "gongkai VERSION · TIMESTAMP</p>"),
         ]}, {
             insta::assert_snapshot!($name, $text);
         });
     };
+}
+
+#[test]
+fn json_and_html() {
+    snapshot!("json", render("json", "zh"));
+    snapshot!("html_zh", render("html", "zh"));
 }
 
 #[test]
