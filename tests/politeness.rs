@@ -117,10 +117,12 @@ impl PageSink for Collect {
     }
 }
 
+/// No politeness delay; a timeout generous enough for a loaded CI machine running debug builds.
+/// Tests about timeouts set their own.
 fn fast() -> CrawlConfig {
     CrawlConfig {
         interval: Duration::ZERO,
-        timeout: Duration::from_secs(1),
+        timeout: Duration::from_secs(10),
         retries: 1,
         ..CrawlConfig::default()
     }
@@ -278,6 +280,7 @@ async fn retries_503_and_gives_up_on_a_trickle() {
     .await;
     let cfg = CrawlConfig {
         retries: 1,
+        timeout: Duration::from_secs(2),
         ..fast()
     };
     let log = run(&cfg, &start).await;
