@@ -1179,8 +1179,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn phone(&self, r: &Rule) -> Finding {
-        for p in &self.site.pages {
-            for ph in p.phones.iter().chain(&p.furniture_phones) {
+        let content = self
+            .site
+            .pages
+            .iter()
+            .flat_map(|p| p.phones.iter().map(move |ph| (ph, &p.url)));
+        let furniture = self.site.furniture_phones.iter().map(|(ph, u)| (ph, u));
+        for (ph, url) in content.chain(furniture) {
+            {
                 if let Some(label) = ph
                     .label
                     .as_deref()
@@ -1195,7 +1201,7 @@ impl<'a> Ctx<'a> {
                             format!("{label}: {}", ph.number),
                         ),
                         vec![Evidence {
-                            url: Some(p.url.clone()),
+                            url: Some(url.clone()),
                             text: Some(format!("{label} {}", ph.number)),
                             http_status: Some(200),
                             ..Evidence::default()

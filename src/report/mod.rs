@@ -181,11 +181,6 @@ impl Report {
         crawl: CrawlSummary,
         notes: Vec<Text>,
     ) -> Report {
-        let first_meta = |k: &str| {
-            site.pages
-                .iter()
-                .find_map(|p| p.meta.get(k).filter(|v| !v.is_empty()).cloned())
-        };
         let columns = site
             .columns
             .iter()
@@ -219,8 +214,8 @@ impl Report {
             score,
             findings,
             site: SiteSummary {
-                site_name: first_meta("sitename"),
-                site_id_code: first_meta("siteidcode"),
+                site_name: site.site_name.clone(),
+                site_id_code: site.site_id_code.clone(),
                 pages: site.pages.len(),
                 links: site.links.len(),
                 dead_links: site.dead_links().count(),

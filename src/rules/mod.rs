@@ -127,7 +127,7 @@ impl RulePack {
     pub fn text_policy(&self) -> TextPolicy {
         let mut terms: Vec<String> = Vec::new();
         for r in &self.rules {
-            if !r.require.is_empty() || r.due.is_some() {
+            if !r.require.is_empty() {
                 for t in &r.find {
                     if !terms.contains(t) {
                         terms.push(t.clone());

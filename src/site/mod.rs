@@ -70,6 +70,12 @@ pub struct SiteModel {
     pub links: Vec<LinkTarget>,
     /// Menu links that only pop up "正在建设中" (their text).
     pub stub_columns: Vec<String>,
+    /// SiteName and SiteIDCode meta, from the home page or else the first page that has them.
+    pub site_name: Option<String>,
+    pub site_id_code: Option<String>,
+    /// Distinct phones in page furniture (footers repeat them on every page), each with the
+    /// first page (in URL order) that shows it.
+    pub furniture_phones: Vec<(crate::extract::Phone, Url)>,
     /// Outcomes of every URL the crawl met, keyed by normalised URL.
     pub checks: HashMap<String, UrlCheck>,
     /// Normalised URL → index in `pages` (requested and final URLs both).
@@ -105,6 +111,9 @@ pub fn column_key(url: &Url) -> String {
 pub struct SiteBuilder {
     model: SiteModel,
     link_index: HashMap<String, usize>,
+    /// Where the site name and code came from: (home page?, URL).
+    site_name_from: Option<(bool, Url)>,
+    site_id_from: Option<(bool, Url)>,
 }
 
 /// How many referring pages to keep per link target: enough for evidence, bounded in memory.
@@ -118,6 +127,8 @@ impl SiteBuilder {
                 ..SiteModel::default()
             },
             link_index: HashMap::new(),
+            site_name_from: None,
+            site_id_from: None,
         }
     }
 
@@ -159,8 +170,41 @@ impl SiteBuilder {
             }
         }
         // The link targets above hold everything the audit needs from the page's links; keeping
-        // them per page too would grow memory with every page of a large site.
+        // them per page too would grow memory with every page of a large site. The same goes for
+        // site-wide meta tags and footer phones, kept once for the site, and for headings, which
+        // only served to find the title.
         facts.links = Vec::new();
+        facts.headings = Vec::new();
+        let home = self.model.is_home(&facts.url);
+        for (key, slot) in [("sitename", 0), ("siteidcode", 1)] {
+            if let Some(v) = facts.meta.get(key).filter(|v| !v.trim().is_empty()) {
+                let (best, current) = match slot {
+                    0 => (&mut self.site_name_from, &mut self.model.site_name),
+                    _ => (&mut self.site_id_from, &mut self.model.site_id_code),
+                };
+                let better = home
+                    || best
+                        .as_ref()
+                        .is_none_or(|(was_home, u)| !*was_home && facts.url.as_str() < u.as_str());
+                if better {
+                    *best = Some((home, facts.url.clone()));
+                    *current = Some(v.clone());
+                }
+            }
+        }
+        facts.meta.retain(|k, _| k == "columnname");
+        for ph in std::mem::take(&mut facts.furniture_phones) {
+            match self
+                .model
+                .furniture_phones
+                .iter_mut()
+                .find(|(p, _)| *p == ph)
+            {
+                Some((_, u)) if facts.url.as_str() < u.as_str() => *u = facts.url.clone(),
+                Some(_) => {}
+                None => self.model.furniture_phones.push((ph, facts.url.clone())),
+            }
+        }
         self.model.pages.push(facts);
     }
 
@@ -180,6 +224,9 @@ impl SiteBuilder {
             l.texts.sort();
         }
         self.model.stub_columns.sort();
+        self.model
+            .furniture_phones
+            .sort_by(|a, b| (a.1.as_str(), &a.0.number).cmp(&(b.1.as_str(), &b.0.number)));
         for (i, p) in self.model.pages.iter().enumerate() {
             self.model.page_index.entry(p.url.to_string()).or_insert(i);
         }
