@@ -75,6 +75,10 @@ pub struct AuditArgs {
     #[arg(long, default_value_t = 500)]
     pub max_pages: usize,
 
+    /// Most attachments and images checked (HEAD requests)
+    #[arg(long, default_value_t = 2500)]
+    pub max_checks: usize,
+
     /// Most link hops from the start page
     #[arg(long, default_value_t = 6)]
     pub max_depth: u32,
@@ -359,6 +363,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         as_of: args.as_of,
         crawl: CrawlConfig {
             max_pages: args.max_pages,
+            max_checks: args.max_checks,
             max_depth: args.max_depth,
             per_host: args.per_host as usize,
             concurrency: (args.per_host as usize).max(2) * 2,

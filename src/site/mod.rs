@@ -117,7 +117,7 @@ pub struct SiteBuilder {
 }
 
 /// How many referring pages to keep per link target: enough for evidence, bounded in memory.
-const MAX_FROM: usize = 5;
+const MAX_FROM: usize = 3;
 
 impl SiteBuilder {
     pub fn new(start: Url) -> SiteBuilder {
@@ -193,6 +193,20 @@ impl SiteBuilder {
             }
         }
         facts.meta.retain(|k, _| k == "columnname");
+        // Only list pages need their breadcrumb (a column's path); for the others the column
+        // name it gives is enough.
+        if facts.kind != PageKind::List {
+            if !facts.meta.contains_key("columnname")
+                && let Some(name) = facts.breadcrumb.last()
+            {
+                facts.meta.insert("columnname".into(), name.clone());
+            }
+            facts.breadcrumb = Vec::new();
+        }
+        if facts.html_title == facts.title {
+            facts.html_title = String::new();
+        }
+        facts.charset = String::new();
         for ph in std::mem::take(&mut facts.furniture_phones) {
             match self
                 .model
