@@ -20,6 +20,10 @@
 #   GONGKAI_REV     build this committed revision (e.g. HEAD) in $BENCH_DIR instead of the work
 #                   tree, for when the work tree is mid-edit
 #   SKIP_WGET2=1    measure gongkai only
+#   WGET2_DIR       where wget2 writes its mirror (default: /dev/shm when it is a tmpfs with room,
+#                   else $BENCH_DIR), deleted after each run
+#
+# Give a size several times (benches/crawl_scale.sh 10000 10000 10000) to repeat it.
 #
 # Installs nothing except wget2 and GNU time (the `time` package) with apt-get when missing.
 # Times are printed, never asserted. Exit status: 0 when every audit completed (exit 0 or 1) and
@@ -62,7 +66,7 @@ BENCH_DIR="$(cd "$BENCH_DIR" && pwd)"
 REV="$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)"
 if [ -n "${GONGKAI_BIN:-}" ]; then
     SRC_BIN="$GONGKAI_BIN"
-    REV="$REV (binary $GONGKAI_BIN)"
+    REV="binary $GONGKAI_BIN"
 elif [ -n "${GONGKAI_REV:-}" ]; then
     # Build a committed revision in a private tree, untouched by edits in the work tree.
     COMMIT="$(cd "$ROOT" && git rev-parse --verify "${GONGKAI_REV}^{commit}")"
@@ -171,7 +175,8 @@ EOF
 
     # ---- gongkai audit ----------------------------------------------------------------------
     S0="$(proc_cpu "$SERVER_PID")"
-    log "N=$N: gongkai audit (--per-host $CONC --delay-ms 0 --max-depth $DEPTH --max-pages $MAXPAGES)"
+    LOAD="$(cut -d' ' -f1 /proc/loadavg)"
+    log "N=$N: load average $LOAD; gongkai audit (--per-host $CONC --delay-ms 0 --max-depth $DEPTH --max-pages $MAXPAGES)"
     set +e
     /usr/bin/time -v -o "$WORK/audit.time" timeout "$BENCH_TIMEOUT" \
         "$BIN" audit "$URL" --rules cn-edu-county --as-of "$AS_OF" --delay-ms 0 \
@@ -181,24 +186,29 @@ EOF
     set -e
     S1="$(proc_cpu "$SERVER_PID")"
     read -r WALL CPU RSS < <(time_fields "$WORK/audit.time")
-    read -r PAGES REQS CRAWL_MS SCORE < <(python3 - "$WORK/audit.json" <<'EOF'
+    read -r PAGES REQS CRAWL_MS SCORE FOUND SKIPPED < <(python3 - "$WORK/audit.json" <<'EOF'
 import json, sys
 try:
     r = json.load(open(sys.argv[1]))
 except Exception:
-    print("- - - -"); sys.exit()
+    print("- - - - - -"); sys.exit()
 c = r.get("crawl", {})
 score = r.get("score", {})
 s = f'{score.get("points", "-")}/{score.get("gaps", "-")}' if isinstance(score, dict) else "-"
-print(c.get("pages_fetched", "-"), c.get("requests", "-"), c.get("elapsed_ms", "-"), s)
+o = c.get("outcome_counts", {})
+skipped = sum(v for k, v in o.items() if k not in ("ok", "dead", "out_of_scope"))
+print(c.get("pages_fetched", "-"), c.get("requests", "-"), c.get("elapsed_ms", "-"), s, o.get("dead", 0), skipped)
 EOF
 )
     SRV="$(awk -v a="$S0" -v b="$S1" 'BEGIN { printf "%.2f", b - a }')"
     RATE="$(awk -v p="$PAGES" -v w="$WALL" 'BEGIN { if (p ~ /^[0-9]+$/ && w > 0) printf "%.0f", p / w; else print "-" }')"
     log "N=$N: gongkai exit $RC, $PAGES pages, $REQS requests, ${WALL}s wall (crawl ${CRAWL_MS} ms), ${CPU}s CPU, ${RSS} MB peak, score/gaps $SCORE"
-    NOTES+=("N=$N: gongkai exit $RC, crawl.elapsed_ms $CRAWL_MS, score/gaps $SCORE (site: $ATTACH attachments, $DEAD dead links, max depth $MAXD, audit --max-depth $DEPTH)")
+    NOTES+=("N=$N: gongkai exit $RC, crawl.elapsed_ms $CRAWL_MS, score/gaps $SCORE, dead links found $FOUND of $DEAD planted, $SKIPPED URLs not fetched or checked (site: $ATTACH attachments, max depth $MAXD, audit --max-depth $DEPTH)")
+    if [ "$SKIPPED" != 0 ] || [ "$FOUND" != "$DEAD" ]; then
+        NOTES+=("N=$N: see crawl.outcome_counts in $WORK/audit.json: $(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["crawl"]["outcome_counts"]))' "$WORK/audit.json" 2>/dev/null)")
+    fi
     GK_WALL="$WALL"
-    ROWS+=("| $N | gongkai audit | --per-host $CONC, --delay-ms 0 | $PAGES | $REQS | $WALL | $RATE | $CPU | $SRV | $RSS | $RC |")
+    ROWS+=("| $N | gongkai audit | --per-host $CONC, --delay-ms 0 | $PAGES | $REQS | $WALL | $RATE | $CPU | $SRV | $RSS | $RC | $LOAD |")
     if [ "$RC" != 0 ] && [ "$RC" != 1 ]; then
         STATUS=1
         NOTES+=("N=$N: gongkai audit exited $RC (124 = killed by the ${BENCH_TIMEOUT}s timeout). stderr tail:")
@@ -213,10 +223,20 @@ EOF
 
     # ---- wget2 --recursive ------------------------------------------------------------------
     if [ "${SKIP_WGET2:-0}" != 1 ]; then
-        WGET_OUT="$WORK/wget2-out"
+        WBASE="${WGET2_DIR:-}"
+        if [ -z "$WBASE" ]; then
+            # A tmpfs keeps the disk (and its write-back and discard) out of wget2's figures.
+            WBASE="$WORK"
+            if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] &&
+               [ "$(df -Pm /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((SITE_MB * 2 + 256)) ]; then
+                WBASE=/dev/shm
+            fi
+        fi
+        WGET_OUT="$WBASE/crawl-scale-wget2-$N"
         rm -rf "$WGET_OUT"
         S0="$(proc_cpu "$SERVER_PID")"
-        log "N=$N: wget2 --recursive --max-threads=$CONC"
+        WLOAD="$(cut -d' ' -f1 /proc/loadavg)"
+        log "N=$N: load average $WLOAD; wget2 --recursive --max-threads=$CONC"
         set +e
         /usr/bin/time -v -o "$WORK/wget2.time" timeout "$BENCH_TIMEOUT" \
             wget2 --recursive --level=inf --no-parent --no-verbose --max-threads="$CONC" \
@@ -243,7 +263,7 @@ EOF
         SRV="$(awk -v a="$S0" -v b="$S1" 'BEGIN { printf "%.2f", b - a }')"
         RATE="$(awk -v p="$WPAGES" -v w="$WALL" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "-" }')"
         log "N=$N: wget2 exit $WRC, $WPAGES pages, $WREQS requests ($WERR not 200), $WFILES files saved, ${WALL}s wall, ${CPU}s CPU, ${RSS} MB peak"
-        ROWS+=("| $N | wget2 --recursive | --max-threads=$CONC, --wait=0 | $WPAGES | $WREQS | $WALL | $RATE | $CPU | $SRV | $RSS | $WRC |")
+        ROWS+=("| $N | wget2 --recursive | --max-threads=$CONC, --wait=0, mirror in $WBASE | $WPAGES | $WREQS | $WALL | $RATE | $CPU | $SRV | $RSS | $WRC | $WLOAD |")
         # wget2 exits 8 when the server answered an error (the site's dead links): expected.
         if [ "$WRC" != 0 ] && [ "$WRC" != 8 ]; then
             STATUS=1
@@ -264,8 +284,8 @@ done
     echo
     echo "## crawl_scale.sh $(date -u +%Y-%m-%dT%H:%MZ), gongkai $REV, $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
     echo
-    echo "| pages (N) | tool | concurrency | HTML pages fetched | requests | wall s | pages/s | CPU s (user+sys) | server CPU s | peak RSS MB | exit |"
-    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| pages (N) | tool | concurrency | HTML pages fetched | requests | wall s | pages/s | CPU s (user+sys) | server CPU s | peak RSS MB | exit | load before |"
+    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${ROWS[@]}"
     echo
     printf -- '- %s\n' "${NOTES[@]}"
