@@ -153,8 +153,14 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         > 0
     {
         notes.push(Text::new(
-            format!("已达到页面数上限（{}），部分页面未抓取；相关规则可能无法判定", cfg.max_pages),
-            format!("the page limit ({}) was reached; some pages were not fetched and rules depending on them may be inconclusive", cfg.max_pages),
+            format!(
+                "已达到抓取上限（页面{}个，附件和图片检查{}个），部分链接未检查；相关规则可能无法判定",
+                cfg.max_pages, cfg.max_checks
+            ),
+            format!(
+                "a crawl budget was reached ({} pages, {} attachment and image checks); some links were not checked and rules depending on them may be inconclusive",
+                cfg.max_pages, cfg.max_checks
+            ),
         ));
     }
     if cfg.insecure {
