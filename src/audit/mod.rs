@@ -936,38 +936,21 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|(c, _, _)| Self::column_evidence(c))
             .collect();
-        let mut f = if n >= threshold {
-            self.finding(
-                r,
-                Status::Gap,
-                Some(Reason::Stale),
-                Text::new(
-                    format!(
-                        "{n}个栏目未按要求更新（达到{threshold}个即否决）：{}",
-                        self.describe_stale(&stale, false)
-                    ),
-                    format!(
-                        "{n} columns not updated (veto at {threshold}): {}",
-                        self.describe_stale(&stale, true)
-                    ),
-                ),
-                ev,
-            )
-        } else {
-            self.finding(
-                r,
-                Status::Pass,
-                None,
-                Text::new(
-                    format!("未按要求更新的栏目{n}个，低于{threshold}个"),
-                    format!("{n} stale columns, below {threshold}"),
-                ),
-                ev,
-            )
-        };
-        f.count = Some(n);
-        Self::deduct(r, &mut f, Some(n));
-        f
+        let gap = Text::new(
+            format!(
+                "{n}个栏目未按要求更新（达到{threshold}个即否决）：{}",
+                self.describe_stale(&stale, false)
+            ),
+            format!(
+                "{n} columns not updated (veto at {threshold}): {}",
+                self.describe_stale(&stale, true)
+            ),
+        );
+        let pass = Text::new(
+            format!("未按要求更新的栏目{n}个，低于{threshold}个"),
+            format!("{n} stale columns, below {threshold}"),
+        );
+        self.counted(r, n, Reason::Stale, gap, pass, ev)
     }
 
     fn blank_columns(&self, r: &Rule) -> Finding {
@@ -1002,28 +985,32 @@ impl<'a> Ctx<'a> {
         }
         let n = names.len() as u32;
         let threshold = r.threshold.unwrap_or(1);
-        let mut f = if n >= threshold {
-            self.finding(
-                r,
-                Status::Gap,
-                Some(Reason::Empty),
-                Text::new(
-                    format!("空白栏目{n}个：{}", names.join("、")),
-                    format!("{n} blank columns: {}", names.join(", ")),
-                ),
-                ev,
-            )
+        let gap = Text::new(
+            format!("空白栏目{n}个：{}", names.join("、")),
+            format!("{n} blank columns: {}", names.join(", ")),
+        );
+        let pass = Text::new(
+            format!("空白栏目{n}个，低于{threshold}个"),
+            format!("{n} blank columns, below {threshold}"),
+        );
+        self.counted(r, n, Reason::Empty, gap, pass, ev)
+    }
+
+    /// An aggregate rule: a gap when the count reaches the rule's threshold, a pass otherwise;
+    /// per-item deductions follow the count.
+    fn counted(
+        &self,
+        r: &Rule,
+        n: u32,
+        reason: Reason,
+        gap: Text,
+        pass: Text,
+        ev: Vec<Evidence>,
+    ) -> Finding {
+        let mut f = if n >= r.threshold.unwrap_or(1) {
+            self.finding(r, Status::Gap, Some(reason), gap, ev)
         } else {
-            self.finding(
-                r,
-                Status::Pass,
-                None,
-                Text::new(
-                    format!("空白栏目{n}个，低于{threshold}个"),
-                    format!("{n} blank columns, below {threshold}"),
-                ),
-                ev,
-            )
+            self.finding(r, Status::Pass, None, pass, ev)
         };
         f.count = Some(n);
         Self::deduct(r, &mut f, Some(n));
@@ -1041,7 +1028,6 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let n = dead.len() as u32;
-        let threshold = r.threshold.unwrap_or(1);
         let ev: Vec<Evidence> = dead
             .iter()
             .map(|(l, c)| Evidence {
@@ -1058,37 +1044,20 @@ impl<'a> Ctx<'a> {
             .values()
             .filter(|c| !c.outcome.is_skipped())
             .count();
-        let mut f = if n >= threshold {
-            let statuses: std::collections::BTreeSet<String> = dead
-                .iter()
-                .filter_map(|(_, c)| c.status.map(|s| s.to_string()))
-                .collect();
-            let statuses: Vec<String> = statuses.into_iter().collect();
-            self.finding(
-                r,
-                Status::Gap,
-                Some(Reason::Broken),
-                Text::new(
-                    format!("发现{n}个无法访问的链接（HTTP {}）", statuses.join("、")),
-                    format!("{n} dead links (HTTP {})", statuses.join(", ")),
-                ),
-                ev,
-            )
-        } else {
-            self.finding(
-                r,
-                Status::Pass,
-                None,
-                Text::new(
-                    format!("检查了{checked}个链接，未发现无法访问的链接"),
-                    format!("checked {checked} links, none dead"),
-                ),
-                ev,
-            )
-        };
-        f.count = Some(n);
-        Self::deduct(r, &mut f, Some(n));
-        f
+        let statuses: std::collections::BTreeSet<String> = dead
+            .iter()
+            .filter_map(|(_, c)| c.status.map(|s| s.to_string()))
+            .collect();
+        let statuses: Vec<String> = statuses.into_iter().collect();
+        let gap = Text::new(
+            format!("发现{n}个无法访问的链接（HTTP {}）", statuses.join("、")),
+            format!("{n} dead links (HTTP {})", statuses.join(", ")),
+        );
+        let pass = Text::new(
+            format!("检查了{checked}个链接，未发现无法访问的链接"),
+            format!("checked {checked} links, none dead"),
+        );
+        self.counted(r, n, Reason::Broken, gap, pass, ev)
     }
 
     fn home_fresh(&self, r: &Rule) -> Finding {
