@@ -242,7 +242,10 @@ impl SiteBuilder {
             .furniture_phones
             .sort_by(|a, b| (a.1.as_str(), &a.0.number).cmp(&(b.1.as_str(), &b.0.number)));
         for (i, p) in self.model.pages.iter().enumerate() {
-            self.model.page_index.entry(p.url.to_string()).or_insert(i);
+            self.model
+                .page_index
+                .entry(crate::crawl::normalize::normalize(&p.url).to_string())
+                .or_insert(i);
         }
         // A page reached through a redirect is also known by the URL that linked to it.
         for c in self.model.checks.values() {
@@ -252,7 +255,10 @@ impl SiteBuilder {
                     .page_index
                     .get(crate::crawl::normalize::normalize(last).as_str())
             {
-                self.model.page_index.entry(c.url.to_string()).or_insert(i);
+                self.model
+                    .page_index
+                    .entry(crate::crawl::normalize::normalize(&c.url).to_string())
+                    .or_insert(i);
             }
         }
         let home_key = self.model.start.as_ref().map(column_key);
