@@ -57,9 +57,15 @@ pub fn is_non_link(href: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
-/// Resolves `href` against `base`. Raw non-ASCII characters and spaces are percent-encoded by the
-/// URL parser, so `webname=江苏省人民政府` becomes a valid URL.
+/// Resolves `href` against `base` on a UTF-8 page. Raw non-ASCII characters and spaces are
+/// percent-encoded by the URL parser, so `webname=江苏省人民政府` becomes a valid URL.
 pub fn resolve(base: &Url, href: &str) -> Option<Url> {
+    resolve_in(base, href, encoding_rs::UTF_8)
+}
+
+/// Resolves `href` like a browser on a page in `encoding`: the query of a relative link is
+/// percent-encoded in the page's encoding (GBK on many county sites), the path in UTF-8.
+pub fn resolve_in(base: &Url, href: &str, encoding: &'static encoding_rs::Encoding) -> Option<Url> {
     if is_non_link(href) {
         return None;
     }
@@ -69,35 +75,21 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
         .chars()
         .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
         .collect();
-    let url = base.join(&cleaned).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
-}
-
-/// Resolves `href` like a browser on a page in `encoding`: the query of a relative link is
-/// percent-encoded in the page's encoding (GBK on many county sites), the path in UTF-8.
-pub fn resolve_in(base: &Url, href: &str, encoding: &'static encoding_rs::Encoding) -> Option<Url> {
-    if encoding == encoding_rs::UTF_8 || href.is_ascii() {
-        return resolve(base, href);
-    }
-    if is_non_link(href) {
-        return None;
-    }
-    let cleaned: String = href
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
-        .collect();
-    fn encoder(
-        encoding: &'static encoding_rs::Encoding,
-    ) -> impl for<'a> Fn(&'a str) -> std::borrow::Cow<'a, [u8]> {
-        move |s| encoding.encode(s).0
-    }
-    let encode = encoder(encoding);
-    let url = Url::options()
-        .base_url(Some(base))
-        .encoding_override(Some(&encode))
-        .parse(&cleaned)
-        .ok()?;
+    let url = if encoding == encoding_rs::UTF_8 || cleaned.is_ascii() {
+        base.join(&cleaned).ok()?
+    } else {
+        fn encoder(
+            encoding: &'static encoding_rs::Encoding,
+        ) -> impl for<'a> Fn(&'a str) -> std::borrow::Cow<'a, [u8]> {
+            move |s| encoding.encode(s).0
+        }
+        let encode = encoder(encoding);
+        Url::options()
+            .base_url(Some(base))
+            .encoding_override(Some(&encode))
+            .parse(&cleaned)
+            .ok()?
+    };
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 

@@ -25,6 +25,33 @@ pub const COLUMNS: [(&str, &str); 12] = [
     ("remedy", "整改建议"),
 ];
 
+/// One finding as the cells of `COLUMNS`, for every tabular format.
+pub fn row(f: &crate::audit::Finding, en: bool) -> [String; 12] {
+    let e = f.evidence.first();
+    [
+        f.rule_id.clone(),
+        f.name.get(en).to_string(),
+        f.status.label(en).to_string(),
+        f.reason
+            .map(|r| r.label(en).to_string())
+            .unwrap_or_default(),
+        f.severity.label(en).to_string(),
+        f.deduction.to_string(),
+        f.message.get(en).to_string(),
+        e.and_then(|e| e.url.as_ref())
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
+        e.and_then(|e| e.date)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        e.and_then(|e| e.date_source)
+            .map(|d| d.label(en).to_string())
+            .unwrap_or_default(),
+        f.basis.get(en).to_string(),
+        f.remedy.get(en).to_string(),
+    ]
+}
+
 /// A cell starting with `=`, `+`, `-`, `@` (or a tab/CR) runs as a formula in spreadsheet
 /// programs; a leading apostrophe makes it text.
 pub fn neutralise(s: &str) -> String {
@@ -48,33 +75,7 @@ impl Render for CsvReport {
             .collect();
         w.write_record(&header)?;
         for f in ordered(report) {
-            let e = f.evidence.first();
-            let row = [
-                f.rule_id.clone(),
-                f.name.get(en).to_string(),
-                f.status.label(en).to_string(),
-                f.reason
-                    .map(|r| r.label(en).to_string())
-                    .unwrap_or_default(),
-                f.severity.label(en).to_string(),
-                if f.deduction > 0.0 {
-                    format!("{}", f.deduction)
-                } else {
-                    "0".into()
-                },
-                f.message.get(en).to_string(),
-                e.and_then(|e| e.url.as_ref())
-                    .map(|u| u.to_string())
-                    .unwrap_or_default(),
-                e.and_then(|e| e.date)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                e.and_then(|e| e.date_source)
-                    .map(|d| d.label(en).to_string())
-                    .unwrap_or_default(),
-                f.basis.get(en).to_string(),
-                f.remedy.get(en).to_string(),
-            ];
+            let row = row(f, en);
             w.write_record(row.iter().map(|c| neutralise(c)))?;
         }
         w.flush()

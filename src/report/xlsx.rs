@@ -77,36 +77,13 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
     sheet.set_freeze_panes(1, 0)?;
     for (i, f) in ordered(report).into_iter().enumerate() {
         let r = (i + 1) as u32;
-        let e = f.evidence.first();
-        let cells = [
-            f.rule_id.clone(),
-            f.name.get(en).to_string(),
-            f.status.label(en).to_string(),
-            f.reason
-                .map(|x| x.label(en).to_string())
-                .unwrap_or_default(),
-            f.severity.label(en).to_string(),
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            sheet.write_string(r, c as u16, sanitize(v))?;
-        }
-        sheet.write_number(r, 5, f.deduction)?;
-        let rest = [
-            f.message.get(en).to_string(),
-            e.and_then(|e| e.url.as_ref())
-                .map(|u| u.to_string())
-                .unwrap_or_default(),
-            e.and_then(|e| e.date)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            e.and_then(|e| e.date_source)
-                .map(|d| d.label(en).to_string())
-                .unwrap_or_default(),
-            f.basis.get(en).to_string(),
-            f.remedy.get(en).to_string(),
-        ];
-        for (k, v) in rest.iter().enumerate() {
-            sheet.write_string_with_format(r, (6 + k) as u16, sanitize(v), &wrap)?;
+        for (c, v) in super::csv::row(f, en).iter().enumerate() {
+            match c {
+                // The deduction is a number a spreadsheet can sum.
+                5 => sheet.write_number(r, 5, f.deduction)?,
+                0..=4 => sheet.write_string(r, c as u16, sanitize(v))?,
+                _ => sheet.write_string_with_format(r, c as u16, sanitize(v), &wrap)?,
+            };
         }
     }
     wb.save_to_buffer()
