@@ -271,7 +271,7 @@ pub async fn fetch(
             || (r.outcome == Outcome::Error
                 && r.detail.as_deref().is_some_and(|d| d.contains("reset")));
         if !retryable || attempt >= limits.retries {
-            return finish(r, requests);
+            return r.into_response(requests);
         }
         attempt += 1;
         tracing::info!(%url, outcome = ?r.outcome, status = ?r.status, attempt, "retrying");
@@ -280,18 +280,13 @@ pub async fn fetch(
         let backoff = Duration::from_millis(1000 * 2u64.pow(attempt - 1) + fastrand::u64(0..250));
         let asked = r.retry_after.unwrap_or_default();
         if asked > MAX_RETRY_AFTER {
-            return finish(r, requests);
+            return r.into_response(requests);
         }
         hosts.back_off(&host, backoff.max(asked));
     }
 }
 
-fn finish(r: OnceResponse, requests: u32) -> Response {
-    let mut resp: Response = r.into();
-    resp.requests = requests;
-    resp
-}
-
+/// One request's answer; `retry_after` is for the retry loop only and never reaches callers.
 struct Once {
     outcome: Outcome,
     status: Option<u16>,
@@ -304,18 +299,32 @@ struct Once {
     retry_after: Option<Duration>,
 }
 
-impl From<Once> for Response {
-    fn from(o: Once) -> Response {
+impl Once {
+    fn fail(outcome: Outcome, final_url: Url, redirects: Vec<Url>, detail: String) -> Once {
+        Once {
+            outcome,
+            status: None,
+            final_url,
+            redirects,
+            content_type: None,
+            body: None,
+            truncated: false,
+            detail: Some(detail),
+            retry_after: None,
+        }
+    }
+
+    fn into_response(self, requests: u32) -> Response {
         Response {
-            outcome: o.outcome,
-            status: o.status,
-            final_url: o.final_url,
-            redirects: o.redirects,
-            content_type: o.content_type,
-            body: o.body,
-            truncated: o.truncated,
-            detail: o.detail,
-            requests: 0,
+            outcome: self.outcome,
+            status: self.status,
+            final_url: self.final_url,
+            redirects: self.redirects,
+            content_type: self.content_type,
+            body: self.body,
+            truncated: self.truncated,
+            detail: self.detail,
+            requests,
         }
     }
 }
@@ -327,7 +336,7 @@ async fn fetch_once(
     url: &Url,
     mode: Mode,
     requests: &mut u32,
-) -> OnceResponse {
+) -> Once {
     let mut current = url.clone();
     let mut chain: Vec<Url> = Vec::new();
     let mut method = match mode {
@@ -349,7 +358,7 @@ async fn fetch_once(
             Err(e) => {
                 drop(permit);
                 let (outcome, detail) = classify_error(&e);
-                return OnceResponse::fail(outcome, current, chain, detail);
+                return Once::fail(outcome, current, chain, detail);
             }
         };
         let status = resp.status();
@@ -361,7 +370,7 @@ async fn fetch_once(
                 .and_then(|l| current.join(l).ok());
             drop(permit);
             let Some(next) = next else {
-                return OnceResponse::fail(
+                return Once::fail(
                     Outcome::RedirectError,
                     current,
                     chain,
@@ -369,7 +378,7 @@ async fn fetch_once(
                 );
             };
             if next == current || chain.contains(&next) || next == *url {
-                return OnceResponse::fail(
+                return Once::fail(
                     Outcome::RedirectError,
                     current,
                     chain,
@@ -377,7 +386,7 @@ async fn fetch_once(
                 );
             }
             if chain.len() >= limits.max_redirects {
-                return OnceResponse::fail(
+                return Once::fail(
                     Outcome::RedirectError,
                     current,
                     chain,
@@ -469,7 +478,7 @@ async fn fetch_once(
             }
         }
         drop(permit);
-        return OnceResponse(Once {
+        return Once {
             outcome,
             status: Some(status.as_u16()),
             final_url: current,
@@ -479,38 +488,6 @@ async fn fetch_once(
             truncated,
             detail,
             retry_after,
-        });
-    }
-}
-
-/// Wrapper so the retry loop can read `retry_after`, which callers never see.
-struct OnceResponse(Once);
-
-impl OnceResponse {
-    fn fail(outcome: Outcome, final_url: Url, redirects: Vec<Url>, detail: String) -> OnceResponse {
-        OnceResponse(Once {
-            outcome,
-            status: None,
-            final_url,
-            redirects,
-            content_type: None,
-            body: None,
-            truncated: false,
-            detail: Some(detail),
-            retry_after: None,
-        })
-    }
-}
-
-impl std::ops::Deref for OnceResponse {
-    type Target = Once;
-    fn deref(&self) -> &Once {
-        &self.0
-    }
-}
-
-impl From<OnceResponse> for Response {
-    fn from(o: OnceResponse) -> Response {
-        o.0.into()
+        };
     }
 }

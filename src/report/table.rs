@@ -18,10 +18,6 @@ pub struct TableReport {
 }
 
 impl TableReport {
-    fn url(&self, report: &Report, u: &url::Url) -> String {
-        super::display_url(report, u)
-    }
-
     fn status_cell(&self, f: &Finding) -> Cell {
         let label = match (f.status, f.severity) {
             (Status::Gap, Severity::Veto) => {
@@ -55,13 +51,13 @@ impl TableReport {
         for e in f.evidence.iter().take(shown) {
             let Some(u) = &e.url else { continue };
             s.push('\n');
-            s.push_str(&sanitize(&self.url(report, u)));
+            s.push_str(&sanitize(&super::display_url(report, u)));
             if let (Some(d), Some(src)) = (e.date, e.date_source) {
                 s.push_str(&format!(" ({d}, {})", src.label(self.en)));
             }
             if let Some(on) = &e.found_on {
                 s.push_str(" ← ");
-                s.push_str(&sanitize(&self.url(report, on)));
+                s.push_str(&sanitize(&super::display_url(report, on)));
             }
         }
         if f.status == Status::Gap {

@@ -3,7 +3,6 @@
 
 pub mod model;
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -323,10 +322,6 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
     })?;
     if scoring.grades.is_empty() {
         return Err(top_src.error(None, "[scoring] needs at least one [[scoring.grade]]"));
-    }
-    let mut ids = HashSet::new();
-    for c in &classes {
-        ids.insert(c.id.clone());
     }
     Ok(RulePack {
         id: top.pack.id.get_ref().clone(),

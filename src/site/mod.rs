@@ -106,6 +106,15 @@ pub fn column_key(url: &Url) -> String {
     }
 }
 
+/// The newest entry date of a column, ignoring dates after `until`.
+fn newest(entries: &[Entry], until: Option<Date>) -> Option<DatedBy> {
+    entries
+        .iter()
+        .filter_map(|e| e.date)
+        .filter(|d| until.is_none_or(|u| d.date <= u))
+        .max_by_key(|d| d.date)
+}
+
 /// Builds a [`SiteModel`] page by page while the crawl streams.
 #[derive(Debug, Default)]
 pub struct SiteBuilder {
@@ -356,7 +365,7 @@ impl SiteBuilder {
             } else {
                 ColumnState::JsOnly
             };
-            let newest = entries.iter().filter_map(|e| e.date).max_by_key(|d| d.date);
+            let newest = newest(&entries, None);
             self.model.columns.push(Column {
                 name,
                 url: first.url.clone(),
@@ -426,12 +435,7 @@ impl SiteModel {
     pub fn ignore_future(&mut self, as_of: Date) {
         self.as_of = Some(as_of);
         for c in &mut self.columns {
-            c.newest = c
-                .entries
-                .iter()
-                .filter_map(|e| e.date)
-                .filter(|d| d.date <= as_of)
-                .max_by_key(|d| d.date);
+            c.newest = newest(&c.entries, Some(as_of));
         }
     }
 
