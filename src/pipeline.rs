@@ -6,11 +6,11 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::audit::{self, Text};
-use crate::crawl::{self, CrawlConfig, Discovered, FetchedPage, PageSink, Progress};
+use crate::crawl::{self, CrawlConfig, Extractor, FetchedPage, PageSink, Progress};
 use crate::extract::{self, TextPolicy};
 use crate::report::{Report, TargetInfo};
 use crate::rules::RulePack;
-use crate::site::SiteBuilder;
+use crate::site::{Prepared, SiteBuilder};
 use crate::target::{Target, TargetError};
 
 /// What to audit and how.
@@ -58,17 +58,25 @@ pub fn today(tz: &str) -> Result<Date, AuditError> {
 }
 
 struct Sink {
-    policy: TextPolicy,
+    policy: std::sync::Arc<TextPolicy>,
     site: SiteBuilder,
     progress: Option<ProgressFn>,
 }
 
 impl PageSink for Sink {
-    fn page(&mut self, page: FetchedPage) -> Vec<Discovered> {
-        // The DOM is built and dropped inside `extract`; only owned facts come out.
-        let (facts, links) = extract::extract(&page, &self.policy);
-        self.site.add(facts);
-        links
+    type Facts = Prepared;
+
+    fn extractor(&self) -> Extractor<Prepared> {
+        let policy = self.policy.clone();
+        std::sync::Arc::new(move |page: FetchedPage| {
+            // The DOM is built and dropped inside `extract`; only owned facts come out.
+            let (facts, links) = extract::extract(&page, &policy);
+            (Prepared::new(facts), links)
+        })
+    }
+
+    fn add(&mut self, facts: Prepared) {
+        self.site.add_prepared(facts);
     }
 
     fn progress(&mut self, p: Progress) {
@@ -108,7 +116,7 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         cfg.concurrency = cfg.concurrency.max(8);
     }
     let mut sink = Sink {
-        policy: pack.text_policy(),
+        policy: std::sync::Arc::new(pack.text_policy()),
         site: SiteBuilder::new(target.start.clone()),
         progress: opts.progress.clone(),
     };

@@ -13,7 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai::audit::{Reason, Status};
-use gongkai::crawl::{self, CrawlConfig, Discovered, FetchedPage, LinkKind, Outcome, PageSink};
+use gongkai::crawl::{self, CrawlConfig, Extractor, FetchedPage, LinkKind, Outcome, PageSink};
 use gongkai::extract::{self, PageFacts, TextPolicy};
 use gongkai::pipeline::{self, AuditOptions};
 use gongkai::target::Scope;
@@ -146,10 +146,14 @@ async fn serve() -> (Url, Hits) {
 struct Collect(Vec<PageFacts>);
 
 impl PageSink for Collect {
-    fn page(&mut self, page: FetchedPage) -> Vec<Discovered> {
-        let (facts, links) = extract::extract(&page, &TextPolicy::default());
+    type Facts = PageFacts;
+
+    fn extractor(&self) -> Extractor<PageFacts> {
+        Arc::new(|page: FetchedPage| extract::extract(&page, &TextPolicy::default()))
+    }
+
+    fn add(&mut self, facts: PageFacts) {
         self.0.push(facts);
-        links
     }
 }
 

@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai::crawl::{
-    self, CrawlConfig, CrawlLog, Discovered, FetchedPage, Outcome, PageSink, host::Breaker,
+    self, CrawlConfig, CrawlLog, Extractor, FetchedPage, Outcome, PageSink, host::Breaker,
 };
 use gongkai::extract::{self, TextPolicy};
 use gongkai::target::Scope;
@@ -111,9 +111,14 @@ fn not_found() -> Response {
 struct Collect(usize);
 
 impl PageSink for Collect {
-    fn page(&mut self, page: FetchedPage) -> Vec<Discovered> {
+    type Facts = ();
+
+    fn extractor(&self) -> Extractor<()> {
+        Arc::new(|page: FetchedPage| ((), extract::extract(&page, &TextPolicy::default()).1))
+    }
+
+    fn add(&mut self, (): ()) {
         self.0 += 1;
-        extract::extract(&page, &TextPolicy::default()).1
     }
 }
 

@@ -1,7 +1,10 @@
 //! One HTTP exchange: redirects followed by hand so that the chain is recorded, bodies read up to
 //! a cap, and every failure classified so that our failures are never blamed on the site.
 
+use std::sync::LazyLock;
 use std::time::Duration;
+
+use aho_corasick::AhoCorasick;
 
 use reqwest::header::{CONTENT_TYPE, LOCATION, RANGE, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode};
@@ -241,16 +244,27 @@ pub fn is_challenge(body: &[u8]) -> bool {
     if body.len() > 16 * 1024 {
         return false;
     }
-    let text = String::from_utf8_lossy(body);
-    if CHALLENGE_MARKERS.iter().any(|m| text.contains(m)) {
+    // Byte searches: this runs on every small page, on the crawl loop.
+    static MARKERS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(CHALLENGE_MARKERS).expect("valid challenge markers"));
+    static SCRIPT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .build(["location.reload", "location.href", "location.replace"])
+            .expect("valid script markers")
+    });
+    if MARKERS.is_match(body) {
         return true;
     }
-    let lower = text.to_ascii_lowercase();
-    lower.contains("document.cookie")
-        && (lower.contains("location.reload")
-            || lower.contains("location.href")
-            || lower.contains("location.replace"))
-        && !lower.contains("<a ")
+    // JavaScript names are case-sensitive; HTML tags are not.
+    static LINK: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["<a "])
+            .expect("valid link marker")
+    });
+    memchr::memmem::find(body, b"document.cookie").is_some()
+        && SCRIPT.is_match(body)
+        && !LINK.is_match(body)
 }
 
 /// Performs one logical fetch: politeness, retries and redirects included.

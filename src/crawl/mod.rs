@@ -1,7 +1,8 @@
 //! The crawler: a breadth-first, self-feeding frontier over one audit scope.
 //!
-//! Pages stream out to a [`PageSink`] as they arrive; the sink (extraction, in the pipeline)
-//! returns the links it found, which feed the frontier. The crawl ends when nothing is queued and
+//! Pages stream out to a [`PageSink`] as they arrive. The sink's extractor parses each page on a
+//! blocking worker thread (several at once, so parsing never holds up the crawl loop) and returns
+//! the facts, which go back to the sink on the loop, and the links found, which feed the frontier. The crawl ends when nothing is queued and
 //! nothing is in flight. Every in-scope link, image and attachment ends with an [`Outcome`], so
 //! dead links are known; out-of-scope links are recorded but never requested.
 
@@ -11,7 +12,9 @@ pub mod normalize;
 pub mod sitemap;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use aho_corasick::AhoCorasick;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -137,12 +140,24 @@ pub struct Progress {
     pub problems: usize,
 }
 
-/// Receives pages as they arrive and returns the links found on each.
+/// Parses one page into facts and the links found on it. Runs on a blocking worker thread.
+pub type Extractor<F> = Arc<dyn Fn(FetchedPage) -> (F, Vec<Discovered>) + Send + Sync>;
+
+/// Receives pages as they arrive.
 pub trait PageSink {
-    fn page(&mut self, page: FetchedPage) -> Vec<Discovered>;
+    /// What extraction keeps of a page.
+    type Facts: Send + 'static;
+    /// The extraction step, shared by the worker threads.
+    fn extractor(&self) -> Extractor<Self::Facts>;
+    /// Takes one page's facts, on the crawl loop, in the order extraction finishes.
+    fn add(&mut self, facts: Self::Facts);
     /// Called after every finished request; the default ignores it.
     fn progress(&mut self, _progress: Progress) {}
 }
+
+/// Pages being extracted at once, per core: enough to keep every core busy while the loop
+/// waits on the network, few enough that bodies waiting for a worker do not pile up.
+const EXTRACTIONS_PER_CORE: usize = 2;
 
 /// What happened to one URL.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -254,6 +269,12 @@ pub fn client(cfg: &CrawlConfig) -> Result<Client, CrawlError> {
     Ok(b.build()?)
 }
 
+/// What the crawl loop waits for.
+enum Event<J, F> {
+    Fetched(J),
+    Extracted(F),
+}
+
 struct Job {
     url: Url,
     kind: LinkKind,
@@ -267,15 +288,30 @@ struct Soft404Print {
 }
 
 fn html_title(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    let lower = text.to_ascii_lowercase();
-    match (lower.find("<title"), lower.find("</title>")) {
-        (Some(a), Some(b)) if a < b => {
-            let start = text[a..].find('>').map(|i| a + i + 1).unwrap_or(b).min(b);
-            text[start..b].trim().to_string()
+    static TITLE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["<title", "</title>"])
+            .expect("valid title markers")
+    });
+    let head = &body[..body.len().min(4096)];
+    let mut open = None;
+    for m in TITLE.find_iter(head) {
+        match (m.pattern().as_usize(), open) {
+            (0, None) => open = Some(m.end()),
+            (1, Some(a)) => {
+                let start = head[a..m.start()]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(m.start(), |i| a + i + 1);
+                return String::from_utf8_lossy(&head[start..m.start()])
+                    .trim()
+                    .to_string();
+            }
+            _ => {}
         }
-        _ => String::new(),
     }
+    String::new()
 }
 
 /// Error-page phrases of a 200 answer that is really a 404 (or a deleted document).
@@ -314,17 +350,23 @@ fn is_soft_404(
         return Some("serves the home page instead");
     }
     if body.len() < 8 * 1024 {
-        let text = String::from_utf8_lossy(body);
-        if NOT_FOUND_MARKERS
-            .iter()
-            .any(|m| text.contains(m) || title.contains(m))
-        {
+        static MARKERS: LazyLock<AhoCorasick> =
+            LazyLock::new(|| AhoCorasick::new(NOT_FOUND_MARKERS).expect("valid not-found markers"));
+        if MARKERS.is_match(body) {
             return Some("the page says it does not exist");
         }
         // A deleted document that refreshes to its parent column (seen on TRS sites). A refresh
         // elsewhere is an ordinary redirect, which the extractor follows as a link.
-        if text.trim().len() < 1024
-            && let Some(target) = refresh_target(&text, requested)
+        static REFRESH: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["refresh"])
+                .expect("valid refresh marker")
+        });
+        let text = || String::from_utf8_lossy(body);
+        if REFRESH.is_match(body)
+            && text().trim().len() < 1024
+            && let Some(target) = refresh_target(&text(), requested)
             && requested.path().starts_with(target.path())
             && target.path().ends_with('/')
         {
@@ -372,11 +414,11 @@ fn path_key(url: &Url) -> String {
 }
 
 /// Crawls `scope` from `start`, streaming pages to `sink`.
-pub async fn crawl(
+pub async fn crawl<S: PageSink>(
     cfg: &CrawlConfig,
     start: &Url,
     scope: &Scope,
-    sink: &mut dyn PageSink,
+    sink: &mut S,
 ) -> Result<CrawlLog, CrawlError> {
     let began = Instant::now();
     let deadline = cfg.max_time.and_then(|t| began.checked_add(t));
@@ -508,9 +550,13 @@ pub async fn crawl(
     let mut pages_started = 0usize;
     let mut problems = 0usize;
     let mut inflight = FuturesUnordered::new();
+    let mut extracting = FuturesUnordered::new();
+    let max_extracting =
+        std::thread::available_parallelism().map_or(2, |n| n.get()) * EXTRACTIONS_PER_CORE;
+    let extractor = sink.extractor();
 
     loop {
-        while inflight.len() < cfg.concurrency.max(1) {
+        while inflight.len() < cfg.concurrency.max(1) && extracting.len() < max_extracting {
             let Some(job) = queue.pop_front().or_else(|| sitemap_queue.pop_front()) else {
                 break;
             };
@@ -554,25 +600,61 @@ pub async fn crawl(
                 } else {
                     Mode::Check
                 };
-                let r = fetch::fetch(&client, &hosts, &limits, &job.url, mode).await;
+                let fetch = fetch::fetch(&client, &hosts, &limits, &job.url, mode);
+                // At the deadline a request still running is abandoned: `None`.
+                let r = match deadline {
+                    Some(d) => tokio::time::timeout_at(d.into(), fetch).await.ok(),
+                    None => Some(fetch.await),
+                };
                 (job, r)
             });
         }
-        let next = match deadline {
-            Some(d) => match tokio::time::timeout_at(d.into(), inflight.next()).await {
-                Ok(n) => n,
-                // Time is up: what is still in flight is abandoned and recorded as such.
-                Err(_) => {
-                    drop(inflight);
-                    for job in queue.drain(..).chain(sitemap_queue.drain(..)) {
-                        record(&mut log, &job, Outcome::TimeLimit, None, Vec::new(), None);
-                    }
-                    break;
-                }
-            },
-            None => inflight.next().await,
+        if inflight.is_empty() && extracting.is_empty() {
+            break;
+        }
+        // Finished extractions first: they free memory and feed the frontier.
+        let event = tokio::select! {
+            biased;
+            Some(done) = extracting.next(), if !extracting.is_empty() => Event::Extracted(done),
+            Some(fetched) = inflight.next(), if !inflight.is_empty() => Event::Fetched(fetched),
         };
-        let Some((job, mut r)) = next else { break };
+        let (job, mut r) = match event {
+            Event::Extracted((url, depth, done)) => {
+                let (facts, found): (S::Facts, Vec<(Discovered, String)>) = match done {
+                    Ok(x) => x,
+                    Err(e) => {
+                        tracing::error!(%url, error = %e, "extraction failed");
+                        continue;
+                    }
+                };
+                sink.add(facts);
+                for (d, key) in found {
+                    if !seen.insert(key) {
+                        continue;
+                    }
+                    // Fetch the URL as the site wrote it (parameter order can matter to a
+                    // server); the normalised form is only the key.
+                    let mut as_written = d.url;
+                    as_written.set_fragment(None);
+                    let next = Job {
+                        url: as_written,
+                        kind: d.kind,
+                        depth: depth + 1,
+                    };
+                    if !scope.contains(&next.url) {
+                        record(&mut log, &next, Outcome::OutOfScope, None, Vec::new(), None);
+                        continue;
+                    }
+                    queue.push_back(next);
+                }
+                continue;
+            }
+            Event::Fetched((job, None)) => {
+                record(&mut log, &job, Outcome::TimeLimit, None, Vec::new(), None);
+                continue;
+            }
+            Event::Fetched((job, Some(r))) => (job, r),
+        };
         count(&mut log, &r);
         tracing::debug!(url = %job.url, outcome = ?r.outcome, status = ?r.status, requests = r.requests, "fetched");
         let host = r.final_url.host_str().unwrap_or_default().to_string();
@@ -628,7 +710,7 @@ pub async fn crawl(
             log.summary.pages_fetched += 1;
             log.summary.bytes += body.len() as u64;
             log.summary.truncated_pages += usize::from(r.truncated);
-            let found = sink.page(FetchedPage {
+            let page = FetchedPage {
                 url: job.url.clone(),
                 final_url: r.final_url.clone(),
                 status: r.status.unwrap_or(200),
@@ -636,27 +718,22 @@ pub async fn crawl(
                 body,
                 truncated: r.truncated,
                 depth: job.depth,
+            };
+            let extractor = extractor.clone();
+            let handle = tokio::task::spawn_blocking(move || {
+                let (facts, found) = extractor(page);
+                // Keys are made here too, so the loop only does set lookups.
+                let found: Vec<(Discovered, String)> = found
+                    .into_iter()
+                    .map(|d| {
+                        let key = normalize::normalize(&d.url).to_string();
+                        (d, key)
+                    })
+                    .collect();
+                (facts, found)
             });
-            for d in found {
-                let n = normalize::normalize(&d.url);
-                if !seen.insert(n.to_string()) {
-                    continue;
-                }
-                // Fetch the URL as the site wrote it (parameter order can matter to a server);
-                // the normalised form is only the key.
-                let mut as_written = d.url.clone();
-                as_written.set_fragment(None);
-                let next = Job {
-                    url: as_written,
-                    kind: d.kind,
-                    depth: job.depth + 1,
-                };
-                if !scope.contains(&next.url) {
-                    record(&mut log, &next, Outcome::OutOfScope, None, Vec::new(), None);
-                    continue;
-                }
-                queue.push_back(next);
-            }
+            let (url, depth) = (job.url.clone(), job.depth);
+            extracting.push(async move { (url, depth, handle.await) });
         }
         // The redirect target is known under its own URL too, so links to it are not re-fetched.
         if !r.redirects.is_empty() {

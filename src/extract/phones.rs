@@ -77,12 +77,18 @@ pub fn phones_in(text: &str) -> Vec<Phone> {
         }
         let area = c.get(1).or(c.get(2)).map(|a| a.as_str());
         let num = &c[3];
-        let ctx: String = {
-            let chars: Vec<char> = text[..m.start()].chars().collect();
-            let from = chars.len().saturating_sub(LABEL_WINDOW);
-            chars[from..].iter().collect()
+        // The last LABEL_WINDOW characters before the number, found walking back (a page has
+        // many candidates; collecting everything before each one was quadratic).
+        let ctx: &str = {
+            let head = &text[..m.start()];
+            let from = head
+                .char_indices()
+                .rev()
+                .nth(LABEL_WINDOW - 1)
+                .map_or(0, |(i, _)| i);
+            &head[from..]
         };
-        let label = nearest_label(&ctx);
+        let label = nearest_label(ctx);
         let number = match (area, num.len()) {
             (Some(a), 7 | 8) => format!("{a}-{num}"),
             (Some(_), _) => continue,
@@ -110,7 +116,7 @@ pub fn phones_in(text: &str) -> Vec<Phone> {
                 continue;
             }
         }
-        if trap_is_nearer(&ctx, label.as_deref()) {
+        if trap_is_nearer(ctx, label.as_deref()) {
             continue;
         }
         if !out.iter().any(|p| p.number == number) {

@@ -115,6 +115,26 @@ fn newest(entries: &[Entry], until: Option<Date>) -> Option<DatedBy> {
         .max_by_key(|d| d.date)
 }
 
+/// A page's facts with what [`SiteBuilder::add_prepared`] needs computed ahead: the part of
+/// adding a page that can run on an extraction worker rather than the crawl loop.
+#[derive(Debug)]
+pub struct Prepared {
+    facts: PageFacts,
+    /// Normalised form of each of `facts.links`.
+    link_keys: Vec<String>,
+}
+
+impl Prepared {
+    pub fn new(facts: PageFacts) -> Prepared {
+        let link_keys = facts
+            .links
+            .iter()
+            .map(|l| crate::crawl::normalize::normalize(&l.url).to_string())
+            .collect();
+        Prepared { facts, link_keys }
+    }
+}
+
 /// Builds a [`SiteModel`] page by page while the crawl streams.
 #[derive(Debug, Default)]
 pub struct SiteBuilder {
@@ -142,10 +162,18 @@ impl SiteBuilder {
     }
 
     /// Adds one page's facts.
-    pub fn add(&mut self, mut facts: PageFacts) {
+    pub fn add(&mut self, facts: PageFacts) {
+        self.add_prepared(Prepared::new(facts));
+    }
+
+    /// Adds one page's facts, prepared on another thread.
+    pub fn add_prepared(&mut self, prepared: Prepared) {
+        let Prepared {
+            mut facts,
+            link_keys,
+        } = prepared;
         let is_home = self.model.is_home(&facts.url);
-        for l in &facts.links {
-            let key = crate::crawl::normalize::normalize(&l.url).to_string();
+        for (l, key) in facts.links.iter().zip(link_keys) {
             let idx = *self.link_index.entry(key).or_insert_with(|| {
                 self.model.links.push(LinkTarget {
                     url: l.url.clone(),
