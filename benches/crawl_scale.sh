@@ -151,6 +151,7 @@ EOF
     MAXD="$(manifest_get "$M" max_depth)"
     DEPTH=$((MAXD + 1))              # +1 so dead links off the deepest articles are checked too
     MAXPAGES=$((N * 2 + 1000))       # never the limit: the site has N pages plus a few dead links
+    MAXCHECKS=$((N / 5 + 1000))      # nor this: about 1 article in 20 links an attachment
     ATTACH="$(manifest_get "$M" attachments)"
     DEAD="$(manifest_get "$M" dead_links)"
     SITE_MB="$(du -sm "$SITE" | cut -f1)"
@@ -176,11 +177,11 @@ EOF
     # ---- gongkai audit ----------------------------------------------------------------------
     S0="$(proc_cpu "$SERVER_PID")"
     LOAD="$(cut -d' ' -f1 /proc/loadavg)"
-    log "N=$N: load average $LOAD; gongkai audit (--per-host $CONC --delay-ms 0 --max-depth $DEPTH --max-pages $MAXPAGES)"
+    log "N=$N: load average $LOAD; gongkai audit (--per-host $CONC --delay-ms 0 --max-depth $DEPTH --max-pages $MAXPAGES --max-checks $MAXCHECKS)"
     set +e
     /usr/bin/time -v -o "$WORK/audit.time" timeout "$BENCH_TIMEOUT" \
         "$BIN" audit "$URL" --rules cn-edu-county --as-of "$AS_OF" --delay-ms 0 \
-        --per-host "$CONC" --max-pages "$MAXPAGES" --max-depth "$DEPTH" \
+        --per-host "$CONC" --max-pages "$MAXPAGES" --max-checks "$MAXCHECKS" --max-depth "$DEPTH" \
         --format json -o "$WORK/audit.json" --force >"$WORK/audit.stdout" 2>"$WORK/audit.stderr"
     RC=$?
     set -e

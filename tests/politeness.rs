@@ -254,7 +254,7 @@ async fn sitemap_index_with_a_gzipped_child_seeds_unlinked_pages() {
     assert_eq!(server.count("/orphan.html"), 1);
     let lastmod = log
         .sitemap_lastmod
-        .get(start.join("/orphan.html").unwrap().as_str());
+        .get(&crawl::UrlKey::of(&start.join("/orphan.html").unwrap()));
     assert_eq!(lastmod, Some(&jiff::civil::date(2026, 11, 2)));
     assert_eq!(log.summary.sitemaps.len(), 2, "{:?}", log.summary.sitemaps);
 }

@@ -351,7 +351,7 @@ impl<'a> Ctx<'a> {
                             date,
                             live,
                             status,
-                            found_on: l.from.first().cloned(),
+                            found_on: self.site.found_on(l).cloned(),
                             column,
                             page,
                         },
@@ -1034,7 +1034,7 @@ impl<'a> Ctx<'a> {
                 url: Some(l.url.clone()),
                 text: l.texts.first().cloned(),
                 http_status: c.status,
-                found_on: l.from.first().cloned(),
+                found_on: self.site.found_on(l).cloned(),
                 ..Evidence::default()
             })
             .collect();

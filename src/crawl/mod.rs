@@ -26,7 +26,7 @@ use url::Url;
 pub use fetch::Outcome;
 use fetch::{FetchLimits, Mode};
 use host::HostPool;
-pub use normalize::LinkKind;
+pub use normalize::{LinkKind, UrlKey};
 
 use crate::target::Scope;
 
@@ -228,15 +228,15 @@ pub struct CrawlSummary {
 #[derive(Debug, Default)]
 pub struct CrawlLog {
     /// Outcome of every URL met, keyed by its normalised form.
-    pub checks: HashMap<String, UrlCheck>,
+    pub checks: HashMap<UrlKey, UrlCheck>,
     /// `<lastmod>` of sitemap URLs, keyed by normalised URL.
-    pub sitemap_lastmod: HashMap<String, jiff::civil::Date>,
+    pub sitemap_lastmod: HashMap<UrlKey, jiff::civil::Date>,
     pub summary: CrawlSummary,
 }
 
 impl CrawlLog {
     pub fn outcome(&self, url: &Url) -> Option<&UrlCheck> {
-        self.checks.get(normalize::normalize(url).as_str())
+        self.checks.get(&UrlKey::of(url))
     }
 }
 
@@ -497,7 +497,7 @@ pub async fn crawl<S: PageSink>(
         }
     }
 
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<UrlKey> = HashSet::new();
     // Sitemap URLs wait until the link-following frontier is empty, so a long sitemap cannot use
     // up the page budget before the columns linked from the home page are reached.
     let mut sitemap_queue: VecDeque<Job> = VecDeque::new();
@@ -505,7 +505,7 @@ pub async fn crawl<S: PageSink>(
     let mut variants: HashMap<String, usize> = HashMap::new();
     let mut queue: VecDeque<Job> = VecDeque::new();
     let start_n = normalize::normalize(start);
-    seen.insert(start_n.to_string());
+    seen.insert(UrlKey::of(&start_n));
     queue.push_back(Job {
         url: start_n,
         kind: LinkKind::Page,
@@ -534,10 +534,11 @@ pub async fn crawl<S: PageSink>(
         .await
         {
             let n = normalize::normalize(&url);
+            let key = UrlKey::of(&n);
             if let Some(d) = lastmod {
-                log.sitemap_lastmod.insert(n.to_string(), d);
+                log.sitemap_lastmod.insert(key, d);
             }
-            if scope.contains(&n) && seen.insert(n.to_string()) {
+            if scope.contains(&n) && seen.insert(key) {
                 sitemap_queue.push_back(Job {
                     url: n,
                     kind: normalize::kind_of_href(&url),
@@ -620,7 +621,7 @@ pub async fn crawl<S: PageSink>(
         };
         let (job, mut r) = match event {
             Event::Extracted((url, depth, done)) => {
-                let (facts, found): (S::Facts, Vec<(Discovered, String)>) = match done {
+                let (facts, found): (S::Facts, Vec<(Discovered, UrlKey)>) = match done {
                     Ok(x) => x,
                     Err(e) => {
                         tracing::error!(%url, error = %e, "extraction failed");
@@ -723,10 +724,10 @@ pub async fn crawl<S: PageSink>(
             let handle = tokio::task::spawn_blocking(move || {
                 let (facts, found) = extractor(page);
                 // Keys are made here too, so the loop only does set lookups.
-                let found: Vec<(Discovered, String)> = found
+                let found: Vec<(Discovered, UrlKey)> = found
                     .into_iter()
                     .map(|d| {
-                        let key = normalize::normalize(&d.url).to_string();
+                        let key = UrlKey::of(&d.url);
                         (d, key)
                     })
                     .collect();
@@ -737,7 +738,7 @@ pub async fn crawl<S: PageSink>(
         }
         // The redirect target is known under its own URL too, so links to it are not re-fetched.
         if !r.redirects.is_empty() {
-            seen.insert(normalize::normalize(&r.final_url).to_string());
+            seen.insert(UrlKey::of(&r.final_url));
         }
         if r.outcome != Outcome::Ok {
             problems += 1;
@@ -774,7 +775,7 @@ fn record(
     detail: Option<String>,
 ) {
     log.checks.insert(
-        normalize::normalize(&job.url).to_string(),
+        UrlKey::of(&job.url),
         UrlCheck {
             url: job.url.clone(),
             kind: job.kind,

@@ -1,5 +1,6 @@
 //! URL normalisation for deduplication at enqueue time, and link classification.
 
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// What a link points at, which decides how it is checked.
@@ -95,6 +96,20 @@ pub fn resolve_in(base: &Url, href: &str, encoding: &'static encoding_rs::Encodi
 
 /// The deduplication key of a URL: fragment dropped, host lower-cased and default port removed
 /// (both done by the parser), an empty query dropped.
+/// A URL's identity after [`normalize`]: 128 bits of a hash of the normalised form. A fifth of
+/// the memory of the string in the crawl's sets and the site model's indexes; a collision (odds
+/// about 1 in 10^20 at a million URLs) is far rarer than any other failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct UrlKey(u128);
+
+impl UrlKey {
+    pub fn of(url: &Url) -> UrlKey {
+        UrlKey(xxhash_rust::xxh3::xxh3_128(
+            normalize(url).as_str().as_bytes(),
+        ))
+    }
+}
+
 pub fn normalize(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);

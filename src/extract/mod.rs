@@ -57,8 +57,11 @@ pub struct PageFacts {
     /// ArticleTitle meta, else the first heading, else the first part of `<title>`.
     pub title: String,
     pub html_title: String,
-    /// Standard government meta tags, names lower-cased (`columnname`, `pubdate`, ...).
+    /// Standard government meta tags, names lower-cased (`columnname`, `pubdate`, ...). The
+    /// site model keeps what it needs of them and empties this.
     pub meta: BTreeMap<String, String>,
+    /// The ColumnName meta; in the site model, the last breadcrumb item when there is none.
+    pub column: Option<String>,
     pub breadcrumb: Vec<String>,
     pub headings: Vec<String>,
     pub links: Vec<Link>,
@@ -85,9 +88,8 @@ pub struct PageFacts {
 impl PageFacts {
     /// The column name: ColumnName meta, else the last breadcrumb item, else the title.
     pub fn column_name(&self) -> Option<&str> {
-        self.meta
-            .get("columnname")
-            .map(String::as_str)
+        self.column
+            .as_deref()
             .filter(|s| !s.trim().is_empty())
             .or_else(|| self.breadcrumb.last().map(String::as_str))
     }
@@ -656,9 +658,14 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         PageKind::Other
     };
 
-    let column = meta.get("columnname").cloned().unwrap_or_default();
+    let column = meta.get("columnname").cloned();
     let crumbs = breadcrumb.join(" ");
-    let keep = policy.keeps(&[&title, &html_title, &column, &crumbs]);
+    let keep = policy.keeps(&[
+        &title,
+        &html_title,
+        column.as_deref().unwrap_or_default(),
+        &crumbs,
+    ]);
     let facts = PageFacts {
         url: page.final_url.clone(),
         depth: page.depth,
@@ -666,6 +673,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         title,
         html_title,
         meta,
+        column,
         breadcrumb,
         headings,
         links,

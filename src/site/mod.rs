@@ -10,7 +10,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::crawl::{CrawlLog, LinkKind, Outcome, UrlCheck};
+use crate::crawl::{CrawlLog, LinkKind, Outcome, UrlCheck, UrlKey};
 use crate::extract::{DateSource, DatedBy, PageFacts, PageKind};
 
 /// One row of a column, with the best date known for it.
@@ -56,8 +56,9 @@ pub struct LinkTarget {
     pub kind: LinkKind,
     /// Distinct anchor texts used for it.
     pub texts: Vec<String>,
-    /// Pages that link to it (first few).
-    pub from: Vec<Url>,
+    /// The first page, in URL order, that links to it: an index into [`SiteModel::pages`]
+    /// (a URL per link target would be the largest part of a big site's model).
+    found_on: Option<usize>,
     pub from_home: bool,
 }
 
@@ -65,7 +66,9 @@ pub struct LinkTarget {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct SiteModel {
     pub start: Option<Url>,
-    pub pages: Vec<PageFacts>,
+    /// Boxed: a page's facts are large, and a vector of them grows (and is reordered) by
+    /// copying pointers rather than whole records.
+    pub pages: Vec<Box<PageFacts>>,
     pub columns: Vec<Column>,
     pub links: Vec<LinkTarget>,
     /// Menu links that only pop up "正在建设中" (their text).
@@ -77,10 +80,10 @@ pub struct SiteModel {
     /// first page (in URL order) that shows it.
     pub furniture_phones: Vec<(crate::extract::Phone, Url)>,
     /// Outcomes of every URL the crawl met, keyed by normalised URL.
-    pub checks: HashMap<String, UrlCheck>,
+    pub checks: HashMap<UrlKey, UrlCheck>,
     /// Normalised URL → index in `pages` (requested and final URLs both).
     #[serde(skip)]
-    page_index: HashMap<String, usize>,
+    page_index: HashMap<UrlKey, usize>,
     /// Set by [`SiteModel::ignore_future`].
     #[serde(skip)]
     as_of: Option<Date>,
@@ -121,16 +124,12 @@ fn newest(entries: &[Entry], until: Option<Date>) -> Option<DatedBy> {
 pub struct Prepared {
     facts: PageFacts,
     /// Normalised form of each of `facts.links`.
-    link_keys: Vec<String>,
+    link_keys: Vec<UrlKey>,
 }
 
 impl Prepared {
     pub fn new(facts: PageFacts) -> Prepared {
-        let link_keys = facts
-            .links
-            .iter()
-            .map(|l| crate::crawl::normalize::normalize(&l.url).to_string())
-            .collect();
+        let link_keys = facts.links.iter().map(|l| UrlKey::of(&l.url)).collect();
         Prepared { facts, link_keys }
     }
 }
@@ -139,14 +138,11 @@ impl Prepared {
 #[derive(Debug, Default)]
 pub struct SiteBuilder {
     model: SiteModel,
-    link_index: HashMap<String, usize>,
+    link_index: HashMap<UrlKey, usize>,
     /// Where the site name and code came from: (home page?, URL).
     site_name_from: Option<(bool, Url)>,
     site_id_from: Option<(bool, Url)>,
 }
-
-/// How many referring pages to keep per link target: enough for evidence, bounded in memory.
-const MAX_FROM: usize = 3;
 
 impl SiteBuilder {
     pub fn new(start: Url) -> SiteBuilder {
@@ -173,13 +169,15 @@ impl SiteBuilder {
             link_keys,
         } = prepared;
         let is_home = self.model.is_home(&facts.url);
+        // Where this page will be in `pages`; it is pushed at the end of this call.
+        let this_page = self.model.pages.len();
         for (l, key) in facts.links.iter().zip(link_keys) {
             let idx = *self.link_index.entry(key).or_insert_with(|| {
                 self.model.links.push(LinkTarget {
                     url: l.url.clone(),
                     kind: l.kind,
                     texts: Vec::new(),
-                    from: Vec::new(),
+                    found_on: None,
                     from_home: false,
                 });
                 self.model.links.len() - 1
@@ -188,16 +186,14 @@ impl SiteBuilder {
             if !l.text.is_empty() && !t.texts.contains(&l.text) && t.texts.len() < 8 {
                 t.texts.push(l.text.clone());
             }
-            // Keep the first few referrers in URL order, whatever order pages arrive in.
-            if !t.from.contains(&facts.url) {
-                if t.from.len() < MAX_FROM {
-                    t.from.push(facts.url.clone());
-                } else if let Some(max) =
-                    t.from.iter_mut().max_by(|a, b| a.as_str().cmp(b.as_str()))
-                    && facts.url.as_str() < max.as_str()
-                {
-                    *max = facts.url.clone();
-                }
+            // The first referrer in URL order, whatever order pages arrive in.
+            let earlier = match t.found_on {
+                None => true,
+                Some(i) if i == this_page => false,
+                Some(i) => facts.url.as_str() < self.model.pages[i].url.as_str(),
+            };
+            if earlier {
+                t.found_on = Some(this_page);
             }
             t.from_home |= is_home;
         }
@@ -229,14 +225,15 @@ impl SiteBuilder {
                 }
             }
         }
-        facts.meta.retain(|k, _| k == "columnname");
+        // Even a one-entry map holds a whole tree node: far more than the one name kept.
+        facts.meta = BTreeMap::new();
         // Only list pages need their breadcrumb (a column's path); for the others the column
         // name it gives is enough.
         if facts.kind != PageKind::List {
-            if !facts.meta.contains_key("columnname")
+            if facts.column.is_none()
                 && let Some(name) = facts.breadcrumb.last()
             {
-                facts.meta.insert("columnname".into(), name.clone());
+                facts.column = Some(name.clone());
             }
             facts.breadcrumb = Vec::new();
         }
@@ -256,7 +253,7 @@ impl SiteBuilder {
                 None => self.model.furniture_phones.push((ph, facts.url.clone())),
             }
         }
-        self.model.pages.push(facts);
+        self.model.pages.push(Box::new(facts));
     }
 
     /// Finishes the model once the crawl is over.
@@ -264,14 +261,27 @@ impl SiteBuilder {
         self.model.checks = std::mem::take(&mut log.checks);
         // Pages arrive in whatever order the network delivers them; the model (and so every
         // report) must not depend on that.
-        self.model
-            .pages
-            .sort_by(|a, b| a.url.as_str().cmp(b.url.as_str()));
+        let mut order: Vec<usize> = (0..self.model.pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.model.pages[a]
+                .url
+                .as_str()
+                .cmp(self.model.pages[b].url.as_str())
+        });
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut slots: Vec<Option<Box<PageFacts>>> = std::mem::take(&mut self.model.pages)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.model.pages = order.iter().filter_map(|&old| slots[old].take()).collect();
         self.model
             .links
             .sort_by(|a, b| a.url.as_str().cmp(b.url.as_str()));
         for l in &mut self.model.links {
-            l.from.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            l.found_on = l.found_on.map(|old| new_index[old]);
             l.texts.sort();
         }
         self.model.stub_columns.sort();
@@ -279,40 +289,29 @@ impl SiteBuilder {
             .furniture_phones
             .sort_by(|a, b| (a.1.as_str(), &a.0.number).cmp(&(b.1.as_str(), &b.0.number)));
         for (i, p) in self.model.pages.iter().enumerate() {
-            self.model
-                .page_index
-                .entry(crate::crawl::normalize::normalize(&p.url).to_string())
-                .or_insert(i);
+            self.model.page_index.entry(UrlKey::of(&p.url)).or_insert(i);
         }
         // A page reached through a redirect is also known by the URL that linked to it.
         for c in self.model.checks.values() {
             if let Some(last) = c.redirects.last()
-                && let Some(&i) = self
-                    .model
-                    .page_index
-                    .get(crate::crawl::normalize::normalize(last).as_str())
+                && let Some(&i) = self.model.page_index.get(&UrlKey::of(last))
             {
-                self.model
-                    .page_index
-                    .entry(crate::crawl::normalize::normalize(&c.url).to_string())
-                    .or_insert(i);
+                self.model.page_index.entry(UrlKey::of(&c.url)).or_insert(i);
             }
         }
         let home_key = self.model.start.as_ref().map(column_key);
         // A list row's date outranks the date in a URL (the CMS creation date) as a page's
         // publish date: PubDate meta > labelled 发布时间 > list row > URL.
-        let mut row_dates: HashMap<String, Date> = HashMap::new();
+        let mut row_dates: HashMap<UrlKey, Date> = HashMap::new();
         for p in &self.model.pages {
             for e in &p.entries {
                 if let Some(d) = e.date {
-                    row_dates
-                        .entry(crate::crawl::normalize::normalize(&e.url).to_string())
-                        .or_insert(d);
+                    row_dates.entry(UrlKey::of(&e.url)).or_insert(d);
                 }
             }
         }
         for p in &mut self.model.pages {
-            let key = crate::crawl::normalize::normalize(&p.url).to_string();
+            let key = UrlKey::of(&p.url);
             match p.pub_date.map(|d| d.source) {
                 None | Some(DateSource::Url) => {
                     if let Some(&date) = row_dates.get(&key) {
@@ -344,11 +343,11 @@ impl SiteBuilder {
             }
         }
         // Article dates, to date list rows that show none.
-        let article_dates: HashMap<String, DatedBy> = self
+        let article_dates: HashMap<UrlKey, DatedBy> = self
             .model
             .pages
             .iter()
-            .filter_map(|p| Some((p.url.to_string(), p.pub_date?)))
+            .filter_map(|p| Some((UrlKey::of(&p.url), p.pub_date?)))
             .collect();
         for (key, mut idxs) in groups {
             idxs.sort_by_key(|&i| self.model.pages[i].url.as_str().len());
@@ -362,14 +361,17 @@ impl SiteBuilder {
             let mut marker = None;
             let mut empty_list = false;
             let mut js = false;
-            let mut listed: std::collections::HashSet<&Url> = std::collections::HashSet::new();
+            let mut listed: std::collections::HashSet<UrlKey> = std::collections::HashSet::new();
             for &i in &idxs {
-                let p = &self.model.pages[i];
+                let p = &mut self.model.pages[i];
                 marker = marker.or_else(|| p.empty_marker.clone());
                 empty_list |= p.empty_list;
                 js |= p.js_templates;
-                for e in &p.entries {
-                    if !listed.insert(&e.url) {
+                // The column owns its rows from here on: a list page's own rows are not needed
+                // again, and keeping both would double the largest part of the model.
+                for e in std::mem::take(&mut p.entries) {
+                    let key = UrlKey::of(&e.url);
+                    if !listed.insert(key) {
                         continue;
                     }
                     let date = e
@@ -378,14 +380,15 @@ impl SiteBuilder {
                             date,
                             source: DateSource::ListRow,
                         })
-                        .or_else(|| article_dates.get(e.url.as_str()).copied());
+                        .or_else(|| article_dates.get(&key).copied());
                     entries.push(Entry {
-                        title: e.title.clone(),
-                        url: e.url.clone(),
+                        title: e.title,
+                        url: e.url,
                         date,
                     });
                 }
             }
+            let first = &self.model.pages[idxs[0]];
             let state = if !entries.is_empty() {
                 ColumnState::HasEntries
             } else if marker.is_some() || (empty_list && !js) {
@@ -421,10 +424,16 @@ impl SiteBuilder {
 }
 
 impl SiteModel {
+    /// The first page, in URL order, that links to a target.
+    pub fn found_on(&self, link: &LinkTarget) -> Option<&Url> {
+        link.found_on
+            .and_then(|i| self.pages.get(i))
+            .map(|p| &p.url)
+    }
+
     /// The outcome of a URL, if the crawl met it.
     pub fn check(&self, url: &Url) -> Option<&UrlCheck> {
-        self.checks
-            .get(crate::crawl::normalize::normalize(url).as_str())
+        self.checks.get(&UrlKey::of(url))
     }
 
     /// In-scope link targets that are dead.
@@ -444,8 +453,9 @@ impl SiteModel {
 
     /// The page fetched at a URL.
     pub fn page(&self, url: &Url) -> Option<&PageFacts> {
-        let n = crate::crawl::normalize::normalize(url);
-        self.page_index.get(n.as_str()).map(|&i| &self.pages[i])
+        self.page_index
+            .get(&UrlKey::of(url))
+            .map(|&i| &*self.pages[i])
     }
 
     /// The newest date of anything on the home page (W-VETO-03a evidence).
