@@ -184,6 +184,8 @@ impl SiteBuilder {
             });
             let t = &mut self.model.links[idx];
             if !l.text.is_empty() && !t.texts.contains(&l.text) && t.texts.len() < 8 {
+                // Most targets are linked with one text: no room for four.
+                t.texts.reserve_exact(1);
                 t.texts.push(l.text.clone());
             }
             // The first referrer in URL order, whatever order pages arrive in.
@@ -241,6 +243,17 @@ impl SiteBuilder {
             facts.html_title = String::new();
         }
         facts.charset = String::new();
+        // Rules only ever use labelled phones (举报电话, 投诉电话 ...); unlabelled numbers in the
+        // body of every article would otherwise be kept for nothing.
+        facts.phones.retain(|p| p.label.is_some());
+        // What stays is kept for the whole audit: give back the slack that building it left.
+        facts.phones.shrink_to_fit();
+        facts.entries.shrink_to_fit();
+        facts.title.shrink_to_fit();
+        facts.html_title.shrink_to_fit();
+        if let Some(t) = &mut facts.text {
+            t.shrink_to_fit();
+        }
         for ph in std::mem::take(&mut facts.furniture_phones) {
             match self
                 .model
