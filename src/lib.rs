@@ -2,9 +2,11 @@
 //!
 //! The pipeline, one module per stage, each depending only on those before it:
 //! [`target`] → [`crawl`] → [`extract`] → [`site`] → [`rules`] → [`audit`] → [`report`].
-//! [`pipeline`] wires the stages together for one audit.
+//! [`pipeline`] wires the stages together for one audit; [`batch`] reads a list of units and
+//! summarises many audits.
 
 pub mod audit;
+pub mod batch;
 pub mod crawl;
 pub mod extract;
 pub mod pipeline;

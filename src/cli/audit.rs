@@ -1,26 +1,17 @@
 //! `gongkai audit`: crawl, check, score, report.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, ValueEnum};
-use gongkai::audit::{Status, Text};
-use gongkai::crawl::CrawlConfig;
+use gongkai::audit::Status;
 use gongkai::pipeline::{self, AuditOptions};
-use gongkai::report::bulletin::BulletinReport;
-use gongkai::report::csv::CsvReport;
-use gongkai::report::html::HtmlReport;
-use gongkai::report::json::JsonReport;
-use gongkai::report::junit::JunitReport;
-use gongkai::report::markdown::MarkdownReport;
-use gongkai::report::sarif::SarifReport;
-use gongkai::report::table::TableReport;
-use gongkai::report::xlsx::XlsxReport;
-use gongkai::report::{Format, Lang, Render, Report};
+use gongkai::report::{Format, Lang, Report};
 use gongkai::rules::{self, Severity};
 
+use super::crawl_args::CrawlArgs;
+use super::output::{Output, free_path, renderer, terminal_width};
 use super::{error, exit, progress};
 
 /// The lowest severity whose gaps fail the run.
@@ -71,53 +62,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
 
-    /// Most HTML pages to fetch
-    #[arg(long, default_value_t = 500)]
-    pub max_pages: usize,
-
-    /// Most attachments and images checked (HEAD requests)
-    #[arg(long, default_value_t = 2500)]
-    pub max_checks: usize,
-
-    /// Most link hops from the start page
-    #[arg(long, default_value_t = 6)]
-    pub max_depth: u32,
-
-    /// Timeout of one request, in seconds
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
-
-    /// Requests in flight to one host at once
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
-    pub per_host: u64,
-
-    /// Minimum time between requests to one host, in milliseconds
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=60_000))]
-    pub delay_ms: u64,
-
-    /// Requests per second to one host at most (instead of --delay-ms)
-    #[arg(long, value_name = "PER_SEC", conflicts_with = "delay_ms", value_parser = parse_rate)]
-    pub rate: Option<f64>,
-
-    /// Do not obey robots.txt (recorded in the report)
-    #[arg(long)]
-    pub ignore_robots: bool,
-
-    /// Stop crawling after this many seconds; what was not fetched is reported as not crawled
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=604_800))]
-    pub max_time: Option<u64>,
-
-    /// Do not read /sitemap.xml and robots.txt Sitemap lines
-    #[arg(long)]
-    pub no_sitemaps: bool,
-
-    /// Accept invalid TLS certificates (printed and recorded in the report)
-    #[arg(long)]
-    pub insecure: bool,
-
-    /// Trust the root certificates in this PEM file too (sites under a domestic CA)
-    #[arg(long, value_name = "PEM")]
-    pub ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub crawl: CrawlArgs,
 
     /// No progress display
     #[arg(long, short = 'q')]
@@ -140,79 +86,9 @@ pub struct AuditArgs {
     pub no_color: bool,
 }
 
-fn parse_rate(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(r) if r > 0.0 && r <= 1000.0 => Ok(r),
-        _ => Err(format!(
-            "`{s}` is not a rate between 0 and 1000 requests per second, such as 0.5 or 2"
-        )),
-    }
-}
-
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     gongkai::extract::dates::parse_iso(s)
         .ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD, such as 2026-11-26"))
-}
-
-/// An output file written atomically: a temporary file in the same directory (so an unwritable
-/// directory fails before the crawl starts), moved into place only when the report is complete.
-struct Output {
-    path: PathBuf,
-    tmp: tempfile::NamedTempFile,
-    force: bool,
-}
-
-impl Output {
-    fn prepare(path: &Path, force: bool) -> Result<Output> {
-        if path.is_dir() {
-            return Err(anyhow!(
-                "-o {}: is a directory; give a file name such as report.json",
-                path.display()
-            ));
-        }
-        if path.exists() && !force {
-            return Err(anyhow!(
-                "-o {}: the file exists; use --force to replace it",
-                path.display()
-            ));
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".gongkai-")
-            .tempfile_in(&dir)
-            .with_context(|| format!("-o {}: cannot write in {}", path.display(), dir.display()))?;
-        Ok(Output {
-            path: path.to_path_buf(),
-            tmp,
-            force,
-        })
-    }
-
-    fn commit(self, bytes: &[u8]) -> Result<()> {
-        let Output {
-            path,
-            mut tmp,
-            force,
-        } = self;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.flush())
-            .with_context(|| format!("writing {}", path.display()))?;
-        // Temporary files are private (0600); a report is an ordinary file.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
-        }
-        let done = if force {
-            tmp.persist(&path).map(|_| ())
-        } else {
-            tmp.persist_noclobber(&path).map(|_| ())
-        };
-        done.map_err(|e| anyhow!("-o {}: {}", path.display(), e.error))
-    }
 }
 
 fn format_for(args: &AuditArgs) -> Format {
@@ -258,18 +134,6 @@ impl Destination {
             .with_context(|| format!("-o {}: cannot write in it", path.display()))?;
         Ok(Destination::Dir(path.clone()))
     }
-}
-
-/// `dir/stem.ext`, or `dir/stem-2.ext` ... when the file exists and --force was not given.
-fn free_path(dir: &Path, stem: &str, ext: &str, force: bool) -> PathBuf {
-    let first = dir.join(format!("{stem}.{ext}"));
-    if force || !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|n| dir.join(format!("{stem}-{n}.{ext}")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
 }
 
 fn fails(report: &Report, args: &AuditArgs) -> Vec<String> {
@@ -334,25 +198,9 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         )));
     }
 
-    let mut notes = Vec::new();
-    if args.ignore_robots {
-        notes.push(Text::new(
-            "按用户要求未遵守robots.txt",
-            "robots.txt was ignored at the user's request",
-        ));
-    }
-    let interval_ms = match args.rate {
-        Some(r) => (1000.0 / r) as u64,
-        None => args.delay_ms,
-    };
     let remote = args.target.contains("://");
-    if remote && (interval_ms < 500 || args.per_host > 2) {
-        notes.push(Text::new(
-            format!("抓取频率按用户设置放宽：每个站点并发{}，请求间隔{}毫秒", args.per_host, interval_ms),
-            format!("politeness relaxed at the user's request: {} requests at a time per host, {} ms apart", args.per_host, interval_ms),
-        ));
-    }
-    if args.insecure {
+    let notes = args.crawl.notes(remote, None);
+    if args.crawl.insecure {
         eprintln!("warning: --insecure: TLS certificates will not be verified / 不校验TLS证书");
     }
     let bar = progress::bar(args.quiet);
@@ -361,24 +209,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         target: args.target.clone(),
         scope: args.scope.clone(),
         as_of: args.as_of,
-        crawl: CrawlConfig {
-            max_pages: args.max_pages,
-            max_checks: args.max_checks,
-            max_depth: args.max_depth,
-            per_host: args.per_host as usize,
-            concurrency: (args.per_host as usize).max(2) * 2,
-            interval: match args.rate {
-                Some(r) => Duration::from_secs_f64(1.0 / r),
-                None => Duration::from_millis(args.delay_ms),
-            },
-            timeout: Duration::from_secs(args.timeout),
-            respect_robots: !args.ignore_robots,
-            max_time: args.max_time.map(Duration::from_secs),
-            use_sitemaps: !args.no_sitemaps,
-            insecure: args.insecure,
-            ca_file: args.ca_file.clone(),
-            ..CrawlConfig::default()
-        },
+        crawl: args.crawl.config(None),
         notes,
         progress: bar.clone().map(progress::observer),
     };
@@ -411,23 +242,9 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let stdout_tty = std::io::stdout().is_terminal();
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let to_terminal = matches!(destination, Destination::Stdout);
-    let renderer = |format: Format| -> Box<dyn Render> {
-        match format {
-            Format::Json => Box::new(JsonReport),
-            Format::Markdown => Box::new(MarkdownReport { en }),
-            Format::Csv => Box::new(CsvReport { en }),
-            Format::Junit => Box::new(JunitReport { en }),
-            Format::Sarif => Box::new(SarifReport { en }),
-            Format::Text => Box::new(BulletinReport { en }),
-            Format::Html => Box::new(HtmlReport { en }),
-            Format::Xlsx => Box::new(XlsxReport { en }),
-            Format::Table => Box::new(TableReport {
-                en,
-                color: to_terminal && stdout_tty && !no_color,
-                width: terminal_width(stdout_tty && to_terminal),
-            }),
-        }
-    };
+    let color = to_terminal && stdout_tty && !no_color;
+    let width = terminal_width(stdout_tty && to_terminal);
+    let renderer = |format: Format| renderer(format, en, color, width);
     let render = |format: Format| -> Result<Vec<u8>, (u8, anyhow::Error)> {
         let mut buf = Vec::new();
         renderer(format)
@@ -508,19 +325,4 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         );
         Ok(exit::FAILS)
     }
-}
-
-fn terminal_width(tty: bool) -> u16 {
-    if tty && let Some((w, _)) = terminal_size() {
-        return w.clamp(60, 200);
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|w: &u16| *w >= 40)
-        .unwrap_or(100)
-}
-
-fn terminal_size() -> Option<(u16, u16)> {
-    comfy_table::Table::new().width().map(|w| (w, 0))
 }

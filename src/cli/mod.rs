@@ -1,6 +1,8 @@
 //! Command-line interface: argument parsing, subcommands, exit codes.
 
 mod audit;
+mod crawl_args;
+mod output;
 mod progress;
 mod rules;
 mod serve;

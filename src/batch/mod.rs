@@ -1,0 +1,496 @@
+//! Batch audits for a supervisory office: a list of units (one row per subordinate bureau), run
+//! in one go or in shards across machines, summarised as a league table per parent unit and the
+//! gaps most units share.
+//!
+//! This module reads the list and builds the summary; running the audits is the caller's (the
+//! CLI drives [`crate::pipeline::run`] per unit), so that a shard on another machine and a merge
+//! of shard outputs produce the same [`BatchSummary`].
+
+pub mod list;
+pub mod render;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{Status, Text};
+use crate::report::Report;
+use crate::rules::Severity;
+
+pub use list::{ListError, RowError, SiteList, Unit};
+
+/// Bumped when the summary's JSON changes incompatibly.
+pub const SUMMARY_VERSION: u32 = 1;
+
+/// One slice of a list: the `k`-th of `n` (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Shard {
+    pub k: u32,
+    pub n: u32,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { k: 1, n: 1 };
+
+    /// Parses `K/N`.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}` is not a shard: write K/N with 1 ≤ K ≤ N, such as 2/8");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: u32 = k.trim().parse().map_err(|_| bad())?;
+        let n: u32 = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Whether the unit at this position of the list (0-based, over the valid rows) is in the
+    /// shard: round robin, so shards are as even as the list allows and a unit's shard depends
+    /// only on the list, never on the machine.
+    pub fn contains(self, index: usize) -> bool {
+        index % self.n as usize == (self.k - 1) as usize
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// Where the list came from, so that shards of different lists are never merged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListInfo {
+    pub path: String,
+    /// A hash of the list file's bytes.
+    pub digest: String,
+    /// Valid rows in the whole list (all shards).
+    pub units: usize,
+}
+
+/// A gap, by rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapRef {
+    pub rule_id: String,
+    pub name: Text,
+    pub severity: Severity,
+}
+
+/// What one unit's audit came to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitScore {
+    pub points: f64,
+    pub grade: Text,
+    pub pass: bool,
+    pub vetoes: Vec<String>,
+    /// Gaps by severity.
+    pub gaps: BTreeMap<Severity, usize>,
+    pub inconclusive: usize,
+    pub coverage: f64,
+    pub as_of: String,
+    /// The unit's own JSON report, relative to the output directory.
+    pub report: String,
+    pub gap_rules: Vec<GapRef>,
+}
+
+impl UnitScore {
+    pub fn from_report(report: &Report, file: String) -> UnitScore {
+        let mut gaps = BTreeMap::new();
+        let mut gap_rules = Vec::new();
+        for f in report.findings.iter().filter(|f| f.status == Status::Gap) {
+            *gaps.entry(f.severity).or_default() += 1;
+            gap_rules.push(GapRef {
+                rule_id: f.rule_id.clone(),
+                name: f.name.clone(),
+                severity: f.severity,
+            });
+        }
+        let s = &report.score;
+        UnitScore {
+            points: s.points,
+            grade: s.grade.clone(),
+            pass: s.pass,
+            vetoes: s.vetoes.clone(),
+            gaps,
+            inconclusive: s.inconclusive,
+            coverage: s.coverage,
+            as_of: report.as_of.to_string(),
+            report: file,
+            gap_rules,
+        }
+    }
+
+    pub fn gap_count(&self) -> usize {
+        self.gaps.values().sum()
+    }
+}
+
+/// A unit's row in the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitResult {
+    /// Line of the list the unit came from.
+    pub line: usize,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parent: Option<String>,
+    pub target: String,
+    pub pack: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Audited, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Outcome {
+    Audited(UnitScore),
+    /// The site could not be audited (unreachable, nothing in scope fetched ...).
+    NotAudited {
+        cause: String,
+    },
+}
+
+impl UnitResult {
+    pub fn score(&self) -> Option<&UnitScore> {
+        match &self.outcome {
+            Outcome::Audited(s) => Some(s),
+            Outcome::NotAudited { .. } => None,
+        }
+    }
+}
+
+/// One row of a league table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranked {
+    /// 1 for the best score; units with equal scores share a rank; `None` when not audited.
+    pub rank: Option<usize>,
+    /// Index into [`BatchSummary::units`].
+    pub unit: usize,
+}
+
+/// The units under one parent, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct League {
+    /// `None` for units whose row names no parent.
+    pub parent: Option<String>,
+    pub rows: Vec<Ranked>,
+    pub audited: usize,
+    pub passed: usize,
+    /// Mean score over audited units, one decimal.
+    pub mean_points: Option<f64>,
+}
+
+/// A rule that many units fail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommonGap {
+    pub rule: GapRef,
+    /// Units with this gap.
+    pub units: usize,
+    /// Share of audited units, in percent, one decimal.
+    pub share: f64,
+}
+
+/// The whole batch: what a single run or a merge of shards writes as `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchSummary {
+    pub schema_version: u32,
+    pub tool_version: String,
+    pub generated_at: String,
+    pub list: ListInfo,
+    /// The shards this summary covers; `[1/1]` for a whole run.
+    pub shards: Vec<Shard>,
+    /// In list order.
+    pub units: Vec<UnitResult>,
+    /// Rows of the list that were skipped, with why.
+    pub rejected: Vec<RowError>,
+    pub leagues: Vec<League>,
+    pub common_gaps: Vec<CommonGap>,
+}
+
+/// Why shard summaries cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("nothing to merge")]
+    Empty,
+    #[error(
+        "{0} is a shard of another list ({1}, digest {2}) than the first ({3}, digest {4}); merge only shards of one list"
+    )]
+    OtherList(String, String, String, String, String),
+    #[error("{0}: shard {1} appears twice (in {2} too)")]
+    Duplicate(String, Shard, String),
+    #[error("{0}: shard {1} is not one of {2} shards like the others")]
+    ShardCount(String, Shard, u32),
+    #[error(
+        "{0}: summary format version {1} is newer than this gongkai understands ({2}); upgrade gongkai"
+    )]
+    Version(String, u32, u32),
+}
+
+impl BatchSummary {
+    /// Assembles a summary and computes the league tables and common gaps.
+    pub fn new(
+        list: ListInfo,
+        shards: Vec<Shard>,
+        mut units: Vec<UnitResult>,
+        mut rejected: Vec<RowError>,
+    ) -> BatchSummary {
+        units.sort_by_key(|u| u.line);
+        rejected.sort_by_key(|r| r.line);
+        let mut s = BatchSummary {
+            schema_version: SUMMARY_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            generated_at: jiff::Timestamp::now().to_string(),
+            list,
+            shards,
+            units,
+            rejected,
+            leagues: Vec::new(),
+            common_gaps: Vec::new(),
+        };
+        s.leagues = leagues(&s.units);
+        s.common_gaps = common_gaps(&s.units);
+        s
+    }
+
+    /// Combines shard summaries (named for messages) into the summary a single run would give.
+    pub fn merge(parts: Vec<(String, BatchSummary)>) -> Result<BatchSummary, MergeError> {
+        let Some((first_name, first)) = parts.first() else {
+            return Err(MergeError::Empty);
+        };
+        let list = first.list.clone();
+        let n = first.shards.first().map_or(1, |s| s.n);
+        let mut seen: HashMap<Shard, String> = HashMap::new();
+        let mut units = Vec::new();
+        let mut rejected: Vec<RowError> = Vec::new();
+        for (name, part) in &parts {
+            if part.schema_version > SUMMARY_VERSION {
+                return Err(MergeError::Version(
+                    name.clone(),
+                    part.schema_version,
+                    SUMMARY_VERSION,
+                ));
+            }
+            if part.list.digest != list.digest {
+                return Err(MergeError::OtherList(
+                    name.clone(),
+                    part.list.path.clone(),
+                    part.list.digest.clone(),
+                    list.path.clone(),
+                    list.digest.clone(),
+                ));
+            }
+            for &s in &part.shards {
+                if s.n != n {
+                    return Err(MergeError::ShardCount(name.clone(), s, n));
+                }
+                if let Some(other) = seen.insert(s, name.clone()) {
+                    return Err(MergeError::Duplicate(name.clone(), s, other));
+                }
+            }
+            units.extend(part.units.iter().cloned());
+            // Every shard reports the list's bad rows; keep each once.
+            for r in &part.rejected {
+                if !rejected.contains(r) {
+                    rejected.push(r.clone());
+                }
+            }
+        }
+        let _ = first_name;
+        let mut shards: Vec<Shard> = seen.into_keys().collect();
+        shards.sort();
+        Ok(BatchSummary::new(list, shards, units, rejected))
+    }
+
+    /// Shards of the list that this summary lacks.
+    pub fn missing_shards(&self) -> Vec<Shard> {
+        let n = self.shards.first().map_or(1, |s| s.n);
+        (1..=n)
+            .map(|k| Shard { k, n })
+            .filter(|s| !self.shards.contains(s))
+            .collect()
+    }
+
+    pub fn audited(&self) -> impl Iterator<Item = (&UnitResult, &UnitScore)> {
+        self.units.iter().filter_map(|u| Some((u, u.score()?)))
+    }
+
+    pub fn not_audited(&self) -> usize {
+        self.units.iter().filter(|u| u.score().is_none()).count()
+    }
+
+    pub fn failing(&self) -> usize {
+        self.audited().filter(|(_, s)| !s.pass).count()
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// League tables: one per parent (in order of first appearance in the list), best score first;
+/// a veto sorts below any score without one, units not audited come last.
+fn leagues(units: &[UnitResult]) -> Vec<League> {
+    let mut order: Vec<Option<String>> = Vec::new();
+    for u in units {
+        if !order.contains(&u.parent) {
+            order.push(u.parent.clone());
+        }
+    }
+    order
+        .into_iter()
+        .map(|parent| {
+            let mut idx: Vec<usize> = (0..units.len())
+                .filter(|&i| units[i].parent == parent)
+                .collect();
+            let key = |i: usize| {
+                units[i].score().map(|s| {
+                    (
+                        !s.vetoes.is_empty(),
+                        std::cmp::Reverse((s.points * 10.0).round() as i64),
+                    )
+                })
+            };
+            idx.sort_by(|&a, &b| match (key(a), key(b)) {
+                (Some(x), Some(y)) => x.cmp(&y).then(units[a].line.cmp(&units[b].line)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => units[a].line.cmp(&units[b].line),
+            });
+            let mut rows = Vec::new();
+            let mut rank = 0;
+            let mut prev = None;
+            for (pos, &i) in idx.iter().enumerate() {
+                let k = key(i);
+                let r = k.map(|k| {
+                    if prev != Some(k) {
+                        rank = pos + 1;
+                        prev = Some(k);
+                    }
+                    rank
+                });
+                rows.push(Ranked { rank: r, unit: i });
+            }
+            let scores: Vec<&UnitScore> = idx.iter().filter_map(|&i| units[i].score()).collect();
+            League {
+                parent,
+                audited: scores.len(),
+                passed: scores.iter().filter(|s| s.pass).count(),
+                mean_points: (!scores.is_empty()).then(|| {
+                    round1(scores.iter().map(|s| s.points).sum::<f64>() / scores.len() as f64)
+                }),
+                rows,
+            }
+        })
+        .collect()
+}
+
+/// Gaps across units, most common first.
+fn common_gaps(units: &[UnitResult]) -> Vec<CommonGap> {
+    let audited = units.iter().filter(|u| u.score().is_some()).count();
+    let mut by_rule: BTreeMap<&str, (GapRef, usize)> = BTreeMap::new();
+    for s in units.iter().filter_map(UnitResult::score) {
+        for g in &s.gap_rules {
+            by_rule
+                .entry(g.rule_id.as_str())
+                .or_insert_with(|| (g.clone(), 0))
+                .1 += 1;
+        }
+    }
+    let mut out: Vec<CommonGap> = by_rule
+        .into_values()
+        .map(|(rule, n)| CommonGap {
+            share: round1(100.0 * n as f64 / audited.max(1) as f64),
+            rule,
+            units: n,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.units
+            .cmp(&a.units)
+            .then(b.rule.severity.cmp(&a.rule.severity))
+            .then(a.rule.rule_id.cmp(&b.rule.rule_id))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(line: usize, parent: &str, points: Option<f64>, veto: bool) -> UnitResult {
+        UnitResult {
+            line,
+            name: format!("u{line}"),
+            parent: Some(parent.to_string()),
+            target: format!("http://u{line}.example.gov.cn/"),
+            pack: "cn-edu-county".into(),
+            outcome: match points {
+                Some(p) => Outcome::Audited(UnitScore {
+                    points: p,
+                    grade: Text::new("良好", "Good"),
+                    pass: !veto && p >= 60.0,
+                    vetoes: if veto { vec!["V".into()] } else { vec![] },
+                    gaps: BTreeMap::new(),
+                    inconclusive: 0,
+                    coverage: 100.0,
+                    as_of: "2026-11-26".into(),
+                    report: String::new(),
+                    gap_rules: vec![GapRef {
+                        rule_id: "R1".into(),
+                        name: Text::new("规则", "rule"),
+                        severity: Severity::Major,
+                    }],
+                }),
+                None => Outcome::NotAudited {
+                    cause: "timeout".into(),
+                },
+            },
+        }
+    }
+
+    #[test]
+    fn league_ranks_ties_vetoes_and_failures() {
+        let units = vec![
+            unit(2, "A", Some(80.0), false),
+            unit(3, "A", Some(95.0), true),
+            unit(4, "A", None, false),
+            unit(5, "A", Some(80.0), false),
+            unit(6, "A", Some(90.0), false),
+        ];
+        let l = &leagues(&units)[0];
+        let order: Vec<(usize, Option<usize>)> = l
+            .rows
+            .iter()
+            .map(|r| (units[r.unit].line, r.rank))
+            .collect();
+        // 90 first; the two 80s share rank 2; the veto is below any score without one; the
+        // unit not audited is last and unranked.
+        assert_eq!(
+            order,
+            vec![
+                (6, Some(1)),
+                (2, Some(2)),
+                (5, Some(2)),
+                (3, Some(4)),
+                (4, None)
+            ]
+        );
+        assert_eq!(l.audited, 4);
+        assert_eq!(l.mean_points, Some(86.3));
+        let g = common_gaps(&units);
+        assert_eq!((g[0].units, g[0].share), (4, 100.0));
+    }
+
+    #[test]
+    fn shards_partition_the_list() {
+        let n = 3;
+        for i in 0..10 {
+            let owners: Vec<u32> = (1..=n).filter(|&k| Shard { k, n }.contains(i)).collect();
+            assert_eq!(owners.len(), 1, "unit {i} in {owners:?}");
+        }
+        assert!(Shard::parse("0/3").is_err());
+        assert!(Shard::parse("4/3").is_err());
+        assert!(Shard::parse("x").is_err());
+        assert_eq!(Shard::parse(" 2/8").unwrap(), Shard { k: 2, n: 8 });
+    }
+}
