@@ -126,10 +126,20 @@ fn row(u: &UnitResult, rank: Option<usize>, en: bool) -> Row {
             points: "—".into(),
             grade: t(en, "无法审计", "not audited").to_string(),
             vetoes: String::new(),
-            gaps: sanitize(cause),
+            gaps: first_line(cause),
             inconclusive: String::new(),
             report: String::new(),
         },
+    }
+}
+
+/// The first line of a cause, cut to a table cell's worth.
+fn first_line(cause: &str) -> String {
+    let line = sanitize(cause.lines().next().unwrap_or_default());
+    if line.chars().count() > 90 {
+        line.chars().take(89).chain(['…']).collect()
+    } else {
+        line
     }
 }
 

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing, subcommands, exit codes.
 
 mod audit;
+mod batch;
 mod crawl_args;
 mod output;
 mod progress;
@@ -31,6 +32,13 @@ Exit codes / 退出码:
   2  usage, configuration or rule-file error       参数、配置或规则文件错误
   3  the site could not be audited                 网站无法审计（无法访问或范围内无页面）";
 
+const BATCH_EXIT_CODES: &str = "\
+Exit codes / 退出码 (the first that applies):
+  2  bad arguments, or rows of the list were skipped   参数错误或名单中有行被跳过
+  3  some units could not be audited                   部分单位无法审计
+  1  some units fail (不合格)                           部分单位不合格
+  0  every unit audited and within thresholds          全部审计完成且合格";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "gongkai",
@@ -50,6 +58,12 @@ enum Command {
     /// Crawl a disclosure site, check a rule pack, print a scored gap report (审计网站)
     #[command(after_help = EXIT_CODES)]
     Audit(Box<audit::AuditArgs>),
+    /// Audit every unit of a list (CSV or TOML) and write a league table (批量审计)
+    #[command(after_help = BATCH_EXIT_CODES)]
+    Batch(Box<batch::BatchArgs>),
+    /// Combine the summaries of `batch --shard` runs into one (合并分片结果)
+    #[command(after_help = BATCH_EXIT_CODES)]
+    Merge(batch::MergeArgs),
     /// List or validate rule packs (规则包)
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -72,6 +86,8 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Audit(args) => audit::run(*args),
+        Command::Batch(args) => batch::run(*args),
+        Command::Merge(args) => batch::run_merge(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Serve(args) => serve::run(args),
     };

@@ -1,0 +1,364 @@
+//! `gongkai batch` and `gongkai merge` over fixture sites on 127.0.0.1: a league table per parent
+//! unit, bad rows skipped with their line, an unreachable and a slow site that do not stop the
+//! others, the documented exit codes, and shards that merge into what a single run gives.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::Value;
+
+fn gongkai() -> Command {
+    let mut c = Command::cargo_bin("gongkai").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sites")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A site that answers, but only after `delay`: a county server under load.
+fn slow_site(delay: Duration) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let app = axum::Router::new().fallback(move |uri: axum::http::Uri| async move {
+                if uri.path() != "/" && uri.path() != "/index.html" {
+                    return (axum::http::StatusCode::NOT_FOUND, axum::response::Html(String::new()));
+                }
+                tokio::time::sleep(delay).await;
+                (
+                    axum::http::StatusCode::OK,
+                    axum::response::Html(
+                        "<html><head><title>慢速县教育局</title></head><body><h1>慢速县教育局</h1><p>网站维护中</p></body></html>"
+                            .to_string(),
+                    ),
+                )
+            });
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{addr}/")
+}
+
+fn write_list(dir: &Path, rows: &[&str]) -> PathBuf {
+    let p = dir.join("units.csv");
+    let mut text = String::from("单位名称,上级单位,网址\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn summary(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+/// (name, rank, points or state) of a league's rows, in order.
+fn league(s: &Value, parent: &str) -> Vec<(String, Option<u64>, String)> {
+    let units = s["units"].as_array().unwrap();
+    let l = s["leagues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["parent"] == parent)
+        .unwrap_or_else(|| panic!("no league for {parent}: {s}"));
+    l["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let u = &units[r["unit"].as_u64().unwrap() as usize];
+            let what = match u["state"].as_str().unwrap() {
+                "audited" => format!("{:.1}", u["points"].as_f64().unwrap()),
+                other => other.to_string(),
+            };
+            (
+                u["name"].as_str().unwrap().to_string(),
+                r["rank"].as_u64(),
+                what,
+            )
+        })
+        .collect()
+}
+
+const AS_OF: &str = "2026-11-26";
+
+#[test]
+fn batch_league_table_bad_rows_unreachable_and_slow_sites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let slow = slow_site(Duration::from_secs(4));
+    let dead = format!("http://127.0.0.1:{}/", closed_port());
+    let list = write_list(
+        tmp.path(),
+        &[
+            &format!("慢速县教育局,另一区,{slow}"),
+            &format!("清水县教育局,示例市,{}", fixture("qingshui-jyj")),
+            &format!("石岩县教育局,示例市,{}", fixture("shiyan-jyj")),
+            &format!("停机县教育局,示例市,{dead}"),
+            "漏填网址局,示例市,",
+        ],
+    );
+    let out = tmp.path().join("out");
+    let run = gongkai()
+        .args(["batch"])
+        .arg(&list)
+        .args(["-o"])
+        .arg(&out)
+        .args([
+            "--as-of",
+            AS_OF,
+            "--jobs",
+            "4",
+            "--timeout",
+            "30",
+            "-f",
+            "html",
+        ])
+        .assert()
+        // A skipped row outranks the rest: the list needs fixing.
+        .code(2)
+        .stderr(contains("跳过第 6").and(contains("panicked").not()));
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+
+    let s = summary(&out);
+    assert_eq!(
+        league(&s, "示例市"),
+        vec![
+            ("清水县教育局".to_string(), Some(1), "100.0".to_string()),
+            ("石岩县教育局".to_string(), Some(2), "75.8".to_string()),
+            ("停机县教育局".to_string(), None, "not_audited".to_string()),
+        ]
+    );
+    let other = league(&s, "另一区");
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0].1, Some(1), "the slow site is audited: {other:?}");
+    let units = s["units"].as_array().unwrap();
+    let dead_unit = units.iter().find(|u| u["name"] == "停机县教育局").unwrap();
+    assert!(
+        dead_unit["cause"].as_str().unwrap().contains("connect"),
+        "{dead_unit}"
+    );
+    let shiyan = units.iter().find(|u| u["name"] == "石岩县教育局").unwrap();
+    assert_eq!(shiyan["vetoes"], serde_json::json!(["INSP-HOME-FRESH"]));
+    assert_eq!(shiyan["pass"], false);
+    assert_eq!(
+        s["rejected"],
+        serde_json::json!([{"line": 6, "message": "no URL (网址) in this row"}])
+    );
+    // The gap the failing units share is counted over the audited units.
+    let home = s["common_gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["rule"]["rule_id"] == "INSP-HOME-FRESH")
+        .unwrap();
+    assert!(home["units"].as_u64().unwrap() >= 1);
+
+    // The slow site did not hold up the others: it is the last one to finish.
+    let finished: Vec<&str> = stderr.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(finished.len(), 4, "{stderr}");
+    assert!(finished[3].contains("慢速县教育局"), "{stderr}");
+
+    // One report per audited unit, in JSON and the extra format; the summary in four formats.
+    for f in [
+        "sites/清水县教育局.json",
+        "sites/清水县教育局.html",
+        "sites/石岩县教育局.json",
+        "summary.html",
+        "summary.md",
+        "summary.xlsx",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("sites/石岩县教育局.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["score"]["points"], 75.8);
+    let html = std::fs::read_to_string(out.join("summary.html")).unwrap();
+    assert!(html.contains("<table class=\"sortable\">") && html.contains("停机县教育局"));
+
+    // A second run into the same directory never overwrites without --force.
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    gongkai()
+        .args(["batch"])
+        .arg(&list)
+        .arg("-o")
+        .arg(&out)
+        .args(["--as-of", AS_OF])
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+}
+
+#[test]
+fn exit_codes_follow_the_worst_unit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        (fixture("qingshui-jyj"), 0),
+        (fixture("shiyan-jyj"), 1),
+        (format!("http://127.0.0.1:{}/", closed_port()), 3),
+    ];
+    for (i, (target, code)) in cases.iter().enumerate() {
+        let dir = tmp.path().join(format!("case{i}"));
+        std::fs::create_dir(&dir).unwrap();
+        let list = write_list(&dir, &[&format!("单位,示例市,{target}")]);
+        gongkai()
+            .arg("batch")
+            .arg(&list)
+            .arg("-o")
+            .arg(dir.join("out"))
+            .args(["--as-of", AS_OF, "-q"])
+            .assert()
+            .code(*code);
+    }
+}
+
+#[test]
+fn bad_list_files_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("units.csv");
+    std::fs::write(&p, "name,website\nx,http://a.example.gov.cn/\n").unwrap();
+    gongkai()
+        .arg("batch")
+        .arg(&p)
+        .arg("-o")
+        .arg(tmp.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(contains("unknown column `website`").and(contains("panicked").not()));
+    gongkai()
+        .arg("batch")
+        .arg(tmp.path().join("missing.csv"))
+        .arg("-o")
+        .arg(tmp.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(contains("missing.csv"));
+    gongkai()
+        .args(["batch", "x.csv", "-o", "out", "--shard", "3/2"])
+        .assert()
+        .code(2)
+        .stderr(contains("1 ≤ K ≤ N"));
+}
+
+#[test]
+fn shards_merge_into_the_single_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dead = format!("http://127.0.0.1:{}/", closed_port());
+    let list = write_list(
+        tmp.path(),
+        &[
+            &format!("清水县教育局,示例市,{}", fixture("qingshui-jyj")),
+            &format!("石岩县教育局,示例市,{}", fixture("shiyan-jyj")),
+            &format!("停机县教育局,另一区,{dead}"),
+        ],
+    );
+    let batch = |out: &Path, shard: Option<&str>, code: i32| {
+        let mut c = gongkai();
+        c.arg("batch")
+            .arg(&list)
+            .arg("-o")
+            .arg(out)
+            .args(["--as-of", AS_OF, "-q"]);
+        if let Some(s) = shard {
+            c.args(["--shard", s]);
+        }
+        c.assert().code(code);
+    };
+    let whole = tmp.path().join("whole");
+    batch(&whole, None, 3);
+    let (s1, s2) = (tmp.path().join("s1"), tmp.path().join("s2"));
+    // Round robin: shard 1 has lines 2 and 4 (one unreachable), shard 2 line 3 (fails).
+    batch(&s1, Some("1/2"), 3);
+    batch(&s2, Some("2/2"), 1);
+    // Each shard ran only its part.
+    assert_eq!(summary(&s1)["units"].as_array().unwrap().len(), 2);
+    assert_eq!(summary(&s2)["units"].as_array().unwrap().len(), 1);
+
+    let merged = tmp.path().join("merged");
+    gongkai()
+        .arg("merge")
+        .arg(&s1)
+        .arg(&s2)
+        .arg("-o")
+        .arg(&merged)
+        .assert()
+        .code(3);
+    let (a, b) = (summary(&whole), summary(&merged));
+    let units = |s: &Value| {
+        let mut u = s["units"].clone();
+        for x in u.as_array_mut().unwrap() {
+            x.as_object_mut().unwrap().remove("report");
+        }
+        u
+    };
+    assert_eq!(units(&a), units(&b));
+    for k in ["leagues", "common_gaps", "rejected", "list"] {
+        assert_eq!(a[k], b[k], "{k}");
+    }
+    // Merged report links still lead to the shard's files.
+    let first = b["units"][0]["report"].as_str().unwrap();
+    assert!(
+        merged.join(first).is_file() || Path::new(first).is_file(),
+        "{first}"
+    );
+
+    // Merging a shard twice, or shards of another list, is refused.
+    gongkai()
+        .arg("merge")
+        .arg(&s1)
+        .arg(&s1)
+        .arg("-o")
+        .arg(tmp.path().join("m2"))
+        .assert()
+        .code(2);
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let other_list = write_list(
+        &other,
+        &[&format!("清水县教育局,示例市,{}", fixture("qingshui-jyj"))],
+    );
+    let o = tmp.path().join("o1");
+    gongkai()
+        .arg("batch")
+        .arg(&other_list)
+        .arg("-o")
+        .arg(&o)
+        .args(["--as-of", AS_OF, "-q", "--shard", "2/2"])
+        .assert()
+        .code(0);
+    gongkai()
+        .arg("merge")
+        .arg(&s1)
+        .arg(&o)
+        .arg("-o")
+        .arg(tmp.path().join("m3"))
+        .assert()
+        .code(2)
+        .stderr(contains("another list"));
+}
