@@ -356,7 +356,13 @@ impl History {
         while version < VERSION {
             match version {
                 0 => tx.execute_batch(SCHEMA_V1).map_err(sql)?,
-                _ => unreachable!("every version below VERSION has a step"),
+                // Only a hand-edited file has a version no gongkai wrote.
+                v => {
+                    return Err(HistoryError::NotHistory {
+                        path: path.clone(),
+                        detail: format!("unknown history version {v}"),
+                    });
+                }
             }
             version += 1;
         }
@@ -708,9 +714,7 @@ impl History {
             .map_err(|e| self.sql(e))?;
         let run_index: BTreeMap<i64, usize> =
             ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        let mut gaps: Vec<GapSpan> = Vec::new();
-        // rule id → index of its open span in `gaps`.
-        let mut open: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen = Vec::with_capacity(rows.len());
         for (run_id, rule_id, status, reason, severity, zh, en, name_zh, name_en) in rows {
             let Some(&i) = run_index.get(&run_id) else {
                 continue;
@@ -721,37 +725,19 @@ impl History {
             };
             let status: Status = untag(&status)
                 .ok_or_else(|| self.not_history(format!("unknown status `{status}`")))?;
-            match status {
-                Status::Gap => {
-                    let reason = reason.as_deref().and_then(untag);
-                    let message = Text::new(zh, en);
-                    match open.get(&rule_id) {
-                        Some(&g) => {
-                            gaps[g].reason = reason;
-                            gaps[g].message = message;
-                        }
-                        None => {
-                            open.insert(rule_id.clone(), gaps.len());
-                            gaps.push(GapSpan {
-                                rule_id,
-                                name: Text::new(name_zh, name_en),
-                                severity: untag(&severity).unwrap_or(Severity::Minor),
-                                opened: at,
-                                closed: None,
-                                reason,
-                                message,
-                            });
-                        }
-                    }
-                }
-                Status::Pass => {
-                    if let Some(g) = open.remove(&rule_id) {
-                        gaps[g].closed = Some(at);
-                    }
-                }
-                Status::Inconclusive => {}
-            }
+            seen.push((
+                at,
+                Seen {
+                    rule_id,
+                    name: Text::new(name_zh, name_en),
+                    status,
+                    reason: reason.as_deref().and_then(untag),
+                    severity: untag(&severity).unwrap_or(Severity::Minor),
+                    message: Text::new(zh, en),
+                },
+            ));
         }
+        let gaps = gap_spans(seen);
         Ok(SiteHistory {
             site: site.to_string(),
             site_name,
@@ -760,6 +746,53 @@ impl History {
             gaps,
         })
     }
+}
+
+/// One rule as one run saw it.
+struct Seen {
+    rule_id: String,
+    name: Text,
+    status: Status,
+    reason: Option<Reason>,
+    severity: Severity,
+    message: Text,
+}
+
+/// Walks the findings in run order: a gap opens a span unless one is open, a pass closes it, an
+/// inconclusive run (nothing seen) does neither.
+fn gap_spans(seen: impl IntoIterator<Item = (RunRef, Seen)>) -> Vec<GapSpan> {
+    let mut gaps: Vec<GapSpan> = Vec::new();
+    // rule id → index of its open span in `gaps`.
+    let mut open: BTreeMap<String, usize> = BTreeMap::new();
+    for (at, f) in seen {
+        match f.status {
+            Status::Gap => match open.get(&f.rule_id) {
+                Some(&g) => {
+                    gaps[g].reason = f.reason;
+                    gaps[g].message = f.message;
+                }
+                None => {
+                    open.insert(f.rule_id.clone(), gaps.len());
+                    gaps.push(GapSpan {
+                        rule_id: f.rule_id,
+                        name: f.name,
+                        severity: f.severity,
+                        opened: at,
+                        closed: None,
+                        reason: f.reason,
+                        message: f.message,
+                    });
+                }
+            },
+            Status::Pass => {
+                if let Some(g) = open.remove(&f.rule_id) {
+                    gaps[g].closed = Some(at);
+                }
+            }
+            Status::Inconclusive => {}
+        }
+    }
+    gaps
 }
 
 fn table(width: u16, header: Vec<&str>) -> Table {
@@ -1047,4 +1080,48 @@ fn tag<T: Serialize>(v: &T) -> String {
 
 fn untag<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(statuses: &[&[Status]]) -> Vec<(usize, Option<usize>)> {
+        let seen = statuses.iter().enumerate().flat_map(|(i, run)| {
+            let at = RunRef {
+                run: i + 1,
+                as_of: Date::constant(2026, 11, 26),
+            };
+            run.iter().enumerate().map(move |(r, status)| {
+                (
+                    at,
+                    Seen {
+                        rule_id: format!("R{r}"),
+                        name: Text::new("规则", "rule"),
+                        status: *status,
+                        reason: None,
+                        severity: Severity::Major,
+                        message: Text::new("", ""),
+                    },
+                )
+            })
+        });
+        gap_spans(seen.collect::<Vec<_>>())
+            .into_iter()
+            .map(|g| (g.opened.run, g.closed.map(|c| c.run)))
+            .collect()
+    }
+
+    #[test]
+    fn gaps_open_on_a_gap_and_close_on_a_pass_only() {
+        use Status::*;
+        // One rule: gap, inconclusive, pass → open in run 1, closed in run 3.
+        assert_eq!(spans(&[&[Gap], &[Inconclusive], &[Pass]]), [(1, Some(3))]);
+        // Gap, pass, gap → two spans; the second still open.
+        assert_eq!(spans(&[&[Gap], &[Pass], &[Gap]]), [(1, Some(2)), (3, None)]);
+        // Gap, gap, inconclusive → one span, still open.
+        assert_eq!(spans(&[&[Gap], &[Gap], &[Inconclusive]]), [(1, None)]);
+        // Pass or inconclusive alone opens nothing.
+        assert_eq!(spans(&[&[Pass], &[Inconclusive], &[Pass]]), []);
+    }
 }
