@@ -9,6 +9,7 @@ use gongkai::audit::Status;
 use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::{Format, Lang, Report};
 use gongkai::rules::{self, Severity};
+use gongkai::track::History;
 
 use super::crawl_args::CrawlArgs;
 use super::output::{Output, free_path, renderer, terminal_width};
@@ -84,6 +85,11 @@ pub struct AuditArgs {
     /// Never use colour (colour is also off when NO_COLOR is set or output is not a terminal)
     #[arg(long)]
     pub no_color: bool,
+
+    /// Record the run in this SQLite history (created when missing) and show the site's score
+    /// trend in the report; see `gongkai history`
+    #[arg(long, value_name = "FILE", env = "GONGKAI_HISTORY")]
+    pub history: Option<PathBuf>,
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
@@ -188,6 +194,11 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let usage = |e: anyhow::Error| (exit::USAGE, e);
     let pack = rules::load(&args.rules).map_err(|e| usage(e.into()))?;
     let destination = Destination::prepare(args).map_err(usage)?;
+    // Checked before the crawl: a file that is not a history must fail fast, untouched.
+    let mut history = match &args.history {
+        Some(p) => Some(History::open(p).map_err(|e| usage(e.into()))?),
+        None => None,
+    };
     let format = format_for(args);
     if format == Format::Xlsx
         && matches!(destination, Destination::Stdout)
@@ -227,7 +238,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let report = report.map_err(|e| {
+    let mut report = report.map_err(|e| {
         (
             if e.is_unreachable() {
                 exit::UNREACHABLE
@@ -237,6 +248,13 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             e.into(),
         )
     })?;
+    if let Some(h) = &history {
+        // A trend that cannot be read costs the report its chart, not the report.
+        match h.trend(&report) {
+            Ok(points) => report.history = Some(points),
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
 
     let en = args.lang.is_en();
     let stdout_tty = std::io::stdout().is_terminal();
@@ -310,6 +328,16 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
                 s.grade.zh
             );
         }
+    }
+    // Recorded only once the report is safely written.
+    if let Some(h) = &mut history
+        && let Err(e) = h.record(&report)
+    {
+        return Err(usage(anyhow::Error::new(e).context(if en {
+            "the report was written, but the run could not be recorded in the history"
+        } else {
+            "报告已写入，但本次审计未能记入历史库"
+        })));
     }
     let why = fails(&report, args);
     if why.is_empty() {

@@ -3,6 +3,8 @@
 mod audit;
 mod batch;
 mod crawl_args;
+mod diff;
+mod history;
 mod output;
 mod progress;
 mod rules;
@@ -69,6 +71,12 @@ enum Command {
     Rules(rules::RulesCommand),
     /// Serve a saved site on 127.0.0.1 as the audit sees it (本地预览)
     Serve(serve::ServeArgs),
+    /// Compare two JSON reports: fixed, regressed, still open, new gaps (对比两次审计)
+    #[command(after_help = diff::EXIT_CODES)]
+    Diff(diff::DiffArgs),
+    /// A site's recorded runs: score over time, when each gap opened and closed (审计历史)
+    #[command(after_help = history::EXIT_CODES)]
+    History(history::HistoryArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -90,6 +98,8 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => batch::run_merge(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Serve(args) => serve::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::History(args) => history::run(args),
     };
     ExitCode::from(code)
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::{Render, Report, display_url, ordered};
+use super::{HistoryPoint, Render, Report, display_url, ordered};
 use crate::audit::{Finding, Status};
 use crate::rules::Severity;
 
@@ -84,6 +84,90 @@ fn bars(title: &str, rows: &[(String, f64, &str)], unit: &str) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The score over the recorded runs: a sparkline of every run and a table of the latest ones.
+fn trend(points: &[HistoryPoint], base: f64, en: bool) -> String {
+    let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
+    let (w, ht, pad) = (380.0_f64, 110.0_f64, 14.0_f64);
+    let top = points
+        .iter()
+        .map(|p| p.points)
+        .fold(base, f64::max)
+        .max(1.0);
+    let step = if points.len() > 1 {
+        (w - 2.0 * pad) / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let xy = |i: usize, v: f64| {
+        (
+            (pad + step * i as f64).round(),
+            (ht - pad - (ht - 2.0 * pad) * v.max(0.0) / top).round(),
+        )
+    };
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{ht}" role="img" aria-label="{label}"><line x1="{pad}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#d0d7de"/>"##,
+        label = t("得分趋势", "Score trend"),
+        y0 = ht - pad,
+        x1 = w - pad,
+    );
+    let line: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (x, y) = xy(i, p.points);
+            format!("{x},{y}")
+        })
+        .collect();
+    let _ = write!(
+        svg,
+        r##"<polyline points="{}" fill="none" stroke="#0969da" stroke-width="2"/>"##,
+        line.join(" ")
+    );
+    for (i, p) in points.iter().enumerate() {
+        let (x, y) = xy(i, p.points);
+        let _ = write!(
+            svg,
+            r##"<circle cx="{x}" cy="{y}" r="3" fill="#0969da"><title>{} {}</title></circle>"##,
+            p.as_of, p.points
+        );
+    }
+    if let Some(last) = points.last() {
+        let (x, y) = xy(points.len() - 1, last.points);
+        let _ = write!(
+            svg,
+            r#"<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>"#,
+            x,
+            (y - 6.0).max(10.0),
+            last.points
+        );
+    }
+    svg.push_str("</svg>");
+
+    let mut rows = String::new();
+    // The table keeps to the latest runs; the line shows them all.
+    let shown = points.len().saturating_sub(10);
+    for (i, p) in points.iter().enumerate().skip(shown) {
+        let _ = write!(
+            rows,
+            "<tr><td>#{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            i + 1,
+            p.as_of,
+            p.points,
+            esc(p.grade.get(en)),
+            p.gaps
+        );
+    }
+    format!(
+        r#"<h2>{}</h2><div class="charts">{svg}<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{rows}</table></div>"#,
+        t("历次审计", "Audit history"),
+        t("次序", "Run"),
+        t("基准日期", "As of"),
+        t("得分", "Score"),
+        t("等级", "Grade"),
+        t("不符合", "Gaps"),
+    )
 }
 
 impl Render for HtmlReport {
@@ -191,6 +275,10 @@ impl Render for HtmlReport {
                 t("分", " pts")
             ),
         );
+
+        if let Some(points) = report.history.as_deref().filter(|p| !p.is_empty()) {
+            h.push_str(&trend(points, s.base, en));
+        }
 
         let _ = write!(h, "<h2>{}</h2>", t("审计结果", "Findings"));
         for f in ordered(report) {

@@ -166,6 +166,23 @@ pub struct Report {
     pub crawl: CrawlSummary,
     /// Things the reader should know about how the audit ran (robots ignored, caps hit ...).
     pub notes: Vec<Text>,
+    /// Earlier runs of the same site and pack from the history database (`--history`), in the
+    /// order they were recorded, ending with this run; absent when no history was kept.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub history: Option<Vec<HistoryPoint>>,
+}
+
+/// One run in a report's trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HistoryPoint {
+    /// The run's as-of date, `YYYY-MM-DD`.
+    #[schemars(with = "String")]
+    pub as_of: Date,
+    /// When the run's audit ran (RFC 3339).
+    pub generated_at: String,
+    pub points: f64,
+    pub grade: Text,
+    pub gaps: usize,
 }
 
 impl Report {
@@ -223,6 +240,7 @@ impl Report {
             },
             crawl,
             notes,
+            history: None,
         }
     }
 }
