@@ -24,6 +24,8 @@ pub struct AuditOptions {
     pub notes: Vec<Text>,
     /// Called as the crawl goes, for a progress display.
     pub progress: Option<ProgressFn>,
+    /// Pages to start from besides the start page, relative to it (a recheck's pages).
+    pub seeds: Vec<String>,
 }
 
 /// A progress observer.
@@ -109,6 +111,8 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
     };
     let target = Target::resolve(&opts.target, opts.scope.as_deref()).await?;
     let mut cfg = opts.crawl.clone();
+    cfg.seeds
+        .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
     if target.is_local() {
         // Our own loopback server needs no politeness; robots.txt of a mirror is not the site's.
         cfg.interval = Duration::ZERO;

@@ -391,3 +391,97 @@ fn a_file_that_is_not_a_history_is_refused_untouched() {
         .code(2)
         .stderr(contains("none.sqlite: no such file"));
 }
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn recheck(report: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    gongkai()
+        .args(["recheck", report.to_str().unwrap()])
+        .args(["--as-of", "2026-11-26", "-q", "-f", "json"])
+        .args(extra)
+        .assert()
+}
+
+/// 整改复核: a recheck fetches only the pages behind the gaps, finds a fixed page and a document
+/// published again in its column, and agrees with a full audit, on far fewer pages.
+#[test]
+fn recheck_finds_fixes_without_a_full_crawl() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(Path::new("fixtures/sites/qingshui-jyj"), &site);
+    let fee = fs::read(site.join(FEE_PAGE)).unwrap();
+    let results = fs::read(site.join(RESULTS_PAGE)).unwrap();
+    let list = fs::read(site.join(ADMISSIONS_LIST)).unwrap();
+    drop_lines(&site.join(FEE_PAGE), "投诉电话：0938-6721419");
+    fs::remove_file(site.join(RESULTS_PAGE)).unwrap();
+    drop_lines(&site.join(ADMISSIONS_LIST), "t20260812_2047");
+    let before = dir.path().join("before.json");
+    let db = dir.path().join("h.sqlite");
+    audit(&site, &before, &db).code(0);
+    let mut gaps: Vec<String> = read_json(&before)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "gap")
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect();
+    gaps.sort();
+    assert_eq!(gaps, vec!["EDU-ADM-RESULT", "EDU-FEE"]);
+
+    // Nothing fixed yet: both still open, exit 1.
+    let out = recheck(&before, &[]).code(1);
+    let diff: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(
+        sorted(ids(&diff, "still_open")),
+        vec!["EDU-ADM-RESULT", "EDU-FEE"]
+    );
+
+    // The bureau fixes the fee page and publishes the results again.
+    fs::write(site.join(FEE_PAGE), fee).unwrap();
+    fs::write(site.join(RESULTS_PAGE), results).unwrap();
+    fs::write(site.join(ADMISSIONS_LIST), list).unwrap();
+    let saved = dir.path().join("after.json");
+    let out = recheck(&before, &["--save", saved.to_str().unwrap()]).code(0);
+    let diff: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(
+        sorted(ids(&diff, "fixed")),
+        vec!["EDU-ADM-RESULT", "EDU-FEE"]
+    );
+    assert!(ids(&diff, "still_open").is_empty());
+
+    // The rechecked report agrees with a full audit of the fixed site ...
+    let full = dir.path().join("full.json");
+    audit(&site, &full, &db).code(0);
+    let statuses = |v: &Value| -> Vec<(String, String)> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (after, full) = (read_json(&saved), read_json(&full));
+    assert_eq!(statuses(&after), statuses(&full));
+    assert_eq!(after["score"]["points"], full["score"]["points"]);
+    // ... on a fraction of the pages.
+    let pages = |v: &Value| v["crawl"]["pages_fetched"].as_u64().unwrap();
+    assert!(
+        pages(&after) < pages(&full) / 2,
+        "{} vs {}",
+        pages(&after),
+        pages(&full)
+    );
+
+    // --save never replaces a file without --force.
+    recheck(&before, &["--save", saved.to_str().unwrap()])
+        .code(2)
+        .stderr(contains("--force"));
+}

@@ -223,6 +223,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         crawl: args.crawl.config(None),
         notes,
         progress: bar.clone().map(progress::observer),
+        ..AuditOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

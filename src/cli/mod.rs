@@ -7,6 +7,7 @@ mod diff;
 mod history;
 mod output;
 mod progress;
+mod recheck;
 mod rules;
 mod serve;
 
@@ -77,6 +78,9 @@ enum Command {
     /// A site's recorded runs: score over time, when each gap opened and closed (审计历史)
     #[command(after_help = history::EXIT_CODES)]
     History(history::HistoryArgs),
+    /// Fetch again only the pages behind an earlier report's gaps and say which were fixed (整改复核)
+    #[command(after_help = recheck::EXIT_CODES)]
+    Recheck(Box<recheck::RecheckArgs>),
 }
 
 pub fn main() -> ExitCode {
@@ -100,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Diff(args) => diff::run(args),
         Command::History(args) => history::run(args),
+        Command::Recheck(args) => recheck::run(*args),
     };
     ExitCode::from(code)
 }

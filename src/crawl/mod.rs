@@ -74,6 +74,12 @@ pub struct CrawlConfig {
     pub insecure: bool,
     /// Extra root certificates (PEM), for sites under a domestic CA.
     pub ca_file: Option<std::path::PathBuf>,
+    /// More pages to start from besides the start URL, at depth 0: a recheck fetches only the
+    /// pages behind earlier gaps and follows `max_depth` hops from them.
+    pub seeds: Vec<Url>,
+    /// Follow the start page's links. A recheck fetches the start page for itself (its dates)
+    /// but reaches columns through its seeds, not through every menu link.
+    pub follow_start_links: bool,
 }
 
 impl Default for CrawlConfig {
@@ -97,6 +103,8 @@ impl Default for CrawlConfig {
             breaker: host::Breaker::default(),
             insecure: false,
             ca_file: None,
+            seeds: Vec::new(),
+            follow_start_links: true,
         }
     }
 }
@@ -505,12 +513,32 @@ pub async fn crawl<S: PageSink>(
     let mut variants: HashMap<String, usize> = HashMap::new();
     let mut queue: VecDeque<Job> = VecDeque::new();
     let start_n = normalize::normalize(start);
+    let start_key_url = start_n.clone();
     seen.insert(UrlKey::of(&start_n));
     queue.push_back(Job {
         url: start_n,
         kind: LinkKind::Page,
-        depth: 0,
+        depth: if cfg.follow_start_links {
+            0
+        } else {
+            cfg.max_depth
+        },
     });
+    for seed in &cfg.seeds {
+        let n = normalize::normalize(seed);
+        if seen.insert(UrlKey::of(&n)) {
+            let job = Job {
+                kind: normalize::kind_of_href(&n),
+                url: n,
+                depth: 0,
+            };
+            if scope.contains(&job.url) {
+                queue.push_back(job);
+            } else {
+                record(&mut log, &job, Outcome::OutOfScope, None, Vec::new(), None);
+            }
+        }
+    }
 
     if cfg.use_sitemaps {
         let mut listed = robots
@@ -678,9 +706,9 @@ pub async fn crawl<S: PageSink>(
             }
             host::BreakerEvent::None => {}
         }
-        if job.depth == 0
-            && let Some(body) = &r.body
-        {
+        // The start page, whatever depth it was queued at (seeds share depth 0 with it).
+        let is_start = job.url == start_key_url;
+        if is_start && let Some(body) = &r.body {
             home_print = Some(Soft404Print {
                 title: html_title(body),
                 len: body.len(),
@@ -688,7 +716,7 @@ pub async fn crawl<S: PageSink>(
         }
         if r.outcome == Outcome::Ok
             && let Some(body) = &r.body
-            && job.depth > 0
+            && !is_start
             && !is_home_alias(&job.url, start)
             && let Some(why) = is_soft_404(
                 body,

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod history;
+pub mod recheck;
 
 use std::path::{Path, PathBuf};
 
