@@ -12,7 +12,7 @@ use serde_json::Value;
 
 fn gongkai() -> Command {
     let mut c = Command::cargo_bin("gongkai").unwrap();
-    c.env_remove("NO_COLOR");
+    c.env_remove("NO_COLOR").env_remove("GONGKAI_HISTORY");
     c
 }
 
@@ -361,4 +361,63 @@ fn shards_merge_into_the_single_run() {
         .assert()
         .code(2)
         .stderr(contains("another list"));
+}
+
+/// Each quarter's batch goes into one history: every unit's runs are there for `gongkai history`,
+/// and each unit's report carries its trend.
+#[test]
+fn batch_runs_are_recorded_in_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = write_list(
+        tmp.path(),
+        &[
+            &format!("清水县教育局,示例市,{}", fixture("qingshui-jyj")),
+            &format!("石岩县教育局,示例市,{}", fixture("shiyan-jyj")),
+        ],
+    );
+    let db = tmp.path().join("runs.sqlite");
+    for _ in 0..2 {
+        gongkai()
+            .arg("batch")
+            .arg(&list)
+            .arg("-o")
+            .arg(tmp.path().join("out"))
+            .args(["--as-of", AS_OF, "-q", "--force", "--history"])
+            .arg(&db)
+            .assert()
+            .code(1);
+    }
+    let out = gongkai()
+        .args(["history", "-f", "json", "--history"])
+        .arg(&db)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let sites: Value = serde_json::from_slice(&out).unwrap();
+    let mut runs: Vec<(String, u64)> = sites
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["site_name"].as_str().unwrap().to_string(),
+                s["runs"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    runs.sort();
+    assert_eq!(
+        runs,
+        vec![
+            ("清水县教育局".to_string(), 2),
+            ("石岩县教育局".to_string(), 2)
+        ]
+    );
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("out/sites/石岩县教育局.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["history"].as_array().unwrap().len(), 2);
 }

@@ -16,6 +16,7 @@ use gongkai::batch::{
 use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::{Format, Lang, file_stem};
 use gongkai::rules::{self, RulePack};
+use gongkai::track::History;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::audit::parse_date;
@@ -61,6 +62,11 @@ pub struct BatchArgs {
     /// Replace the reports and summary of an earlier batch in DIR
     #[arg(long)]
     pub force: bool,
+
+    /// Record every unit's run in this SQLite history (created when missing); each report then
+    /// shows its site's score trend; see `gongkai history`
+    #[arg(long, value_name = "FILE", env = "GONGKAI_HISTORY")]
+    pub history: Option<PathBuf>,
 
     #[command(flatten)]
     pub crawl: CrawlArgs,
@@ -241,6 +247,12 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         }
     }
     check_free(dir, &planned, args.force)?;
+    // Checked before any crawl: a file that is not a history fails fast, untouched. Units
+    // finish concurrently; the history takes one at a time.
+    let history = match &args.history {
+        Some(p) => Some(std::sync::Mutex::new(History::open(p)?)),
+        None => None,
+    };
     if args.crawl.insecure {
         eprintln!("warning: --insecure: TLS certificates will not be verified / 不校验TLS证书");
     }
@@ -299,9 +311,16 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                 let stem = stems[&u.line].clone();
                 let formats = formats.clone();
                 let (sites, done, overall, multi) = (&sites, &done, &overall, &multi);
+                let history = &history;
                 async move {
                     let outcome = match pipeline::run(&opts, pack).await {
-                        Ok(report) => {
+                        Ok(mut report) => {
+                            if let Some(Ok(h)) = history.as_ref().map(|h| h.lock()) {
+                                match h.trend(&report) {
+                                    Ok(points) => report.history = Some(points),
+                                    Err(e) => tracing::warn!("{e}"),
+                                }
+                            }
                             let mut written = Ok(());
                             for f in &formats {
                                 let path = sites.join(format!("{stem}.{}", f.extension()));
@@ -314,6 +333,16 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                                 if written.is_err() {
                                     break;
                                 }
+                            }
+                            // Recorded only once the unit's report is safely written.
+                            if written.is_ok()
+                                && let Some(Ok(mut h)) = history.as_ref().map(|h| h.lock())
+                                && let Err(e) = h.record(&report)
+                            {
+                                tracing::warn!(
+                                    "{}: the run could not be recorded in the history: {e}",
+                                    u.name
+                                );
                             }
                             match written {
                                 Ok(()) => Outcome::Audited(UnitScore::from_report(
