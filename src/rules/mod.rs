@@ -535,6 +535,84 @@ pub fn parse_month_day(s: &str) -> Option<(i8, i8)> {
     Some((m, d))
 }
 
+/// The JSON Schema of a rule file (the TOML read as JSON), for editors and rule authors.
+pub fn file_schema() -> schemars::Schema {
+    schemars::schema_for!(model::PackFile)
+}
+
+/// The rules reference (`docs/rules.md`): every rule of every built-in pack with its legal
+/// basis, severity and deduction, generated from the packs so it cannot drift from them.
+pub fn reference_markdown() -> Result<String, RuleError> {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "# Rules reference / 规则一览\n\n\
+         Generated from the built-in packs in `rules/` by `GONGKAI_UPDATE_SCHEMA=1 cargo test --test rules_reference`; do not edit by hand.\n\
+         由 `rules/` 中的内置规则包生成，请勿手工修改。\n",
+    );
+    for id in builtin_ids() {
+        let pack = load(id)?;
+        // Inherited rules are listed under the pack that defines them.
+        let mut inherited: Vec<String> = Vec::new();
+        for parent in &pack.chain[..pack.chain.len() - 1] {
+            inherited.extend(load(parent)?.rules.iter().map(|r| r.id.get_ref().clone()));
+        }
+        let own: Vec<&Rule> = pack
+            .rules
+            .iter()
+            .filter(|r| !inherited.contains(r.id.get_ref()))
+            .collect();
+        let _ = write!(
+            out,
+            "\n## `{id}`: {}{}\n\n",
+            pack.name,
+            pack.name_en
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        );
+        if pack.chain.len() > 1 {
+            let _ = writeln!(
+                out,
+                "Extends / 继承: {}\n",
+                pack.chain[..pack.chain.len() - 1]
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        out.push_str(
+            "| ID | 名称 / Name | 严重程度 / Severity | 扣分 / Deduction | 依据 / Basis |\n|---|---|---|---:|---|\n",
+        );
+        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        for r in own {
+            let _ = writeln!(
+                out,
+                "| `{}` | {}{} | {} / {} | {} | {}{} |",
+                r.id.get_ref(),
+                cell(&r.name),
+                r.name_en
+                    .as_deref()
+                    .map(|e| format!("<br>{}", cell(e)))
+                    .unwrap_or_default(),
+                r.severity.label(false),
+                r.severity.label(true),
+                if r.severity == Severity::Veto {
+                    "否决 / veto".to_string()
+                } else {
+                    format!("{}", r.deduct)
+                },
+                cell(&r.basis),
+                r.basis_en
+                    .as_deref()
+                    .map(|e| format!("<br>{}", cell(e)))
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

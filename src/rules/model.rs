@@ -5,20 +5,23 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 /// One rule file as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
     pub pack: PackHeader,
     pub scoring: Option<Scoring>,
     #[serde(default, rename = "class")]
+    #[schemars(with = "Vec<ColumnClass>")]
     pub classes: Vec<Spanned<ColumnClass>>,
     #[serde(default, rename = "rule")]
+    #[schemars(with = "Vec<Rule>")]
     pub rules: Vec<Spanned<Rule>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackHeader {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub name: String,
     #[serde(default)]
@@ -26,14 +29,16 @@ pub struct PackHeader {
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub extends: Vec<Spanned<String>>,
     /// IANA time zone for "today" when no --as-of is given.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub timezone: Option<Spanned<String>>,
 }
 
 /// The official scoring method: 100 points minus capped deductions, veto items fail outright.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
     pub base: f64,
@@ -44,7 +49,7 @@ pub struct Scoring {
     pub veto_grade: Grade,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grade {
     #[serde(default)]
@@ -56,7 +61,7 @@ pub struct Grade {
 }
 
 /// A column class (动态要闻, 通知公告 ...): the names that identify it and how fresh it must be.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnClass {
     pub id: String,
@@ -66,6 +71,7 @@ pub struct ColumnClass {
     /// Column names (or parts of them) that belong to this class.
     pub names: Vec<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub max_age: Option<Age>,
 }
 
@@ -97,7 +103,9 @@ impl Severity {
 }
 
 /// What kind of evaluation a rule asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     /// A required document or column: found, complete, fresh, on time.
@@ -118,7 +126,7 @@ pub enum Check {
 }
 
 /// Where a document rule looks for its terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Where {
     /// Column names (ColumnName meta, breadcrumb, list page names).
@@ -130,7 +138,7 @@ pub enum Where {
 }
 
 /// A requirement on the content of the page that satisfies a document rule.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Require {
     /// What the report calls this element (收费依据, 投诉电话 ...).
@@ -146,7 +154,7 @@ pub struct Require {
 }
 
 /// Which year's document must exist by the due date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Covers {
     /// The document about year Y-1 is due in year Y (annual reports, final accounts).
@@ -156,16 +164,19 @@ pub enum Covers {
 }
 
 /// A legal deadline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Due {
     /// `MM-DD` in the as-of year.
+    #[schemars(with = "String")]
     pub by: Spanned<String>,
     pub covers: Covers,
 }
 
 /// Which links a dead-link rule counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkScope {
     Home,
@@ -175,9 +186,10 @@ pub enum LinkScope {
 }
 
 /// One rule as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub name: String,
     #[serde(default)]
@@ -208,14 +220,17 @@ pub struct Rule {
     #[serde(default)]
     pub require: Vec<Require>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub max_age: Option<Age>,
     #[serde(default)]
     pub due: Option<Due>,
     /// Column class for `check = "column"`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub class: Option<Spanned<String>>,
     /// Column classes for `check = "stale_columns"`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub classes: Vec<Spanned<String>>,
     /// Count at which an aggregate rule becomes a gap.
     #[serde(default)]
@@ -225,14 +240,14 @@ pub struct Rule {
 }
 
 /// An age limit: `14d`, `2w`, `6m` (calendar months), `1y`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct Age {
     pub amount: u32,
     pub unit: AgeUnit,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum AgeUnit {
     Days,
     Weeks,
