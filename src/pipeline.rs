@@ -26,6 +26,8 @@ pub struct AuditOptions {
     pub progress: Option<ProgressFn>,
     /// Pages to start from besides the start page, relative to it (a recheck's pages).
     pub seeds: Vec<String>,
+    /// Waivers (豁免) to apply to the findings.
+    pub waivers: Vec<crate::rules::waiver::Waiver>,
 }
 
 /// A progress observer.
@@ -154,7 +156,14 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
     }
     let mut site = sink.site.finish(log);
     site.ignore_future(as_of);
-    let findings = audit::audit(&site, pack, as_of);
+    let mut findings = audit::audit(&site, pack, as_of);
+    // Waivers name a site by the address the user gave: a URL, or a saved mirror's directory.
+    let site_id = if target.is_local() {
+        target.input.clone()
+    } else {
+        target.start.to_string()
+    };
+    audit::apply_waivers(&mut findings, &opts.waivers, &site_id, as_of);
     let score = audit::score(&findings, &pack.scoring);
     let mut notes = opts.notes.clone();
     if summary

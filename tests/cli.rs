@@ -427,3 +427,92 @@ fn several_formats_go_into_a_directory_named_after_the_site() {
         .code(2)
         .stderr(contains("several formats need -o DIR"));
 }
+
+/// Waivers (豁免): a waived gap is still reported, with its reason, but does not veto or fail;
+/// an expired waiver counts the gap again and says so; a waiver for an unknown rule is an error
+/// at its line and column.
+#[test]
+fn waivers_excuse_gaps_until_they_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, expires: &str, rule: &str| {
+        let p = dir.path().join(name);
+        fs::write(
+            &p,
+            format!(
+                "[[waiver]]\nrule = \"{rule}\"\nreason = \"首页改版中，经县政府办同意\"\nexpires = \"{expires}\"\n"
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let audit = |waivers: &std::path::Path| {
+        let out = gongkai()
+            .args([
+                "audit",
+                "fixtures/sites/shiyan-jyj",
+                "--as-of",
+                "2026-11-26",
+                "-f",
+                "json",
+            ])
+            .arg("--waivers")
+            .arg(waivers)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), report)
+    };
+    let home = |r: &serde_json::Value| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "INSP-HOME-FRESH")
+            .unwrap()
+            .clone()
+    };
+
+    let (code, r) = audit(&write("in-force.toml", "2026-12-31", "INSP-HOME-FRESH"));
+    // The veto is waived: the site is graded by its points again, and the gap is still listed.
+    assert_eq!(r["score"]["vetoes"], serde_json::json!([]));
+    assert_eq!(r["score"]["waived"], 1);
+    assert_eq!(r["score"]["pass"], true);
+    assert_eq!(code, Some(0));
+    let f = home(&r);
+    assert_eq!(f["status"], "gap");
+    assert_eq!(f["waiver"]["expired"], false);
+    assert!(
+        f["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("已豁免至2026-12-31")
+    );
+
+    let (code, r) = audit(&write("expired.toml", "2026-11-01", "INSP-HOME-FRESH"));
+    assert_eq!(code, Some(1));
+    assert_eq!(r["score"]["vetoes"], serde_json::json!(["INSP-HOME-FRESH"]));
+    assert!(
+        home(&r)["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("豁免已于2026-11-01到期")
+    );
+
+    let typo = write("typo.toml", "2026-12-31", "INSP-HOME-FRSH");
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "--waivers",
+        ])
+        .arg(&typo)
+        .assert()
+        .code(2)
+        .stderr(
+            contains("typo.toml:2:8")
+                .and(contains("no rule `INSP-HOME-FRSH`"))
+                .and(no_panic()),
+        );
+}

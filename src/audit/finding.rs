@@ -200,4 +200,39 @@ pub struct Finding {
     pub message: Text,
     pub evidence: Vec<Evidence>,
     pub remedy: Text,
+    /// A waiver (豁免) that covers this gap, or that did until it expired.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub waiver: Option<WaiverNote>,
+}
+
+/// A waiver as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WaiverNote {
+    pub reason: String,
+    /// The last day it applied, `YYYY-MM-DD`.
+    #[schemars(with = "String")]
+    pub expires: Date,
+    /// True when it had expired by the as-of day: the gap counts again.
+    pub expired: bool,
+}
+
+impl Finding {
+    /// A gap excused by a waiver in force: reported, but no deduction, no veto, no failure.
+    pub fn is_waived(&self) -> bool {
+        self.status == Status::Gap && self.waiver.as_ref().is_some_and(|w| !w.expired)
+    }
+
+    /// A gap that counts: not waived.
+    pub fn is_counted_gap(&self) -> bool {
+        self.status == Status::Gap && !self.is_waived()
+    }
+
+    /// The status as a reader should see it: a waived gap says so.
+    pub fn status_label(&self, en: bool) -> &'static str {
+        match (self.is_waived(), en) {
+            (true, false) => "已豁免",
+            (true, true) => "waived",
+            (false, _) => self.status.label(en),
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use jiff::civil::Date;
 use url::Url;
 
-pub use finding::{Evidence, Finding, Reason, Status, Text};
+pub use finding::{Evidence, Finding, Reason, Status, Text, WaiverNote};
 pub use score::{Score, score};
 
 use crate::crawl::Outcome;
@@ -127,6 +127,7 @@ impl<'a> Ctx<'a> {
                 r.remedy.clone(),
                 r.remedy_en.clone().unwrap_or_else(|| r.remedy.clone()),
             ),
+            waiver: None,
         }
     }
 
@@ -1191,5 +1192,47 @@ impl<'a> Ctx<'a> {
             ),
             Vec::new(),
         )
+    }
+}
+
+/// Applies waivers to a site's findings. A gap under a waiver in force keeps its status and
+/// evidence, says why it is excused, and deducts nothing; under an expired one it counts again and
+/// the report says the waiver ran out.
+pub fn apply_waivers(
+    findings: &mut [Finding],
+    waivers: &[crate::rules::waiver::Waiver],
+    start: &str,
+    as_of: jiff::civil::Date,
+) {
+    for f in findings.iter_mut().filter(|f| f.status == Status::Gap) {
+        let mine = waivers.iter().filter(|w| {
+            w.rule == f.rule_id && w.site.as_deref().is_none_or(|s| start.starts_with(s))
+        });
+        // The one in force, else the latest that expired.
+        let Some(w) = mine.max_by_key(|w| (w.applies(start, as_of), w.expires)) else {
+            continue;
+        };
+        let expired = !w.applies(start, as_of);
+        if expired {
+            f.message
+                .zh
+                .push_str(&format!("（豁免已于{}到期：{}）", w.expires, w.reason));
+            f.message
+                .en
+                .push_str(&format!(" (waiver expired on {}: {})", w.expires, w.reason));
+        } else {
+            f.deduction = 0.0;
+            f.message
+                .zh
+                .push_str(&format!("（已豁免至{}：{}）", w.expires, w.reason));
+            f.message
+                .en
+                .push_str(&format!(" (waived until {}: {})", w.expires, w.reason));
+        }
+        f.waiver = Some(WaiverNote {
+            reason: w.reason.clone(),
+            expires: w.expires,
+            expired,
+        });
     }
 }

@@ -20,8 +20,12 @@ pub struct Score {
     /// Passing rules as a share of all rules that could be judged, in percent.
     pub coverage: f64,
     pub passed: usize,
+    /// Gaps that count: waived ones are not among them.
     pub gaps: usize,
     pub inconclusive: usize,
+    /// Gaps excused by a waiver in force.
+    #[serde(default)]
+    pub waived: usize,
 }
 
 fn round1(x: f64) -> f64 {
@@ -31,7 +35,7 @@ fn round1(x: f64) -> f64 {
 pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
     let vetoes: Vec<String> = findings
         .iter()
-        .filter(|f| f.status == Status::Gap && f.severity == Severity::Veto)
+        .filter(|f| f.is_counted_gap() && f.severity == Severity::Veto)
         .map(|f| f.rule_id.clone())
         .collect();
     let deductions = round1(
@@ -43,9 +47,10 @@ pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
     );
     let points = round1((scoring.base - deductions).max(0.0));
     let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
+    let waived = findings.iter().filter(|f| f.is_waived()).count();
     let (passed, gaps, inconclusive) = (
         count(Status::Pass),
-        count(Status::Gap),
+        count(Status::Gap) - waived,
         count(Status::Inconclusive),
     );
     let judged = passed + gaps;
@@ -74,5 +79,6 @@ pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
         passed,
         gaps,
         inconclusive,
+        waived,
     }
 }

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, ValueEnum};
-use gongkai::audit::Status;
 use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::{Format, Lang, Report};
 use gongkai::rules::{self, Severity};
@@ -90,6 +89,11 @@ pub struct AuditArgs {
     /// trend in the report; see `gongkai history`
     #[arg(long, value_name = "FILE", env = "GONGKAI_HISTORY")]
     pub history: Option<PathBuf>,
+
+    /// Waivers (豁免): a TOML file of `[[waiver]]` with rule, reason, expires and optionally
+    /// site; a waived gap is reported but does not deduct, veto or fail the run
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
@@ -168,7 +172,7 @@ fn fails(report: &Report, args: &AuditArgs) -> Vec<String> {
         let n = report
             .findings
             .iter()
-            .filter(|f| f.status == Status::Gap && f.severity >= floor)
+            .filter(|f| f.is_counted_gap() && f.severity >= floor)
             .count();
         if n > 0 {
             why.push(format!(
@@ -193,6 +197,10 @@ pub fn run(args: AuditArgs) -> u8 {
 fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let usage = |e: anyhow::Error| (exit::USAGE, e);
     let pack = rules::load(&args.rules).map_err(|e| usage(e.into()))?;
+    let waivers = match &args.waivers {
+        Some(p) => rules::waiver::load(p, &pack).map_err(|e| usage(e.into()))?,
+        None => Vec::new(),
+    };
     let destination = Destination::prepare(args).map_err(usage)?;
     // Checked before the crawl: a file that is not a history must fail fast, untouched.
     let mut history = match &args.history {
@@ -223,6 +231,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         crawl: args.crawl.config(None),
         notes,
         progress: bar.clone().map(progress::observer),
+        waivers,
         ..AuditOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -68,6 +68,11 @@ pub struct BatchArgs {
     #[arg(long, value_name = "FILE", env = "GONGKAI_HISTORY")]
     pub history: Option<PathBuf>,
 
+    /// Waivers (豁免) for every unit: a TOML file of `[[waiver]]` with rule, reason, expires and
+    /// optionally site (a URL prefix, or a mirror's directory, naming the unit it applies to)
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+
     #[command(flatten)]
     pub crawl: CrawlArgs,
 
@@ -199,6 +204,10 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
 
     // Packs are loaded once each; a row naming a pack that does not load is skipped.
     let default_pack = Arc::new(rules::load(&args.rules)?);
+    let waivers = match &args.waivers {
+        Some(p) => rules::waiver::load(p, &default_pack)?,
+        None => Vec::new(),
+    };
     let mut packs: HashMap<String, Arc<RulePack>> = HashMap::new();
     let mut units: Vec<(Unit, Arc<RulePack>)> = Vec::new();
     for u in list.units.iter().cloned() {
@@ -306,6 +315,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                     crawl: args.crawl.config(u.rate),
                     notes: args.crawl.notes(u.target.contains("://"), u.rate),
                     progress: line_bar.clone().map(progress::observer),
+                    waivers: waivers.clone(),
                     ..AuditOptions::default()
                 };
                 let stem = stems[&u.line].clone();

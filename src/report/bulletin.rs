@@ -35,7 +35,7 @@ impl Render for BulletinReport {
             .unwrap_or_else(|| report.target.start_url.to_string());
         let gaps: Vec<_> = ordered(report)
             .into_iter()
-            .filter(|f| f.status == Status::Gap)
+            .filter(|f| f.is_counted_gap())
             .collect();
         let unsure: Vec<_> = report
             .findings

@@ -31,7 +31,7 @@ pub fn row(f: &crate::audit::Finding, en: bool) -> [String; 12] {
     [
         f.rule_id.clone(),
         f.name.get(en).to_string(),
-        f.status.label(en).to_string(),
+        f.status_label(en).to_string(),
         f.reason
             .map(|r| r.label(en).to_string())
             .unwrap_or_default(),

@@ -54,6 +54,7 @@ table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #d0d7de;pad
 
 fn status_class(f: &Finding) -> &'static str {
     match (f.status, f.severity) {
+        _ if f.is_waived() => "inconclusive",
         (Status::Gap, Severity::Veto) => "veto",
         (Status::Gap, _) => "gap",
         (Status::Inconclusive, _) => "inconclusive",
@@ -286,7 +287,7 @@ impl Render for HtmlReport {
             let badge = if cls == "veto" {
                 t("单项否决", "veto").to_string()
             } else {
-                f.status.label(en).to_string()
+                f.status_label(en).to_string()
             };
             let _ = write!(
                 h,

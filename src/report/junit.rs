@@ -22,6 +22,8 @@ impl Render for JunitReport {
         for f in &report.findings {
             let mut status = match f.status {
                 Status::Pass => TestCaseStatus::success(),
+                // A waived gap is not a failure of the build: reported, skipped.
+                Status::Gap if f.is_waived() => TestCaseStatus::skipped(),
                 Status::Gap => TestCaseStatus::non_success(NonSuccessKind::Failure),
                 Status::Inconclusive => TestCaseStatus::skipped(),
             };

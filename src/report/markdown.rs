@@ -88,6 +88,7 @@ impl Render for MarkdownReport {
         }
         for f in ordered(report) {
             let status = match (f.status, f.severity) {
+                _ if f.is_waived() => format!("☑️ {}", f.status_label(en)),
                 (Status::Gap, Severity::Veto) => if en { "❌ VETO" } else { "❌ 否决" }.to_string(),
                 (Status::Gap, _) => format!("❌ {}", f.status.label(en)),
                 (Status::Inconclusive, _) => format!("⚠️ {}", f.status.label(en)),

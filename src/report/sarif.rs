@@ -55,7 +55,8 @@ impl Render for SarifReport {
                 let mut r = json!({
                     "ruleId": f.rule_id,
                     "ruleIndex": i,
-                    "level": level(f.status, f.severity),
+                    // A waived gap is shown, not raised.
+                    "level": if f.is_waived() { "note" } else { level(f.status, f.severity) },
                     "kind": if f.status == Status::Gap { "fail" } else { "review" },
                     "message": { "text": super::sanitize(f.message.get(en)) },
                     "properties": { "status": f.status, "reason": f.reason, "deduction": f.deduction }

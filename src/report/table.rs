@@ -20,6 +20,7 @@ pub struct TableReport {
 impl TableReport {
     fn status_cell(&self, f: &Finding) -> Cell {
         let label = match (f.status, f.severity) {
+            _ if f.is_waived() => f.status_label(self.en),
             (Status::Gap, Severity::Veto) => {
                 if self.en {
                     "VETO"

@@ -2,6 +2,7 @@
 //! on load with errors that name the file, line and column and say what is allowed.
 
 pub mod model;
+pub mod waiver;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
