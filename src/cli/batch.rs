@@ -294,6 +294,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                     crawl: args.crawl.config(u.rate),
                     notes: args.crawl.notes(u.target.contains("://"), u.rate),
                     progress: line_bar.clone().map(progress::observer),
+                    ..AuditOptions::default()
                 };
                 let stem = stems[&u.line].clone();
                 let formats = formats.clone();
