@@ -503,6 +503,12 @@ impl Replay {
             let offset = r.pos;
             match r.fill_buf() {
                 Ok([]) => break,
+                // Say what is wrong with a plain file, not that its "gzip stream" ended early.
+                Ok(b) if offset == 0 && !b.starts_with(&[0x1f, 0x8b]) => {
+                    return Err(bad(
+                        "not a .warc.gz file (it does not start with a gzip header)".into(),
+                    ));
+                }
                 Ok(_) => {}
                 Err(e) => return Err(bad(e.to_string())),
             }
