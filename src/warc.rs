@@ -654,9 +654,11 @@ impl Replay {
             .map_err(|e| fail(e.to_string()))?;
         let rec = parse_record(&bytes).map_err(fail)?;
         let (head, body) = split_head(&rec.block).ok_or_else(|| fail("no HTTP header".into()))?;
-        let head = String::from_utf8_lossy(head);
-        let mut lines = head.split("\r\n");
-        let status_line = lines.next().unwrap_or_default();
+        // Header values are bytes (a GBK file name in Content-Disposition): kept as they are.
+        let mut lines = head
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+        let status_line = String::from_utf8_lossy(lines.next().unwrap_or_default()).into_owned();
         let mut parts = status_line.split(' ');
         let version = parts.next().unwrap_or("HTTP/1.1").to_string();
         let status = parts
@@ -664,10 +666,13 @@ impl Replay {
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| fail(format!("bad status line `{status_line}`")))?;
         let mut headers = HeaderMap::new();
-        for (k, v) in lines.filter_map(|l| l.split_once(':')) {
+        for line in lines {
+            let Some(colon) = memchr::memchr(b':', line) else {
+                continue;
+            };
             if let (Ok(k), Ok(v)) = (
-                HeaderName::from_bytes(k.trim().as_bytes()),
-                HeaderValue::from_str(v.trim()),
+                HeaderName::from_bytes(line[..colon].trim_ascii()),
+                HeaderValue::from_bytes(line[colon + 1..].trim_ascii()),
             ) {
                 headers.append(k, v);
             }
