@@ -15,3 +15,4 @@ pub mod rules;
 pub mod site;
 pub mod target;
 pub mod track;
+pub mod warc;

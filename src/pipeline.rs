@@ -28,6 +28,10 @@ pub struct AuditOptions {
     pub seeds: Vec<String>,
     /// Waivers (豁免) to apply to the findings.
     pub waivers: Vec<crate::rules::waiver::Waiver>,
+    /// Write every exchange as WARC to this file (a temporary file the caller moves into place).
+    pub archive: Option<std::path::PathBuf>,
+    /// Re-run on this WARC file instead of the network; `target` is then ignored.
+    pub from_warc: Option<std::path::PathBuf>,
 }
 
 /// A progress observer.
@@ -44,6 +48,8 @@ pub enum AuditError {
         "the site could not be audited: {url} — {reason}\n  nothing in scope could be fetched; check the address, the network, or try again later"
     )]
     Unreachable { url: String, reason: String },
+    #[error(transparent)]
+    Warc(#[from] crate::warc::WarcError),
     #[error("unknown time zone `{0}` in the rule pack")]
     TimeZone(String),
 }
@@ -111,10 +117,59 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         Some(d) => d,
         None => today(&pack.timezone)?,
     };
-    let target = Target::resolve(&opts.target, opts.scope.as_deref()).await?;
+    let replay = match &opts.from_warc {
+        Some(path) => {
+            let path = path.clone();
+            let r = tokio::task::spawn_blocking(move || crate::warc::Replay::open(&path))
+                .await
+                .map_err(|e| crate::warc::WarcError::Read {
+                    path: opts.from_warc.clone().unwrap_or_default(),
+                    reason: e.to_string(),
+                })??;
+            Some(std::sync::Arc::new(r))
+        }
+        None => None,
+    };
+    let target = match &replay {
+        Some(r) => {
+            let scope = opts.scope.as_deref().or(r.scope.as_deref());
+            Target::resolve(r.start_url.as_str(), scope).await?
+        }
+        None => Target::resolve(&opts.target, opts.scope.as_deref()).await?,
+    };
     let mut cfg = opts.crawl.clone();
     cfg.seeds
         .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
+    if let Some(r) = &replay {
+        // No network: no politeness to keep, and the recorded answer after retries is final.
+        cfg.replay = Some(r.clone());
+        cfg.interval = Duration::ZERO;
+        cfg.per_host = cfg.per_host.max(8);
+        cfg.concurrency = cfg.concurrency.max(8);
+        cfg.retries = 0;
+    }
+    let writer = match &opts.archive {
+        Some(path) => {
+            let info = crate::warc::Info {
+                target: opts.target.clone(),
+                start_url: target.start.clone(),
+                scope: format!("{}{}", target.scope.origin, target.scope.path_prefix),
+                settings: vec![
+                    ("rules".into(), pack.id.clone()),
+                    ("max-pages".into(), cfg.max_pages.to_string()),
+                    ("max-checks".into(), cfg.max_checks.to_string()),
+                    ("max-depth".into(), cfg.max_depth.to_string()),
+                    ("max-body-bytes".into(), cfg.max_body_bytes.to_string()),
+                    ("respect-robots".into(), cfg.respect_robots.to_string()),
+                    ("use-sitemaps".into(), cfg.use_sitemaps.to_string()),
+                ],
+            };
+            let (writer, recorder) = crate::warc::Writer::create(path, &info)?;
+            cfg.archive = Some(recorder);
+            Some(writer)
+        }
+        None => None,
+    };
     if target.is_local() {
         // Our own loopback server needs no politeness; robots.txt of a mirror is not the site's.
         cfg.interval = Duration::ZERO;
@@ -126,7 +181,21 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         site: SiteBuilder::new(target.start.clone()),
         progress: opts.progress.clone(),
     };
-    let log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await?;
+    let log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await;
+    // The last recorder goes, so the writer can finish.
+    cfg.archive = None;
+    let index = match writer {
+        Some(w) => Some(
+            tokio::task::spawn_blocking(move || w.finish())
+                .await
+                .map_err(|e| crate::warc::WarcError::Write {
+                    path: opts.archive.clone().unwrap_or_default(),
+                    source: std::io::Error::other(e.to_string()),
+                })??,
+        ),
+        None => replay.as_ref().map(|r| r.index.clone()),
+    };
+    let log = log?;
     let summary = log.summary.clone();
     if summary.pages_fetched == 0 {
         let reason = log
@@ -142,7 +211,11 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
                 r
             })
             .unwrap_or_else(|| "the start page is not an HTML page".to_string());
-        let reason = match other_scheme_works(&cfg, &target.start).await {
+        let other = match replay {
+            Some(_) => None,
+            None => other_scheme_works(&cfg, &target.start).await,
+        };
+        let reason = match other {
             Some(other) => format!(
                 "{reason}\n  but {other} answers: the site works over {} only",
                 other.scheme()
@@ -164,6 +237,9 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         target.start.to_string()
     };
     audit::apply_waivers(&mut findings, &opts.waivers, &site_id, as_of);
+    if let Some(index) = &index {
+        crate::warc::cite(&mut findings, index);
+    }
     let score = audit::score(&findings, &pack.scoring);
     let mut notes = opts.notes.clone();
     if summary

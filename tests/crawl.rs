@@ -285,3 +285,56 @@ async fn a_timeout_makes_a_rule_inconclusive_not_missing() {
         .unwrap();
     assert_eq!(f.status, Status::Gap);
 }
+
+/// Redirects, a loop, a firewall, a timeout, gzip, GBK, a 429 then 200, HEAD refused: replayed
+/// from the archive with the server gone, every URL ends the same way and the findings agree.
+#[tokio::test]
+async fn an_archived_crawl_replays_to_the_same_outcomes() {
+    let (start, _) = serve().await;
+    let pack = gongkai::rules::load("cn-edu-county").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let warc = dir.path().join("crawl.warc.gz");
+    let live = AuditOptions {
+        target: start.to_string(),
+        as_of: gongkai::extract::dates::parse_iso("2026-11-26"),
+        crawl: config(),
+        archive: Some(warc.clone()),
+        ..AuditOptions::default()
+    };
+    let live = pipeline::run(&live, &pack).await.unwrap();
+    let replay = AuditOptions {
+        from_warc: Some(warc),
+        ..AuditOptions::default()
+    };
+    let replay = pipeline::run(
+        &AuditOptions {
+            as_of: gongkai::extract::dates::parse_iso("2026-11-26"),
+            crawl: config(),
+            ..replay
+        },
+        &pack,
+    )
+    .await
+    .unwrap();
+    // The server misbehaved in many ways, or this test would prove little.
+    assert!(live.crawl.outcome_counts.len() >= 5, "{:?}", live.crawl);
+    assert_eq!(
+        replay.crawl.outcome_counts, live.crawl.outcome_counts,
+        "{:?}",
+        live.crawl
+    );
+    assert_eq!(replay.crawl.pages_fetched, live.crawl.pages_fetched);
+    let verdicts = |r: &gongkai::report::Report| -> Vec<String> {
+        r.findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {:?} {:?} {}",
+                    f.rule_id, f.status, f.reason, f.message.en
+                )
+            })
+            .collect()
+    };
+    assert_eq!(verdicts(&replay), verdicts(&live));
+    assert_eq!(replay.score.points, live.score.points);
+}

@@ -87,6 +87,7 @@ pub enum Reason {
     NotApplicable,
     Soft404,
     CircuitOpen,
+    NotArchived,
     FetchError,
 }
 
@@ -134,6 +135,8 @@ impl Reason {
             (Soft404, true) => "soft 404",
             (CircuitOpen, false) => "服务器持续出错",
             (CircuitOpen, true) => "host kept failing",
+            (NotArchived, false) => "存档中没有",
+            (NotArchived, true) => "not archived",
             (FetchError, false) => "抓取错误",
             (FetchError, true) => "fetch error",
         }
@@ -157,6 +160,7 @@ impl Reason {
             }
             Outcome::Soft404 => Reason::Soft404,
             Outcome::CircuitOpen => Reason::CircuitOpen,
+            Outcome::NotArchived => Reason::NotArchived,
             Outcome::Error => Reason::FetchError,
         })
     }
@@ -180,6 +184,12 @@ pub struct Evidence {
     /// The page a link was found on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found_on: Option<Url>,
+    /// `WARC-Record-ID` of the URL's response in the audit's archive (`--archive`, `--from-warc`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub warc_record_id: Option<String>,
+    /// `WARC-Payload-Digest` of that response (`sha1:` base32 of the decoded body).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub warc_payload_digest: Option<String>,
 }
 
 /// The result of one rule.

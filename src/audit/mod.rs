@@ -70,6 +70,7 @@ impl Hit<'_> {
             date_source: self.date.map(|d| d.source),
             http_status: self.status,
             found_on: self.found_on.clone(),
+            ..Evidence::default()
         }
     }
 }
@@ -660,6 +661,7 @@ impl<'a> Ctx<'a> {
                 date_source: page.pub_date.map(|d| d.source),
                 http_status: Some(200),
                 found_on: None,
+                ..Evidence::default()
             };
             if !missing.is_empty() {
                 let zh: Vec<&str> = missing

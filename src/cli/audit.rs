@@ -30,7 +30,16 @@ pub enum FailOn {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// An http(s) URL (the audit scope is its directory) or a local directory holding a saved site
-    pub target: String,
+    #[arg(required_unless_present = "from_warc")]
+    pub target: Option<String>,
+
+    /// Re-run the audit on a WARC file written by --archive instead of crawling: no network
+    #[arg(long, value_name = "FILE.warc.gz", conflicts_with = "target")]
+    pub from_warc: Option<PathBuf>,
+
+    /// Keep every HTTP exchange of the crawl in this WARC file (never overwritten without --force)
+    #[arg(long, value_name = "FILE.warc.gz")]
+    pub archive: Option<PathBuf>,
 
     /// Rule pack: a built-in id (cn-edu-county, cn-site-inspection, cn-gov-baseline) or a .toml path
     #[arg(long, short = 'r', default_value = "cn-edu-county")]
@@ -54,7 +63,7 @@ pub struct AuditArgs {
     #[arg(long, short = 'o', value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
 
-    /// Allow -o to replace an existing file
+    /// Allow -o and --archive to replace an existing file
     #[arg(long)]
     pub force: bool,
 
@@ -207,6 +216,15 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         Some(p) => Some(History::open(p).map_err(|e| usage(e.into()))?),
         None => None,
     };
+    let archive = match &args.archive {
+        Some(p) => Some(ArchiveFile::prepare(p, args.force).map_err(usage)?),
+        None => None,
+    };
+    if let Some(p) = &args.from_warc
+        && !p.is_file()
+    {
+        return Err(usage(anyhow!("--from-warc {}: no such file", p.display())));
+    }
     let format = format_for(args);
     if format == Format::Xlsx
         && matches!(destination, Destination::Stdout)
@@ -217,7 +235,8 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         )));
     }
 
-    let remote = args.target.contains("://");
+    let target = args.target.clone().unwrap_or_default();
+    let remote = target.contains("://");
     let notes = args.crawl.notes(remote, None);
     if args.crawl.insecure {
         eprintln!("warning: --insecure: TLS certificates will not be verified / 不校验TLS证书");
@@ -225,13 +244,15 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let bar = progress::bar(args.quiet);
     progress::init_logging(args.verbose, bar.clone());
     let opts = AuditOptions {
-        target: args.target.clone(),
+        target,
         scope: args.scope.clone(),
         as_of: args.as_of,
         crawl: args.crawl.config(None),
         notes,
         progress: bar.clone().map(progress::observer),
         waivers,
+        archive: archive.as_ref().map(|a| a.tmp.path().to_path_buf()),
+        from_warc: args.from_warc.clone(),
         ..AuditOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -258,6 +279,10 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             e.into(),
         )
     })?;
+    // The report cites the archive, so the archive is in place first.
+    if let Some(a) = archive {
+        a.commit().map_err(usage)?;
+    }
     if let Some(h) = &history {
         // A trend that cannot be read costs the report its chart, not the report.
         match h.trend(&report) {
@@ -362,5 +387,65 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             }
         );
         Ok(exit::FAILS)
+    }
+}
+
+/// The `--archive` file: streamed to a temporary file beside it, moved into place only when the
+/// audit is done, so a failed run never leaves half an archive under the user's name.
+struct ArchiveFile {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    force: bool,
+}
+
+impl ArchiveFile {
+    fn prepare(path: &std::path::Path, force: bool) -> Result<ArchiveFile> {
+        if path.is_dir() {
+            return Err(anyhow!(
+                "--archive {}: is a directory; give a file name such as site.warc.gz",
+                path.display()
+            ));
+        }
+        if path.exists() && !force {
+            return Err(anyhow!(
+                "--archive {}: the file exists; use --force to replace it",
+                path.display()
+            ));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".gongkai-")
+            .suffix(".warc.gz.part")
+            .tempfile_in(&dir)
+            .with_context(|| {
+                format!(
+                    "--archive {}: cannot write in {}",
+                    path.display(),
+                    dir.display()
+                )
+            })?;
+        Ok(ArchiveFile {
+            path: path.to_path_buf(),
+            tmp,
+            force,
+        })
+    }
+
+    fn commit(self) -> Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ =
+                std::fs::set_permissions(self.tmp.path(), std::fs::Permissions::from_mode(0o644));
+        }
+        let done = if self.force {
+            self.tmp.persist(&self.path).map(|_| ())
+        } else {
+            self.tmp.persist_noclobber(&self.path).map(|_| ())
+        };
+        done.map_err(|e| anyhow!("--archive {}: {}", self.path.display(), e.error))
     }
 }

@@ -1,7 +1,7 @@
 //! One HTTP exchange: redirects followed by hand so that the chain is recorded, bodies read up to
 //! a cap, and every failure classified so that our failures are never blamed on the site.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use aho_corasick::AhoCorasick;
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::host::{HostPool, MAX_RETRY_AFTER};
+use crate::warc;
 
 /// What happened to one URL. Every variant but `Ok` and `Dead` is inconclusive: it says nothing
 /// about whether the site complies.
@@ -43,6 +44,8 @@ pub enum Outcome {
     TimeLimit,
     /// The host kept failing and the crawl stopped asking it.
     CircuitOpen,
+    /// Replaying an archive: the crawl asked for something the recorded crawl did not.
+    NotArchived,
     Error,
 }
 
@@ -103,6 +106,8 @@ impl Outcome {
             (TimeLimit, true) => "beyond the time limit",
             (CircuitOpen, false) => "服务器持续出错，已停止请求",
             (CircuitOpen, true) => "host kept failing; requests stopped",
+            (NotArchived, false) => "存档中没有该请求",
+            (NotArchived, true) => "not archived",
             (Error, false) => "抓取错误",
             (Error, true) => "fetch error",
         }
@@ -267,9 +272,119 @@ pub fn is_challenge(body: &[u8]) -> bool {
         && !LINK.is_match(body)
 }
 
+/// Where answers come from: the network, or a WARC file of an earlier crawl. Either way the
+/// exchanges can be recorded to an archive.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    Live(Client),
+    Replay(Arc<warc::Replay>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Net {
+    pub transport: Transport,
+    pub recorder: Option<warc::Recorder>,
+}
+
+/// A response's head, and its body still to be read.
+struct Sent {
+    version: String,
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Body,
+    /// Replay: the recorded body was cut at the size cap.
+    cut: bool,
+}
+
+enum Body {
+    Live(reqwest::Response),
+    Stored(Option<Vec<u8>>),
+}
+
+impl Body {
+    async fn chunk(&mut self) -> Result<Option<Vec<u8>>, reqwest::Error> {
+        match self {
+            Body::Live(r) => Ok(r.chunk().await?.map(|b| b.to_vec())),
+            Body::Stored(b) => Ok(b.take()),
+        }
+    }
+}
+
+impl Net {
+    async fn send(
+        &self,
+        method: &Method,
+        url: &Url,
+        range: Option<&str>,
+    ) -> Result<Sent, (Outcome, String)> {
+        match &self.transport {
+            Transport::Live(client) => {
+                let mut req = client.request(method.clone(), url.clone());
+                if let Some(r) = range {
+                    req = req.header(RANGE, r);
+                }
+                let resp = req.send().await.map_err(|e| classify_error(&e))?;
+                Ok(Sent {
+                    version: format!("{:?}", resp.version()),
+                    status: resp.status(),
+                    headers: resp.headers().clone(),
+                    body: Body::Live(resp),
+                    cut: false,
+                })
+            }
+            Transport::Replay(replay) => {
+                let r = replay.answer(method.as_str(), range, url)?;
+                Ok(Sent {
+                    version: r.version,
+                    status: StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK),
+                    headers: r.headers,
+                    body: Body::Stored(Some(r.body)),
+                    cut: r.cut,
+                })
+            }
+        }
+    }
+
+    /// Sends the exchange to the archive, if one is being written.
+    #[allow(clippy::too_many_arguments)]
+    async fn record(
+        &self,
+        method: &Method,
+        url: &Url,
+        range: Option<&str>,
+        sent: Result<&Sent, (Outcome, &str)>,
+        body: &[u8],
+        truncated: Option<&'static str>,
+        page: bool,
+    ) {
+        let Some(rec) = &self.recorder else {
+            return;
+        };
+        let result = match sent {
+            Ok(s) => Ok(warc::Answer {
+                version: s.version.clone(),
+                status: s.status.as_u16(),
+                headers: s.headers.clone(),
+                body: body.to_vec(),
+                truncated,
+                page,
+            }),
+            Err((o, d)) => Err((o, d.to_string())),
+        };
+        rec.record(warc::Exchange {
+            method: method.to_string(),
+            url: url.clone(),
+            range: range.map(str::to_string),
+            date: jiff::Timestamp::now(),
+            result,
+        })
+        .await;
+    }
+}
+
 /// Performs one logical fetch: politeness, retries and redirects included.
 pub async fn fetch(
-    client: &Client,
+    net: &Net,
     hosts: &HostPool,
     limits: &FetchLimits,
     url: &Url,
@@ -278,7 +393,7 @@ pub async fn fetch(
     let mut attempt = 0;
     let mut requests = 0;
     loop {
-        let r = fetch_once(client, hosts, limits, url, mode, &mut requests).await;
+        let r = fetch_once(net, hosts, limits, url, mode, &mut requests).await;
         let host = r.final_url.host_str().unwrap_or_default().to_string();
         let retryable = matches!(r.outcome, Outcome::Timeout | Outcome::RateLimited)
             || (r.outcome == Outcome::ServerError && r.status == Some(503))
@@ -344,7 +459,7 @@ impl Once {
 }
 
 async fn fetch_once(
-    client: &Client,
+    net: &Net,
     hosts: &HostPool,
     limits: &FetchLimits,
     url: &Url,
@@ -362,23 +477,38 @@ async fn fetch_once(
         let host = current.host_str().unwrap_or_default().to_string();
         let permit = hosts.acquire(&host).await;
         *requests += 1;
-        let mut req = client.request(method.clone(), current.clone());
-        if ranged {
-            req = req.header(RANGE, "bytes=0-0");
-        }
-        let sent = req.send().await;
-        let mut resp = match sent {
+        let range = ranged.then_some("bytes=0-0");
+        let mut resp = match net.send(&method, &current, range).await {
             Ok(r) => r,
-            Err(e) => {
+            Err((outcome, detail)) => {
                 drop(permit);
-                let (outcome, detail) = classify_error(&e);
+                net.record(
+                    &method,
+                    &current,
+                    range,
+                    Err((outcome, &detail)),
+                    &[],
+                    None,
+                    false,
+                )
+                .await;
                 return Once::fail(outcome, current, chain, detail);
             }
         };
-        let status = resp.status();
+        let status = resp.status;
         if status.is_redirection() {
+            net.record(
+                &method,
+                &current,
+                range,
+                Ok(&resp),
+                &[],
+                Some("unspecified"),
+                false,
+            )
+            .await;
             let next = resp
-                .headers()
+                .headers
                 .get(LOCATION)
                 .and_then(|l| l.to_str().ok())
                 .and_then(|l| current.join(l).ok());
@@ -417,16 +547,18 @@ async fn fetch_once(
             && matches!(status.as_u16(), 400 | 403 | 404 | 405 | 501)
         {
             drop(permit);
+            net.record(&method, &current, range, Ok(&resp), &[], None, false)
+                .await;
             method = Method::GET;
             ranged = true;
             continue;
         }
         let content_type = resp
-            .headers()
+            .headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let retry_after = retry_after(resp.headers().get(RETRY_AFTER));
+        let retry_after = retry_after(resp.headers.get(RETRY_AFTER));
         let mut outcome = classify_status(status);
         // "Range not satisfiable" to our one-byte probe: the file exists (it is empty).
         if ranged && status.as_u16() == 416 {
@@ -441,14 +573,17 @@ async fn fetch_once(
         let mut body = None;
         let mut truncated = false;
         let mut detail = None;
+        // What was read of the body, for the archive; whether it was read to its end.
+        let mut buf: Vec<u8> = Vec::new();
+        let mut complete = method == Method::HEAD;
+        let mut keep = false;
         if let Mode::Get { any_body } = mode
             && outcome == Outcome::Ok
         {
-            let mut buf: Vec<u8> = Vec::new();
             let mut decided = any_body;
-            let mut keep = true;
+            keep = true;
             loop {
-                match resp.chunk().await {
+                match resp.body.chunk().await {
                     Ok(Some(chunk)) => {
                         buf.extend_from_slice(&chunk);
                         if !decided && buf.len() >= 512 {
@@ -464,7 +599,10 @@ async fn fetch_once(
                             break;
                         }
                     }
-                    Ok(None) => break,
+                    Ok(None) => {
+                        complete = true;
+                        break;
+                    }
                     Err(e) => {
                         let (o, d) = classify_error(&e);
                         // A body cut off halfway is our inconclusive evidence, not the site's gap.
@@ -487,11 +625,21 @@ async fn fetch_once(
                 detail = Some("a bot-challenge or firewall page answered with 200".into());
                 keep = false;
             }
-            if keep {
-                body = Some(buf);
-            }
+            truncated |= resp.cut;
         }
         drop(permit);
+        let cut = if truncated {
+            Some("length")
+        } else if !complete {
+            Some("unspecified")
+        } else {
+            None
+        };
+        net.record(&method, &current, range, Ok(&resp), &buf, cut, keep)
+            .await;
+        if keep {
+            body = Some(buf);
+        }
         return Once {
             outcome,
             status: Some(status.as_u16()),

@@ -80,6 +80,10 @@ pub struct CrawlConfig {
     /// Follow the start page's links. A recheck fetches the start page for itself (its dates)
     /// but reaches columns through its seeds, not through every menu link.
     pub follow_start_links: bool,
+    /// Record every exchange to this WARC writer.
+    pub archive: Option<crate::warc::Recorder>,
+    /// Answer from this archive instead of the network.
+    pub replay: Option<Arc<crate::warc::Replay>>,
 }
 
 impl Default for CrawlConfig {
@@ -105,6 +109,8 @@ impl Default for CrawlConfig {
             ca_file: None,
             seeds: Vec::new(),
             follow_start_links: true,
+            archive: None,
+            replay: None,
         }
     }
 }
@@ -277,6 +283,18 @@ pub fn client(cfg: &CrawlConfig) -> Result<Client, CrawlError> {
     Ok(b.build()?)
 }
 
+/// The transport for a crawl: the archive being replayed, or the network; and the recorder.
+pub fn net(cfg: &CrawlConfig) -> Result<fetch::Net, CrawlError> {
+    let transport = match &cfg.replay {
+        Some(r) => fetch::Transport::Replay(r.clone()),
+        None => fetch::Transport::Live(client(cfg)?),
+    };
+    Ok(fetch::Net {
+        transport,
+        recorder: cfg.archive.clone(),
+    })
+}
+
 /// What the crawl loop waits for.
 enum Event<J, F> {
     Fetched(J),
@@ -430,7 +448,7 @@ pub async fn crawl<S: PageSink>(
 ) -> Result<CrawlLog, CrawlError> {
     let began = Instant::now();
     let deadline = cfg.max_time.and_then(|t| began.checked_add(t));
-    let client = client(cfg)?;
+    let net = net(cfg)?;
     let hosts = Arc::new(HostPool::with_breaker(
         cfg.per_host,
         cfg.interval,
@@ -453,7 +471,7 @@ pub async fn crawl<S: PageSink>(
         }
     };
 
-    let robots = load_robots(&client, &hosts, &limits, start, cfg.respect_robots).await;
+    let robots = load_robots(&net, &hosts, &limits, start, cfg.respect_robots).await;
     if let Some((info, _, r)) = &robots {
         count(&mut log, r);
         if let Some(d) = info.crawl_delay_secs.filter(|_| cfg.respect_robots) {
@@ -471,24 +489,21 @@ pub async fn crawl<S: PageSink>(
     }
 
     // What the site answers for a page that cannot exist: soft 404s look like it.
-    let probe_url = start
-        .join(&format!(
-            "{}gongkai-probe-{:016x}.html",
-            scope.path_prefix,
-            fastrand::u64(..)
-        ))
-        .ok();
+    // A replay asks the recorded crawl's question, or it would find no answer.
+    let probe_url = match &cfg.replay {
+        Some(r) => r.probe_url(),
+        None => start
+            .join(&format!(
+                "{}gongkai-probe-{:016x}.html",
+                scope.path_prefix,
+                fastrand::u64(..)
+            ))
+            .ok(),
+    };
     let mut soft_print = None;
     let mut home_print: Option<Soft404Print> = None;
     if let Some(probe) = probe_url.filter(|p| robot.is_none_or(|r| r.allowed(p.as_str()))) {
-        let r = fetch::fetch(
-            &client,
-            &hosts,
-            &limits,
-            &probe,
-            Mode::Get { any_body: false },
-        )
-        .await;
+        let r = fetch::fetch(&net, &hosts, &limits, &probe, Mode::Get { any_body: false }).await;
         count(&mut log, &r);
         if r.outcome == Outcome::Ok
             && let Some(body) = &r.body
@@ -552,7 +567,7 @@ pub async fn crawl<S: PageSink>(
         }
         for (url, lastmod) in read_sitemaps(
             start,
-            &client,
+            &net,
             &hosts,
             &limits,
             listed,
@@ -622,14 +637,14 @@ pub async fn crawl<S: PageSink>(
             } else {
                 checks_started += 1;
             }
-            let (client, hosts, limits) = (client.clone(), hosts.clone(), limits.clone());
+            let (net, hosts, limits) = (net.clone(), hosts.clone(), limits.clone());
             inflight.push(async move {
                 let mode = if job.kind.is_followed() {
                     Mode::Get { any_body: false }
                 } else {
                     Mode::Check
                 };
-                let fetch = fetch::fetch(&client, &hosts, &limits, &job.url, mode);
+                let fetch = fetch::fetch(&net, &hosts, &limits, &job.url, mode);
                 // At the deadline a request still running is abandoned: `None`.
                 let r = match deadline {
                     Some(d) => tokio::time::timeout_at(d.into(), fetch).await.ok(),
@@ -816,14 +831,14 @@ fn record(
 }
 
 async fn load_robots(
-    client: &Client,
+    net: &fetch::Net,
     hosts: &HostPool,
     limits: &FetchLimits,
     start: &Url,
     obey: bool,
 ) -> Option<(RobotsInfo, Option<texting_robots::Robot>, fetch::Response)> {
     let url = start.join("/robots.txt").ok()?;
-    let r = fetch::fetch(client, hosts, limits, &url, Mode::Get { any_body: true }).await;
+    let r = fetch::fetch(net, hosts, limits, &url, Mode::Get { any_body: true }).await;
     // 2xx: the rules apply. 4xx (401/403 included) and failures: no rules, crawl politely.
     let robot = match (r.status, &r.body) {
         (Some(200..=299), Some(body)) => texting_robots::Robot::new(ROBOTS_AGENT, body).ok(),
@@ -848,7 +863,7 @@ const MAX_SITEMAPS: usize = 20;
 /// Reads sitemaps breadth-first, following indexes, and returns the page URLs they list.
 async fn read_sitemaps(
     base: &Url,
-    client: &Client,
+    net: &fetch::Net,
     hosts: &HostPool,
     limits: &FetchLimits,
     roots: Vec<String>,
@@ -871,7 +886,7 @@ async fn read_sitemaps(
             continue;
         }
         let r = fetch::fetch(
-            client,
+            net,
             hosts,
             &sitemap_limits,
             &url,
