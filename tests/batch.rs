@@ -421,3 +421,46 @@ fn batch_runs_are_recorded_in_the_history() {
     .unwrap();
     assert_eq!(report["history"].as_array().unwrap().len(), 2);
 }
+
+/// A unit's own waiver file (a list column, relative to the list) excuses its gap; a row naming a
+/// waiver file that does not exist is skipped with its line.
+#[test]
+fn per_unit_waivers_from_the_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("shiyan-waivers.toml"),
+        "[[waiver]]\nrule = \"INSP-HOME-FRESH\"\nreason = \"首页改版中\"\nexpires = \"2026-12-31\"\n",
+    )
+    .unwrap();
+    let p = tmp.path().join("units.csv");
+    std::fs::write(
+        &p,
+        format!(
+            "单位名称,上级单位,网址,豁免\n石岩县教育局,示例市,{},shiyan-waivers.toml\n清水县教育局,示例市,{},missing.toml\n",
+            fixture("shiyan-jyj"),
+            fixture("qingshui-jyj")
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    gongkai()
+        .arg("batch")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .args(["--as-of", AS_OF, "-q"])
+        .assert()
+        .code(2);
+    let s = summary(&out);
+    let units = s["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0]["vetoes"], serde_json::json!([]));
+    assert_eq!(units[0]["pass"], true);
+    assert_eq!(s["rejected"][0]["line"], 3);
+    assert!(
+        s["rejected"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing.toml")
+    );
+}

@@ -26,6 +26,8 @@ pub struct Unit {
     /// Requests per second to the unit's host, overriding the batch's setting.
     pub rate: Option<f64>,
     pub as_of: Option<Date>,
+    /// A waiver file for this unit (relative paths are taken from the list's folder).
+    pub waivers: Option<PathBuf>,
 }
 
 /// A row that was skipped, with why.
@@ -50,7 +52,7 @@ pub enum ListError {
         message: String,
     },
     #[error(
-        "{path}: unknown column `{column}`; the columns are name (单位), parent (上级单位), url (网址), scope (范围), pack (规则包), rate (频率), as_of (审计日期)"
+        "{path}: unknown column `{column}`; the columns are name (单位), parent (上级单位), url (网址), scope (范围), pack (规则包), rate (频率), as_of (审计日期), waivers (豁免)"
     )]
     UnknownColumn { path: PathBuf, column: String },
     #[error(
@@ -70,7 +72,7 @@ pub struct SiteList {
 }
 
 /// Column names, English and the Chinese ones office spreadsheets use.
-const COLUMNS: [(&str, &[&str]); 7] = [
+const COLUMNS: [(&str, &[&str]); 8] = [
     ("name", &["name", "单位", "单位名称", "名称"]),
     ("parent", &["parent", "上级", "上级单位", "主管单位"]),
     ("url", &["url", "网址", "网站", "网站地址"]),
@@ -78,6 +80,7 @@ const COLUMNS: [(&str, &[&str]); 7] = [
     ("pack", &["pack", "rules", "规则包"]),
     ("rate", &["rate", "频率"]),
     ("as_of", &["as_of", "as-of", "审计日期"]),
+    ("waivers", &["waivers", "豁免", "豁免文件"]),
 ];
 
 fn canonical(header: &str) -> Option<&'static str> {
@@ -106,6 +109,8 @@ struct RawUnit {
     rate: Option<toml::Value>,
     #[serde(default)]
     as_of: Option<String>,
+    #[serde(default)]
+    waivers: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,7 +220,8 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<(usize, RawUnit)>, ListError>
                 "scope" => r.scope = v,
                 "pack" => r.pack = v,
                 "rate" => r.rate = v.map(toml::Value::String),
-                _ => r.as_of = v,
+                "as_of" => r.as_of = v,
+                _ => r.waivers = v,
             }
         }
         out.push((line, r));
@@ -229,7 +235,7 @@ fn read_toml(path: &Path, text: &str) -> Result<Vec<(usize, RawUnit)>, ListError
         path: path.to_path_buf(),
         line: e.span().map_or(1, |s| line_of(s.start)),
         message: format!(
-            "{}; the list is `[[site]]` tables with name, parent, url, scope, pack, rate, as_of",
+            "{}; the list is `[[site]]` tables with name, parent, url, scope, pack, rate, as_of, waivers",
             e.message()
         ),
     })?;
@@ -311,6 +317,16 @@ fn check(line: usize, r: RawUnit, base: &Path, earlier: &[Unit]) -> Result<Unit,
                 .unwrap_or_else(|| target.clone())
         });
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let waivers = match clean(r.waivers) {
+        None => None,
+        Some(w) => {
+            let p = base.join(&w);
+            if !p.is_file() {
+                return Err(format!("waiver file `{w}` does not exist"));
+            }
+            Some(p)
+        }
+    };
     Ok(Unit {
         line,
         name,
@@ -320,6 +336,7 @@ fn check(line: usize, r: RawUnit, base: &Path, earlier: &[Unit]) -> Result<Unit,
         pack: clean(r.pack),
         rate,
         as_of,
+        waivers,
     })
 }
 

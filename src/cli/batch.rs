@@ -15,6 +15,7 @@ use gongkai::batch::{
 };
 use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::{Format, Lang, file_stem};
+use gongkai::rules::waiver::Waiver;
 use gongkai::rules::{self, RulePack};
 use gongkai::track::History;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -209,7 +210,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         None => Vec::new(),
     };
     let mut packs: HashMap<String, Arc<RulePack>> = HashMap::new();
-    let mut units: Vec<(Unit, Arc<RulePack>)> = Vec::new();
+    let mut units: Vec<(Unit, Arc<RulePack>, Vec<Waiver>)> = Vec::new();
     for u in list.units.iter().cloned() {
         let pack = match &u.pack {
             None => default_pack.clone(),
@@ -231,10 +232,24 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                 },
             },
         };
-        units.push((u, pack));
+        // A unit's own waiver file replaces the batch's; a bad one skips the unit.
+        let unit_waivers = match &u.waivers {
+            None => waivers.clone(),
+            Some(path) => match rules::waiver::load(path, &pack) {
+                Ok(w) => w,
+                Err(e) => {
+                    rejected.push(RowError {
+                        line: u.line,
+                        message: format!("waivers: {e}"),
+                    });
+                    continue;
+                }
+            },
+        };
+        units.push((u, pack, unit_waivers));
     }
     let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let units: Vec<(Unit, Arc<RulePack>)> = units
+    let units: Vec<(Unit, Arc<RulePack>, Vec<Waiver>)> = units
         .into_iter()
         .enumerate()
         .filter(|(i, _)| shard.contains(*i))
@@ -245,7 +260,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
     let sites = dir.join("sites");
     std::fs::create_dir_all(&sites)
         .with_context(|| format!("-o {}: cannot create the directory", sites.display()))?;
-    let plain: Vec<Unit> = units.iter().map(|(u, _)| u.clone()).collect();
+    let plain: Vec<Unit> = units.iter().map(|(u, _, _)| u.clone()).collect();
     let stems = stems(&plain);
     let mut formats = vec![Format::Json];
     formats.extend(args.format.iter().filter(|f| **f != Format::Json));
@@ -297,7 +312,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<UnitResult> = runtime.block_on(async {
         futures::stream::iter(units.iter())
-            .map(|(u, pack)| {
+            .map(|(u, pack, unit_waivers)| {
                 let line_bar = multi.as_ref().map(|m| {
                     let pb = m.add(ProgressBar::new_spinner());
                     pb.set_style(
@@ -315,7 +330,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                     crawl: args.crawl.config(u.rate),
                     notes: args.crawl.notes(u.target.contains("://"), u.rate),
                     progress: line_bar.clone().map(progress::observer),
-                    waivers: waivers.clone(),
+                    waivers: unit_waivers.clone(),
                     ..AuditOptions::default()
                 };
                 let stem = stems[&u.line].clone();
