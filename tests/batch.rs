@@ -464,3 +464,46 @@ fn per_unit_waivers_from_the_list() {
             .contains("missing.toml")
     );
 }
+
+/// `--archive` keeps each unit's crawl as WARC next to its report, and the report cites it.
+#[test]
+fn batch_archives_each_unit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = write_list(
+        tmp.path(),
+        &[&format!("清水县教育局,示例市,{}", fixture("qingshui-jyj"))],
+    );
+    let out = tmp.path().join("out");
+    gongkai()
+        .arg("batch")
+        .arg(&list)
+        .arg("-o")
+        .arg(&out)
+        .args(["--as-of", AS_OF, "-q", "--archive"])
+        .assert()
+        .code(0);
+    let warc = std::fs::read(out.join("sites/清水县教育局.warc.gz")).unwrap();
+    assert!(warc.starts_with(&[0x1f, 0x8b]), "not gzip");
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("sites/清水县教育局.json")).unwrap(),
+    )
+    .unwrap();
+    let cited = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["evidence"].as_array().unwrap().iter())
+        .any(|e| {
+            e["warc_record_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("<urn:uuid:"))
+        });
+    assert!(cited);
+    // The report can be re-run offline from the unit's archive.
+    gongkai()
+        .args(["audit", "--from-warc"])
+        .arg(out.join("sites/清水县教育局.warc.gz"))
+        .args(["--as-of", AS_OF, "-q"])
+        .assert()
+        .code(0);
+}

@@ -11,7 +11,7 @@ use gongkai::rules::{self, Severity};
 use gongkai::track::History;
 
 use super::crawl_args::CrawlArgs;
-use super::output::{Output, free_path, renderer, terminal_width};
+use super::output::{ArchiveFile, Output, free_path, renderer, terminal_width};
 use super::{error, exit, progress};
 
 /// The lowest severity whose gaps fail the run.
@@ -387,65 +387,5 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             }
         );
         Ok(exit::FAILS)
-    }
-}
-
-/// The `--archive` file: streamed to a temporary file beside it, moved into place only when the
-/// audit is done, so a failed run never leaves half an archive under the user's name.
-struct ArchiveFile {
-    path: PathBuf,
-    tmp: tempfile::NamedTempFile,
-    force: bool,
-}
-
-impl ArchiveFile {
-    fn prepare(path: &std::path::Path, force: bool) -> Result<ArchiveFile> {
-        if path.is_dir() {
-            return Err(anyhow!(
-                "--archive {}: is a directory; give a file name such as site.warc.gz",
-                path.display()
-            ));
-        }
-        if path.exists() && !force {
-            return Err(anyhow!(
-                "--archive {}: the file exists; use --force to replace it",
-                path.display()
-            ));
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".gongkai-")
-            .suffix(".warc.gz.part")
-            .tempfile_in(&dir)
-            .with_context(|| {
-                format!(
-                    "--archive {}: cannot write in {}",
-                    path.display(),
-                    dir.display()
-                )
-            })?;
-        Ok(ArchiveFile {
-            path: path.to_path_buf(),
-            tmp,
-            force,
-        })
-    }
-
-    fn commit(self) -> Result<()> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ =
-                std::fs::set_permissions(self.tmp.path(), std::fs::Permissions::from_mode(0o644));
-        }
-        let done = if self.force {
-            self.tmp.persist(&self.path).map(|_| ())
-        } else {
-            self.tmp.persist_noclobber(&self.path).map(|_| ())
-        };
-        done.map_err(|e| anyhow!("--archive {}: {}", self.path.display(), e.error))
     }
 }

@@ -22,7 +22,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::audit::parse_date;
 use super::crawl_args::CrawlArgs;
-use super::output::{Output, renderer, terminal_width};
+use super::output::{ArchiveFile, Output, renderer, terminal_width};
 use super::{error, exit, progress};
 
 #[derive(Debug, Args)]
@@ -68,6 +68,10 @@ pub struct BatchArgs {
     /// shows its site's score trend; see `gongkai history`
     #[arg(long, value_name = "FILE", env = "GONGKAI_HISTORY")]
     pub history: Option<PathBuf>,
+
+    /// Keep every unit's crawl as WARC evidence in DIR/sites/<unit>.warc.gz (see `audit --archive`)
+    #[arg(long)]
+    pub archive: bool,
 
     /// Waivers (豁免) for every unit: a TOML file of `[[waiver]]` with rule, reason, expires and
     /// optionally site (a URL prefix, or a mirror's directory, naming the unit it applies to)
@@ -269,6 +273,9 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         for f in &formats {
             planned.push(sites.join(format!("{}.{}", stems[&u.line], f.extension())));
         }
+        if args.archive {
+            planned.push(sites.join(format!("{}.warc.gz", stems[&u.line])));
+        }
     }
     check_free(dir, &planned, args.force)?;
     // Checked before any crawl: a file that is not a history fails fast, untouched. Units
@@ -334,31 +341,56 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                     ..AuditOptions::default()
                 };
                 let stem = stems[&u.line].clone();
+                // Streamed to a temporary file beside it, in place only if the unit is audited.
+                let archive = if args.archive {
+                    ArchiveFile::prepare(&sites.join(format!("{stem}.warc.gz")), args.force)
+                        .map(Some)
+                } else {
+                    Ok(None)
+                };
+                let opts = AuditOptions {
+                    archive: archive
+                        .as_ref()
+                        .ok()
+                        .and_then(|a| a.as_ref().map(|a| a.tmp.path().to_path_buf())),
+                    ..opts
+                };
                 let formats = formats.clone();
                 let (sites, done, overall, multi) = (&sites, &done, &overall, &multi);
                 let history = &history;
                 async move {
-                    let outcome = match pipeline::run(&opts, pack).await {
-                        Ok(mut report) => {
+                    let run = match archive {
+                        Ok(a) => pipeline::run(&opts, pack)
+                            .await
+                            .map(|r| (r, a))
+                            .map_err(|e| match e {
+                                pipeline::AuditError::Unreachable { reason, .. } => reason,
+                                e => e.to_string(),
+                            }),
+                        Err(e) => Err(format!("{e:#}")),
+                    };
+                    let outcome = match run {
+                        Ok((mut report, archive)) => {
+                            // The report cites the archive, so the archive is in place first.
+                            let archived = archive.map_or(Ok(()), ArchiveFile::commit);
                             if let Some(Ok(h)) = history.as_ref().map(|h| h.lock()) {
                                 match h.trend(&report) {
                                     Ok(points) => report.history = Some(points),
                                     Err(e) => tracing::warn!("{e}"),
                                 }
                             }
-                            let mut written = Ok(());
-                            for f in &formats {
-                                let path = sites.join(format!("{stem}.{}", f.extension()));
-                                let mut buf = Vec::new();
-                                written = renderer(*f, en, false, 100)
-                                    .render(&report, &mut buf)
-                                    .map_err(anyhow::Error::from)
-                                    .and_then(|_| Output::prepare(&path, args.force))
-                                    .and_then(|o| o.commit(&buf));
-                                if written.is_err() {
-                                    break;
-                                }
-                            }
+                            // Every file in order; the first failure stops the unit.
+                            let written = archived.and_then(|()| {
+                                formats.iter().try_for_each(|f| {
+                                    let path = sites.join(format!("{stem}.{}", f.extension()));
+                                    let mut buf = Vec::new();
+                                    renderer(*f, en, false, 100)
+                                        .render(&report, &mut buf)
+                                        .map_err(anyhow::Error::from)
+                                        .and_then(|_| Output::prepare(&path, args.force))
+                                        .and_then(|o| o.commit(&buf))
+                                })
+                            });
                             // Recorded only once the unit's report is safely written.
                             if written.is_ok()
                                 && let Some(Ok(mut h)) = history.as_ref().map(|h| h.lock())
@@ -379,12 +411,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                                 },
                             }
                         }
-                        Err(pipeline::AuditError::Unreachable { reason, .. }) => {
-                            Outcome::NotAudited { cause: reason }
-                        }
-                        Err(e) => Outcome::NotAudited {
-                            cause: e.to_string(),
-                        },
+                        Err(cause) => Outcome::NotAudited { cause },
                     };
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     let line = status_line(&u.name, &outcome, en);
