@@ -67,7 +67,7 @@ enum Command {
     /// Combine the summaries of `batch --shard` runs into one (合并分片结果)
     #[command(after_help = BATCH_EXIT_CODES)]
     Merge(batch::MergeArgs),
-    /// List or validate rule packs (规则包)
+    /// List, show and validate rule packs and rules; print the rule-file schema (规则包)
     #[command(subcommand)]
     Rules(rules::RulesCommand),
     /// Serve a saved site on 127.0.0.1 as the audit sees it (本地预览)
