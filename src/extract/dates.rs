@@ -164,8 +164,40 @@ const PUBLISH_LABELS: [&str; 6] = [
 ];
 const NOT_PUBLISH_PREFIX: [char; 10] = ['更', '新', '改', '成', '生', '文', '印', '效', '止', '订'];
 
+/// Removes spaces between two CJK characters: templates pad labels to align them
+/// (`发 布 日 期`, `标　　题`), which hides the label from a plain search.
+fn close_cjk_gaps(s: &str) -> Cow<'_, str> {
+    let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    if !s.contains(' ') {
+        return Cow::Borrowed(s);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' && prev.is_some_and(is_cjk) {
+            let mut j = i;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            if chars.get(j).copied().is_some_and(is_cjk) {
+                i = j;
+                continue;
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
 /// The date after a publish-time label (`发布时间：2026-11-20 09:30`) in normalised text.
 pub fn labelled_publish_date(text: &str) -> Option<Date> {
+    let text = close_cjk_gaps(text);
+    let text = text.as_ref();
     for label in PUBLISH_LABELS {
         let mut from = 0;
         while let Some(pos) = text[from..].find(label) {
@@ -250,6 +282,25 @@ mod tests {
     fn list_row_takes_the_last_date() {
         let row = "1 关于印发方案的通知 2026-02-00018 清教发〔2026〕3号 2026-07-17";
         assert_eq!(last_date(row), Some(date(2026, 7, 17)));
+    }
+
+    #[test]
+    fn padded_labels_are_found() {
+        for t in [
+            "发 布 日 期：2026-03-15",
+            "发\u{3000}布\u{3000}日\u{3000}期：2026年3月15日",
+            "发布日期\u{3000}：2026-03-15",
+            "发布时间\u{a0}:\u{a0}2026-03-15 10:00",
+            "【发布日期】2026-03-15",
+        ] {
+            assert_eq!(
+                labelled_publish_date(&normalize_text(t)),
+                Some(jiff::civil::date(2026, 3, 15)),
+                "{t:?}"
+            );
+        }
+        // Closing gaps never joins a label to a date across other words.
+        assert_eq!(labelled_publish_date("发 布 机 构 教育局 2026-03-15"), None);
     }
 
     #[test]
