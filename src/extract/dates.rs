@@ -171,26 +171,23 @@ fn close_cjk_gaps(s: &str) -> Cow<'_, str> {
     if !s.contains(' ') {
         return Cow::Borrowed(s);
     }
-    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
+    // The last character written other than a space, and the spaces held back since it.
     let mut prev: Option<char> = None;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == ' ' && prev.is_some_and(is_cjk) {
-            let mut j = i;
-            while j < chars.len() && chars[j] == ' ' {
-                j += 1;
-            }
-            if chars.get(j).copied().is_some_and(is_cjk) {
-                i = j;
-                continue;
-            }
+    let mut spaces = 0;
+    for c in s.chars() {
+        if c == ' ' {
+            spaces += 1;
+            continue;
         }
+        if !(prev.is_some_and(is_cjk) && is_cjk(c)) {
+            out.extend(std::iter::repeat_n(' ', spaces));
+        }
+        spaces = 0;
         out.push(c);
         prev = Some(c);
-        i += 1;
     }
+    out.extend(std::iter::repeat_n(' ', spaces));
     Cow::Owned(out)
 }
 
