@@ -11,7 +11,7 @@ use gongkai::rules::{self, Severity};
 use gongkai::track::History;
 
 use super::crawl_args::CrawlArgs;
-use super::output::{ArchiveFile, Output, free_path, renderer, terminal_width};
+use super::output::{Output, free_path, renderer, terminal_width};
 use super::{error, exit, progress};
 
 /// The lowest severity whose gaps fail the run.
@@ -74,13 +74,8 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub crawl: CrawlArgs,
 
-    /// No progress display
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-
-    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
-    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    #[command(flatten)]
+    pub log: progress::LogArgs,
 
     /// Exit 1 when the score is below this
     #[arg(long, value_name = "SCORE")]
@@ -217,7 +212,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         None => None,
     };
     let archive = match &args.archive {
-        Some(p) => Some(ArchiveFile::prepare(p, args.force).map_err(usage)?),
+        Some(p) => Some(Output::archive(p, args.force).map_err(usage)?),
         None => None,
     };
     if let Some(p) = &args.from_warc
@@ -241,8 +236,8 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     if args.crawl.insecure {
         eprintln!("warning: --insecure: TLS certificates will not be verified / 不校验TLS证书");
     }
-    let bar = progress::bar(args.quiet);
-    progress::init_logging(args.verbose, bar.clone());
+    let bar = progress::bar(args.log.quiet);
+    progress::init_logging(args.log.verbose, bar.clone());
     let opts = AuditOptions {
         target,
         scope: args.scope.clone(),
@@ -251,20 +246,11 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         notes,
         progress: bar.clone().map(progress::observer),
         waivers,
-        archive: archive.as_ref().map(|a| a.tmp.path().to_path_buf()),
+        archive: archive.as_ref().map(|a| a.tmp_path().to_path_buf()),
         from_warc: args.from_warc.clone(),
         ..AuditOptions::default()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            (
-                exit::USAGE,
-                anyhow::Error::new(e).context("starting the async runtime"),
-            )
-        })?;
+    let runtime = super::runtime().map_err(usage)?;
     let report = runtime.block_on(pipeline::run(&opts, &pack));
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -281,7 +267,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     })?;
     // The report cites the archive, so the archive is in place first.
     if let Some(a) = archive {
-        a.commit().map_err(usage)?;
+        a.persist().map_err(usage)?;
     }
     if let Some(h) = &history {
         // A trend that cannot be read costs the report its chart, not the report.

@@ -22,7 +22,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::audit::parse_date;
 use super::crawl_args::CrawlArgs;
-use super::output::{ArchiveFile, Output, renderer, terminal_width};
+use super::output::{Output, renderer, terminal_width};
 use super::{error, exit, progress};
 
 #[derive(Debug, Args)]
@@ -81,13 +81,8 @@ pub struct BatchArgs {
     #[command(flatten)]
     pub crawl: CrawlArgs,
 
-    /// No progress display
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-
-    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
-    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    #[command(flatten)]
+    pub log: progress::LogArgs,
 }
 
 #[derive(Debug, Args)]
@@ -297,7 +292,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         );
     }
 
-    let show = !args.quiet && std::io::stderr().is_terminal();
+    let show = !args.log.quiet && std::io::stderr().is_terminal();
     let multi =
         show.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(8)));
     let overall = multi.as_ref().map(|m| {
@@ -308,13 +303,9 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         );
         pb
     });
-    progress::init_logging(args.verbose, overall.clone());
+    progress::init_logging(args.log.verbose, overall.clone());
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = super::runtime()?;
     let total = units.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<UnitResult> = runtime.block_on(async {
@@ -343,8 +334,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                 let stem = stems[&u.line].clone();
                 // Streamed to a temporary file beside it, in place only if the unit is audited.
                 let archive = if args.archive {
-                    ArchiveFile::prepare(&sites.join(format!("{stem}.warc.gz")), args.force)
-                        .map(Some)
+                    Output::archive(&sites.join(format!("{stem}.warc.gz")), args.force).map(Some)
                 } else {
                     Ok(None)
                 };
@@ -352,7 +342,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                     archive: archive
                         .as_ref()
                         .ok()
-                        .and_then(|a| a.as_ref().map(|a| a.tmp.path().to_path_buf())),
+                        .and_then(|a| a.as_ref().map(|a| a.tmp_path().to_path_buf())),
                     ..opts
                 };
                 let formats = formats.clone();
@@ -372,7 +362,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                     let outcome = match run {
                         Ok((mut report, archive)) => {
                             // The report cites the archive, so the archive is in place first.
-                            let archived = archive.map_or(Ok(()), ArchiveFile::commit);
+                            let archived = archive.map_or(Ok(()), Output::persist);
                             if let Some(Ok(h)) = history.as_ref().map(|h| h.lock()) {
                                 match h.trend(&report) {
                                     Ok(points) => report.history = Some(points),

@@ -109,6 +109,16 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The async runtime of the commands that crawl.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    use anyhow::Context;
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
 /// Prints an error the way every subcommand does.
 pub fn error(msg: impl std::fmt::Display) {
     eprintln!("error: {msg}");

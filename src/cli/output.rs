@@ -22,19 +22,39 @@ pub struct Output {
     pub path: PathBuf,
     tmp: tempfile::NamedTempFile,
     force: bool,
+    /// The option that named the file, for messages (`-o`, `--archive`).
+    flag: &'static str,
 }
 
 impl Output {
+    /// A report file (`-o`).
     pub fn prepare(path: &Path, force: bool) -> Result<Output> {
+        Output::prepare_as(path, force, "-o", "report.json", "")
+    }
+
+    /// A WARC archive (`--archive`): the crawl streams into [`Output::tmp_path`] and
+    /// [`Output::persist`] moves it into place only when the audit is done, so a failed run
+    /// never leaves half an archive under the user's name.
+    pub fn archive(path: &Path, force: bool) -> Result<Output> {
+        Output::prepare_as(path, force, "--archive", "site.warc.gz", ".warc.gz.part")
+    }
+
+    fn prepare_as(
+        path: &Path,
+        force: bool,
+        flag: &'static str,
+        example: &str,
+        suffix: &str,
+    ) -> Result<Output> {
         if path.is_dir() {
             return Err(anyhow!(
-                "-o {}: is a directory; give a file name such as report.json",
+                "{flag} {}: is a directory; give a file name such as {example}",
                 path.display()
             ));
         }
         if path.exists() && !force {
             return Err(anyhow!(
-                "-o {}: the file exists; use --force to replace it",
+                "{flag} {}: the file exists; use --force to replace it",
                 path.display()
             ));
         }
@@ -44,36 +64,52 @@ impl Output {
         };
         let tmp = tempfile::Builder::new()
             .prefix(".gongkai-")
+            .suffix(suffix)
             .tempfile_in(&dir)
-            .with_context(|| format!("-o {}: cannot write in {}", path.display(), dir.display()))?;
+            .with_context(|| {
+                format!(
+                    "{flag} {}: cannot write in {}",
+                    path.display(),
+                    dir.display()
+                )
+            })?;
         Ok(Output {
             path: path.to_path_buf(),
             tmp,
             force,
+            flag,
         })
     }
 
-    pub fn commit(self, bytes: &[u8]) -> Result<()> {
-        let Output {
-            path,
-            mut tmp,
-            force,
-        } = self;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.flush())
-            .with_context(|| format!("writing {}", path.display()))?;
+    /// The temporary file, for a writer that streams into it.
+    pub fn tmp_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes `bytes` and moves the file into place.
+    pub fn commit(mut self, bytes: &[u8]) -> Result<()> {
+        self.tmp
+            .write_all(bytes)
+            .and_then(|_| self.tmp.flush())
+            .with_context(|| format!("writing {}", self.path.display()))?;
+        self.persist()
+    }
+
+    /// Moves the temporary file, written by someone else, into place.
+    pub fn persist(self) -> Result<()> {
         // Temporary files are private (0600); a report is an ordinary file.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
+            let _ =
+                std::fs::set_permissions(self.tmp.path(), std::fs::Permissions::from_mode(0o644));
         }
-        let done = if force {
-            tmp.persist(&path).map(|_| ())
+        let done = if self.force {
+            self.tmp.persist(&self.path).map(|_| ())
         } else {
-            tmp.persist_noclobber(&path).map(|_| ())
+            self.tmp.persist_noclobber(&self.path).map(|_| ())
         };
-        done.map_err(|e| anyhow!("-o {}: {}", path.display(), e.error))
+        done.map_err(|e| anyhow!("{} {}: {}", self.flag, self.path.display(), e.error))
     }
 }
 
@@ -114,64 +150,4 @@ pub fn terminal_width(tty: bool) -> u16 {
         .and_then(|c| c.parse().ok())
         .filter(|w: &u16| *w >= 40)
         .unwrap_or(100)
-}
-
-/// The `--archive` file: streamed to a temporary file beside it, moved into place only when the
-/// audit is done, so a failed run never leaves half an archive under the user's name.
-pub struct ArchiveFile {
-    path: PathBuf,
-    pub tmp: tempfile::NamedTempFile,
-    force: bool,
-}
-
-impl ArchiveFile {
-    pub fn prepare(path: &std::path::Path, force: bool) -> Result<ArchiveFile> {
-        if path.is_dir() {
-            return Err(anyhow!(
-                "--archive {}: is a directory; give a file name such as site.warc.gz",
-                path.display()
-            ));
-        }
-        if path.exists() && !force {
-            return Err(anyhow!(
-                "--archive {}: the file exists; use --force to replace it",
-                path.display()
-            ));
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".gongkai-")
-            .suffix(".warc.gz.part")
-            .tempfile_in(&dir)
-            .with_context(|| {
-                format!(
-                    "--archive {}: cannot write in {}",
-                    path.display(),
-                    dir.display()
-                )
-            })?;
-        Ok(ArchiveFile {
-            path: path.to_path_buf(),
-            tmp,
-            force,
-        })
-    }
-
-    pub fn commit(self) -> Result<()> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ =
-                std::fs::set_permissions(self.tmp.path(), std::fs::Permissions::from_mode(0o644));
-        }
-        let done = if self.force {
-            self.tmp.persist(&self.path).map(|_| ())
-        } else {
-            self.tmp.persist_noclobber(&self.path).map(|_| ())
-        };
-        done.map_err(|e| anyhow!("--archive {}: {}", self.path.display(), e.error))
-    }
 }

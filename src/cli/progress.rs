@@ -9,6 +9,18 @@ use gongkai::pipeline::ProgressFn;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
+/// Progress and log options shared by the commands that crawl.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LogArgs {
+    /// No progress display
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
 /// A spinner on stderr, only when stderr is a terminal and --quiet is not given.
 pub fn bar(quiet: bool) -> Option<ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {

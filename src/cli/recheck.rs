@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use clap::Args;
 use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::Lang;
@@ -67,13 +67,8 @@ pub struct RecheckArgs {
     #[command(flatten)]
     pub crawl: CrawlArgs,
 
-    /// No progress display
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-
-    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
-    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    #[command(flatten)]
+    pub log: progress::LogArgs,
 }
 
 pub fn run(args: RecheckArgs) -> u8 {
@@ -133,8 +128,8 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
     crawl.max_depth = 1;
     crawl.use_sitemaps = false;
     crawl.follow_start_links = false;
-    let bar = progress::bar(args.quiet);
-    progress::init_logging(args.verbose, bar.clone());
+    let bar = progress::bar(args.log.quiet);
+    progress::init_logging(args.log.verbose, bar.clone());
     let opts = AuditOptions {
         notes: args.crawl.notes(target.contains("://"), None),
         target,
@@ -144,11 +139,7 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         seeds: recheck::seeds(&old, &pack),
         ..AuditOptions::default()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| usage(anyhow!(e).context("starting the async runtime")))?;
+    let runtime = super::runtime().map_err(usage)?;
     let fresh = runtime.block_on(pipeline::run(&opts, &pack));
     if let Some(b) = &bar {
         b.finish_and_clear();
