@@ -104,9 +104,17 @@ pub struct UrlKey(u128);
 
 impl UrlKey {
     pub fn of(url: &Url) -> UrlKey {
-        UrlKey(xxhash_rust::xxh3::xxh3_128(
-            normalize(url).as_str().as_bytes(),
-        ))
+        // Most URLs are already normal: hash them without the copy `normalize` makes.
+        let normal = url.fragment().is_none()
+            && url
+                .query()
+                .is_none_or(|q| !q.is_empty() && !q.contains('&'));
+        let hash = |u: &Url| UrlKey(xxhash_rust::xxh3::xxh3_128(u.as_str().as_bytes()));
+        if normal {
+            hash(url)
+        } else {
+            hash(&normalize(url))
+        }
     }
 }
 
