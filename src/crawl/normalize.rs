@@ -71,11 +71,15 @@ pub fn resolve_in(base: &Url, href: &str, encoding: &'static encoding_rs::Encodi
         return None;
     }
     // Stray whitespace and newlines inside hrefs are common in hand-edited templates.
-    let cleaned: String = href
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
-        .collect();
+    let href = href.trim();
+    let cleaned: std::borrow::Cow<'_, str> = if href.contains(['\n', '\r', '\t']) {
+        href.chars()
+            .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
+            .collect::<String>()
+            .into()
+    } else {
+        href.into()
+    };
     let url = if encoding == encoding_rs::UTF_8 || cleaned.is_ascii() {
         base.join(&cleaned).ok()?
     } else {

@@ -66,8 +66,12 @@ const LABEL_WINDOW: usize = 28;
 /// Extracts phones from text already passed through `normalize_text`.
 pub fn phones_in(text: &str) -> Vec<Phone> {
     let mut out: Vec<Phone> = Vec::new();
-    for c in CANDIDATE.captures_iter(text) {
-        let m = c.get(0).expect("group 0");
+    // Find with the fast matcher, then take the groups from the match alone: capturing across
+    // a whole page of text was most of this function's cost.
+    for m in CANDIDATE.find_iter(text) {
+        let Some(c) = CANDIDATE.captures(m.as_str()) else {
+            continue;
+        };
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         // Part of a longer token: an ID, an URL, a document number, a decimal.
