@@ -72,6 +72,10 @@ pub enum Reason {
     Incomplete,
     Late,
     Broken,
+    /// Figures that do not add up as the format says they must.
+    Inconsistent,
+    /// A document on a superseded template.
+    Outdated,
     // Inconclusive: ours or the network's.
     Blocked,
     RateLimited,
@@ -89,6 +93,8 @@ pub enum Reason {
     CircuitOpen,
     NotArchived,
     FetchError,
+    /// The document was found but its content could not be read (an attachment, images).
+    Unreadable,
 }
 
 impl Reason {
@@ -107,6 +113,10 @@ impl Reason {
             (Late, true) => "late",
             (Broken, false) => "链接不可用",
             (Broken, true) => "broken",
+            (Inconsistent, false) => "数据不一致",
+            (Inconsistent, true) => "inconsistent",
+            (Outdated, false) => "格式过时",
+            (Outdated, true) => "outdated format",
             (Blocked, false) => "访问被拦截",
             (Blocked, true) => "blocked",
             (RateLimited, false) => "被限流",
@@ -139,6 +149,8 @@ impl Reason {
             (NotArchived, true) => "not archived",
             (FetchError, false) => "抓取错误",
             (FetchError, true) => "fetch error",
+            (Unreadable, false) => "内容无法读取",
+            (Unreadable, true) => "unreadable",
         }
     }
 

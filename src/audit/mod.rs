@@ -1,6 +1,7 @@
 //! The auditor: evaluates every rule of a pack against the site model, one finding per rule.
 //! Nothing here fetches; everything is judged relative to the as-of date.
 
+pub mod annual;
 pub mod finding;
 pub mod score;
 
@@ -203,6 +204,7 @@ impl<'a> Ctx<'a> {
             Check::DeadLinks => self.dead_links(r),
             Check::HomeFresh => self.home_fresh(r),
             Check::Phone => self.phone(r),
+            Check::AnnualReport => self.annual_report(r),
         }
     }
 

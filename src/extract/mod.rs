@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod decode;
 pub mod phones;
+pub mod tables;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -81,6 +82,9 @@ pub struct PageFacts {
     pub furniture_phones: Vec<Phone>,
     /// The content text, kept only for pages the rule pack cares about.
     pub text: Option<String>,
+    /// Section headings and tables of an annual report page (年度报告); `None` on other pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<tables::ReportFacts>>,
     pub charset: String,
     pub truncated: bool,
 }
@@ -693,6 +697,15 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         column.as_deref().unwrap_or_default(),
         &crumbs,
     ]);
+    let report = tables::read_report(
+        &doc,
+        &[
+            &title,
+            &html_title,
+            column.as_deref().unwrap_or_default(),
+            &crumbs,
+        ],
+    );
     let facts = PageFacts {
         url: page.final_url.clone(),
         depth: page.depth,
@@ -713,6 +726,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         phones: phones::phones_in(&content),
         furniture_phones: phones::phones_in(&furniture),
         text: keep.then_some(content),
+        report,
         charset: decoded.encoding.name().to_string(),
         truncated: page.truncated,
     };

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use model::PackFile;
 pub use model::{
-    Age, Check, ColumnClass, Covers, Grade, LinkScope, Require, Rule, Scoring, Severity, Where,
+    Age, Aspect, Check, ColumnClass, Covers, Grade, LinkScope, Require, Rule, Scoring, Severity,
+    Where,
 };
 
 use crate::extract::TextPolicy;
@@ -371,7 +372,14 @@ fn validate(
         }
     };
     match r.check {
-        Check::Document | Check::Phone if r.find.is_empty() => return Err(need("`find` terms")),
+        Check::Document | Check::Phone | Check::AnnualReport if r.find.is_empty() => {
+            return Err(need("`find` terms"));
+        }
+        Check::AnnualReport if r.aspect.is_none() => {
+            return Err(need(
+                "an `aspect`: \"sections\", \"tables\", \"arithmetic\" or \"template\"",
+            ));
+        }
         Check::Column => known(r.class.as_ref().ok_or_else(|| need("`class`"))?)?,
         Check::StaleColumns => {
             if r.classes.is_empty() {
@@ -461,7 +469,12 @@ fn validate(
     let document_only = !r.require.is_empty() || r.due.is_some() || r.where_.is_some();
     let aggregate_only = r.class.is_some() || !r.classes.is_empty() || r.threshold.is_some();
     let misplaced = match r.check {
+        _ if r.aspect.is_some() && r.check != Check::AnnualReport => Some("aspect"),
         Check::Document => aggregate_only.then_some("class, classes or threshold"),
+        Check::AnnualReport => {
+            (!r.require.is_empty() || r.due.is_some() || aggregate_only || r.max_age.is_some())
+                .then_some("require, due, max_age, class, classes or threshold")
+        }
         Check::Phone => (document_only || aggregate_only || r.max_age.is_some())
             .then_some("require, due, where, max_age, class, classes or threshold"),
         Check::Column => {

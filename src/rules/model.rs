@@ -123,6 +123,24 @@ pub enum Check {
     HomeFresh,
     /// Some page shows a phone whose label contains one of the `find` terms.
     Phone,
+    /// The newest annual report that the `find` terms lead to is read: one `aspect` of the
+    /// format of 国办公开办函〔2021〕30号.
+    AnnualReport,
+}
+
+/// What an `annual_report` rule checks in the report (research: rules-cn.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Aspect {
+    /// The six section headings, worded as the format has them and in its order (AR-01).
+    Sections,
+    /// The fixed tables of sections 二, 三 and 四 (AR-03, AR-04, AR-05).
+    Tables,
+    /// The sums the format states: item 1 + item 2 = item 3 + item 4 per column of the
+    /// applications table, 总计 = the sum of its parts in every row and column (AR-04, AR-05).
+    Arithmetic,
+    /// A report for 2021 or later still on the 2019 trial template (国办公开办函〔2019〕60号).
+    Template,
 }
 
 /// Where a document rule looks for its terms.
@@ -237,6 +255,9 @@ pub struct Rule {
     pub threshold: Option<u32>,
     #[serde(default)]
     pub links: LinkScope,
+    /// What `check = "annual_report"` reads.
+    #[serde(default)]
+    pub aspect: Option<Aspect>,
 }
 
 /// An age limit: `14d`, `2w`, `6m` (calendar months), `1y`.

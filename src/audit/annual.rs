@@ -1,0 +1,853 @@
+//! The annual report (政府信息公开工作年度报告) read against its format, 国办公开办函〔2021〕30号
+//! (research: rules-cn.md §5): the six section headings in order (AR-01), the fixed tables of
+//! sections 二, 三 and 四 (AR-03 to AR-05), the sums the format states, and a report for 2021 or
+//! later still on the 2019 trial template. Every problem names the section, table row or column.
+//!
+//! The rule (`check = "annual_report"`, one `aspect` each) chooses which reports to read with its
+//! `find` terms, exactly as a document rule finds them; the newest report found is read.
+
+use std::collections::HashSet;
+
+use super::{Ctx, Evidence, Finding, Status, Text, fmt_date};
+use crate::audit::finding::Reason;
+use crate::extract::PageFacts;
+use crate::extract::tables::{ReportFacts, Slot, Table};
+use crate::rules::{Aspect, Rule};
+
+/// The first year the 2021 format applies to (the format was issued on 2021-09-26).
+const FORMAT_2021_FROM: i16 = 2021;
+
+/// Most problems spelled out in a finding's message; every one is counted.
+const MAX_IN_MESSAGE: usize = 6;
+
+struct Section {
+    no: &'static str,
+    name: &'static str,
+    en: &'static str,
+    /// Phrases that locate the heading whatever its wording (any of them).
+    keys: &'static [&'static str],
+    /// Other wordings seen in real reports that count as right.
+    variants: &'static [&'static str],
+}
+
+/// AR-01: the six headings of the 2021 format.
+const SECTIONS: [Section; 6] = [
+    Section {
+        no: "一",
+        name: "总体情况",
+        en: "overview",
+        keys: &["总体情况"],
+        variants: &[],
+    },
+    Section {
+        no: "二",
+        name: "主动公开政府信息情况",
+        en: "proactive disclosure",
+        keys: &["主动公开"],
+        variants: &[],
+    },
+    Section {
+        no: "三",
+        name: "收到和处理政府信息公开申请情况",
+        en: "applications received and handled",
+        keys: &["收到和处理", "公开申请情况", "依申请公开"],
+        variants: &["收到和处理政府信息公开申请的情况"],
+    },
+    Section {
+        no: "四",
+        name: "政府信息公开行政复议、行政诉讼情况",
+        en: "administrative reconsideration and litigation",
+        keys: &["行政复议", "行政诉讼"],
+        variants: &[
+            "政府信息公开行政复议和行政诉讼情况",
+            "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+            "因政府信息公开被申请行政复议、提起行政诉讼情况",
+        ],
+    },
+    Section {
+        no: "五",
+        name: "存在的主要问题及改进情况",
+        en: "main problems and improvements",
+        keys: &["主要问题", "改进情况"],
+        variants: &["存在的主要问题和改进情况"],
+    },
+    Section {
+        no: "六",
+        name: "其他需要报告的事项",
+        en: "other matters to report",
+        keys: &["其他需要报告"],
+        variants: &["其他需要报告事项"],
+    },
+];
+
+/// AR-03 to AR-05: the section whose table it is, and the cell texts that identify the table
+/// (any group, every phrase of the group in the table).
+const TABLES: [(usize, &[&[&str]]); 3] = [
+    (1, &[&["第二十条"], &["行政许可", "行政处罚"]]),
+    (2, &[&["本年新收"], &["上年结转", "结转下年"]]),
+    (3, &[&["行政复议", "行政诉讼"]]),
+];
+
+/// Cell texts of the 2019 trial template (国办公开办函〔2019〕60号) that the 2021 format dropped.
+const TEMPLATE_2019: [&str; 10] = [
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "其他对外管理服务事项",
+    "第二十条第（九）项",
+    "政府集中采购",
+    "采购项目数量",
+    "采购总金额",
+];
+
+/// Text for comparing: no whitespace, ASCII brackets and colons made full-width, full-width
+/// digits and letters made ASCII.
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            ':' => '：',
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '／' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
+}
+
+/// Wording only: `norm` without punctuation, for comparing headings.
+fn words(s: &str) -> String {
+    norm(s)
+        .chars()
+        .filter(|c| !"、，,.。；;：（）“”\"'‘’—-·「」《》".contains(*c))
+        .collect()
+}
+
+/// A heading without its number (`一、`, `第二部分`) and anything after its first full stop or
+/// colon.
+fn heading_name(h: &str) -> &str {
+    let s = h.trim_start();
+    let s = s.strip_prefix('第').unwrap_or(s);
+    let s = s.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+    let s = s.strip_prefix("部分").unwrap_or(s);
+    let s = s.trim_start_matches(|c: char| "、．.，,：: ".contains(c) || c.is_whitespace());
+    let end = s.find(['。', '：', ':', '；', ';']).unwrap_or(s.len());
+    s[..end].trim()
+}
+
+/// A figure in a cell: digits (full-width too), thousands separators, a decimal part.
+fn number(cell: &str) -> Option<f64> {
+    let t: String = norm(cell)
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    if !t.starts_with(|c: char| c.is_ascii_digit()) || t.matches('.').count() > 1 {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// A cell that stands for nothing in a figures row: empty, a dash, 无.
+fn blank(cell: &str) -> bool {
+    matches!(norm(cell).as_str(), "" | "-" | "—" | "/" | "无" | "——")
+}
+
+fn show(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+/// One row of figures: its label (the row's header cells, spans included) and its values.
+struct Row {
+    label: String,
+    values: Vec<f64>,
+}
+
+/// A table read as figures: the column labels (right-aligned on the values, empty when the
+/// header cannot say) and the rows with figures.
+struct Figures {
+    labels: Vec<String>,
+    rows: Vec<Row>,
+}
+
+fn cells_of<'t>(t: &'t Table, row: &[Slot]) -> Vec<&'t str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut last: Option<Slot> = None;
+    for s in row {
+        if s.is_some() && last == Some(*s) {
+            continue;
+        }
+        last = Some(*s);
+        out.push(t.text(*s));
+    }
+    out
+}
+
+fn figures(t: &Table) -> Figures {
+    let grid = t.grid();
+    let mut rows = Vec::new();
+    let mut header: Option<Vec<&str>> = None;
+    let mut counts: Vec<usize> = Vec::new();
+    for g in &grid {
+        let cells = cells_of(t, g);
+        let start = cells
+            .iter()
+            .rposition(|c| number(c).is_none() && !blank(c))
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let run = &cells[start..];
+        if !run.iter().any(|c| number(c).is_some()) {
+            if rows.is_empty() {
+                header = Some(cells);
+            }
+            continue;
+        }
+        let mut label: Vec<&str> = Vec::new();
+        for c in &cells[..start] {
+            let c = c.trim();
+            if !c.is_empty() && !label.contains(&c) {
+                label.push(c);
+            }
+        }
+        counts.push(run.len());
+        rows.push(Row {
+            label: label.join(" / "),
+            values: run.iter().map(|c| number(c).unwrap_or(0.0)).collect(),
+        });
+    }
+    // The usual number of figures per row: rows that differ are not compared column-wise.
+    let n = counts
+        .iter()
+        .max_by_key(|n| counts.iter().filter(|m| m == n).count())
+        .copied()
+        .unwrap_or(0);
+    rows.retain(|r| r.values.len() == n);
+    let labels = header
+        .filter(|h| h.len() >= n)
+        .map(|h| h[h.len() - n..].iter().map(|s| norm(s)).collect())
+        .unwrap_or_default();
+    Figures { labels, rows }
+}
+
+impl Figures {
+    fn width(&self) -> usize {
+        self.rows.first().map(|r| r.values.len()).unwrap_or(0)
+    }
+
+    fn column(&self, j: usize) -> String {
+        match self.labels.get(j).filter(|l| !l.is_empty()) {
+            Some(l) => format!("“{l}”列"),
+            None => format!("第{}列", j + 1),
+        }
+    }
+
+    fn column_en(&self, j: usize) -> String {
+        match self.labels.get(j).filter(|l| !l.is_empty()) {
+            Some(l) => format!("column \"{l}\""),
+            None => format!("column {}", j + 1),
+        }
+    }
+
+    fn find(&self, from: usize, keys: &[&str]) -> Option<usize> {
+        (from..self.rows.len()).find(|&i| {
+            let l = norm(&self.rows[i].label);
+            keys.iter().any(|k| l.contains(k))
+        })
+    }
+}
+
+/// A problem with where it is.
+struct Problem {
+    zh: String,
+    en: String,
+}
+
+impl Problem {
+    fn new(zh: String, en: String) -> Problem {
+        Problem { zh, en }
+    }
+}
+
+/// A report that was read.
+struct Report<'a> {
+    page: &'a PageFacts,
+    facts: &'a ReportFacts,
+    year: Option<i16>,
+}
+
+/// The year a report covers: the first `20xx年` of its title, else the year before publication.
+fn report_year(p: &PageFacts) -> Option<i16> {
+    let t = &p.title;
+    t.char_indices()
+        .filter(|(_, c)| *c == '2' || *c == '1')
+        .find_map(|(i, _)| {
+            let y = t.get(i..i + 4)?;
+            let after = t.get(i + 4..)?;
+            (y.chars().all(|c| c.is_ascii_digit()) && after.starts_with('年'))
+                .then(|| y.parse::<i16>().ok())
+                .flatten()
+                .filter(|y| (1990..2200).contains(y))
+        })
+        .or_else(|| p.pub_date.map(|d| d.date.year() - 1))
+}
+
+fn sections(rep: &Report<'_>) -> Vec<Problem> {
+    let hs = &rep.facts.headings;
+    let mut out = Vec::new();
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (k, s) in SECTIONS.iter().enumerate() {
+        let at = hs.iter().position(|h| {
+            let name = heading_name(h);
+            name.chars().count() <= 40 && s.keys.iter().any(|key| name.contains(key))
+        });
+        let Some(at) = at else {
+            out.push(Problem::new(
+                format!("缺少第{}部分“{}”", s.no, s.name),
+                format!("section {} \"{}\" ({}) is missing", s.no, s.name, s.en),
+            ));
+            continue;
+        };
+        found.push((k, at));
+        let name = words(heading_name(&hs[at]));
+        if name != words(s.name) && !s.variants.iter().any(|v| name == words(v)) {
+            out.push(Problem::new(
+                format!(
+                    "第{}部分标题为“{}”，格式要求为“{}、{}”",
+                    s.no, hs[at], s.no, s.name
+                ),
+                format!(
+                    "section {} is headed \"{}\"; the format says \"{}、{}\"",
+                    s.no, hs[at], s.no, s.name
+                ),
+            ));
+        }
+    }
+    let mut latest: Option<(usize, usize)> = None;
+    for &(k, at) in &found {
+        match latest {
+            Some((pk, pat)) if at < pat => out.push(Problem::new(
+                format!(
+                    "第{}部分“{}”排在第{}部分“{}”之前",
+                    SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
+                ),
+                format!(
+                    "section {} \"{}\" comes before section {} \"{}\"",
+                    SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
+                ),
+            )),
+            _ => latest = Some((k, at)),
+        }
+    }
+    out
+}
+
+/// Whether every phrase of one of the groups is in some cell of `t`.
+fn table_has(t: &Table, groups: &[&[&str]]) -> bool {
+    let cells: Vec<String> = t.rows.iter().flatten().map(|c| norm(&c.text)).collect();
+    groups
+        .iter()
+        .any(|g| g.iter().all(|p| cells.iter().any(|c| c.contains(p))))
+}
+
+fn table_of<'r>(rep: &Report<'r>, which: usize) -> Option<&'r Table> {
+    rep.facts
+        .tables
+        .iter()
+        .find(|t| table_has(t, TABLES[which].1))
+}
+
+fn tables(rep: &Report<'_>) -> Vec<Problem> {
+    let none = rep.facts.tables.is_empty();
+    let (why, why_en) = if none {
+        (
+            "（正文中没有表格，统计表若以图片或附件发布则无法核验）",
+            " (the page has no tables; tables published as images or attachments cannot be checked)",
+        )
+    } else {
+        ("", "")
+    };
+    (0..TABLES.len())
+        .filter(|&w| table_of(rep, w).is_none())
+        .map(|w| {
+            let s = &SECTIONS[TABLES[w].0];
+            Problem::new(
+                format!("未找到第{}部分“{}”的统计表{why}", s.no, s.name),
+                format!("no table for section {} \"{}\"{why_en}", s.no, s.name),
+            )
+        })
+        .collect()
+}
+
+/// AR-04: per row, 总计 = the sum of the applicant columns; per column, item 1 + item 2 =
+/// item 3 (七)总计 + item 4, and (七)总计 = the sum of the outcome rows.
+fn applications(t: &Table, out: &mut Vec<Problem>) -> usize {
+    let f = figures(t);
+    let n = f.width();
+    if n < 2 {
+        return 0;
+    }
+    let mut checked = 0;
+    let total = f
+        .labels
+        .iter()
+        .rposition(|l| l.contains("总计") || l.contains("合计"))
+        .or((f.labels.is_empty() && (n == 3 || n == 7)).then_some(n - 1));
+    if let Some(tc) = total {
+        let parts: Vec<usize> = (0..n)
+            .filter(|&j| j != tc && !f.labels.get(j).is_some_and(|l| l.contains("小计")))
+            .collect();
+        for r in &f.rows {
+            let sum: f64 = parts.iter().map(|&j| r.values[j]).sum();
+            checked += 1;
+            if !same(sum, r.values[tc]) {
+                out.push(Problem::new(
+                    format!(
+                        "第三部分表格“{}”行：总计为{}，但自然人与法人或其他组织各列之和为{}",
+                        r.label,
+                        show(r.values[tc]),
+                        show(sum)
+                    ),
+                    format!(
+                        "section 三 table, row \"{}\": the total is {} but the applicant columns add up to {}",
+                        r.label,
+                        show(r.values[tc]),
+                        show(sum)
+                    ),
+                ));
+            }
+        }
+    }
+    let r1 = f.find(0, &["本年新收"]);
+    let r2 = f.find(0, &["上年结转"]);
+    let r4 = f.find(0, &["结转下年"]);
+    let rt = r2.and_then(|r2| {
+        (r2 + 1..f.rows.len()).find(|&i| {
+            let l = norm(&f.rows[i].label);
+            Some(i) != r4 && (l.contains("总计") || l.contains("合计"))
+        })
+    });
+    if let (Some(r1), Some(r2), Some(rt), Some(r4)) = (r1, r2, rt, r4) {
+        for j in 0..n {
+            let (a, b, c, d) = (
+                f.rows[r1].values[j],
+                f.rows[r2].values[j],
+                f.rows[rt].values[j],
+                f.rows[r4].values[j],
+            );
+            checked += 1;
+            if !same(a + b, c + d) {
+                out.push(Problem::new(
+                    format!(
+                        "第三部分表格{}：第一项加第二项为{}+{}={}，第三项“{}”加第四项为{}+{}={}，两者应相等",
+                        f.column(j),
+                        show(a),
+                        show(b),
+                        show(a + b),
+                        f.rows[rt].label,
+                        show(c),
+                        show(d),
+                        show(c + d)
+                    ),
+                    format!(
+                        "section 三 table, {}: item 1 + item 2 = {}+{} = {} but item 3 \"{}\" + item 4 = {}+{} = {}; they must be equal",
+                        f.column_en(j),
+                        show(a),
+                        show(b),
+                        show(a + b),
+                        f.rows[rt].label,
+                        show(c),
+                        show(d),
+                        show(c + d)
+                    ),
+                ));
+            }
+        }
+    }
+    if let (Some(r2), Some(rt)) = (r2, rt) {
+        let leaves: Vec<&Row> = f.rows[r2 + 1..rt]
+            .iter()
+            .filter(|r| !norm(&r.label).contains("小计"))
+            .collect();
+        if !leaves.is_empty() {
+            for j in 0..n {
+                let sum: f64 = leaves.iter().map(|r| r.values[j]).sum();
+                checked += 1;
+                if !same(sum, f.rows[rt].values[j]) {
+                    out.push(Problem::new(
+                        format!(
+                            "第三部分表格{}：办理结果各项之和为{}，但“{}”为{}",
+                            f.column(j),
+                            show(sum),
+                            f.rows[rt].label,
+                            show(f.rows[rt].values[j])
+                        ),
+                        format!(
+                            "section 三 table, {}: the outcome rows add up to {} but \"{}\" is {}",
+                            f.column_en(j),
+                            show(sum),
+                            f.rows[rt].label,
+                            show(f.rows[rt].values[j])
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    checked
+}
+
+/// AR-05: each 总计 of the reconsideration and litigation table is the sum of the results before
+/// it (结果维持, 结果纠正, 其他结果, 尚未审结).
+fn appeals(t: &Table, out: &mut Vec<Problem>) -> usize {
+    let f = figures(t);
+    let n = f.width();
+    let mut totals: Vec<usize> = f
+        .labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains("总计"))
+        .map(|(j, _)| j)
+        .collect();
+    if f.labels.is_empty() && n > 0 && n.is_multiple_of(5) {
+        totals = (1..=n / 5).map(|g| g * 5 - 1).collect();
+    }
+    let names: Vec<(&str, &str)> = if totals.len() == 3 {
+        vec![
+            ("行政复议", "reconsideration"),
+            ("行政诉讼（未经复议直接起诉）", "litigation (sued directly)"),
+            (
+                "行政诉讼（复议后起诉）",
+                "litigation (after reconsideration)",
+            ),
+        ]
+    } else {
+        vec![("行政复议", "reconsideration"); totals.len()]
+    };
+    let mut checked = 0;
+    for r in &f.rows {
+        let mut from = 0;
+        for (g, &tc) in totals.iter().enumerate() {
+            let sum: f64 = r.values[from..tc].iter().sum();
+            checked += 1;
+            if tc > from && !same(sum, r.values[tc]) {
+                let parts: Vec<String> = (from..tc)
+                    .map(|j| f.labels.get(j).cloned().unwrap_or_default())
+                    .collect();
+                out.push(Problem::new(
+                    format!(
+                        "第四部分表格“{}”：总计为{}，但{}之和为{}",
+                        names[g].0,
+                        show(r.values[tc]),
+                        parts.join("、"),
+                        show(sum)
+                    ),
+                    format!(
+                        "section 四 table, {}: the total is {} but its results add up to {}",
+                        names[g].1,
+                        show(r.values[tc]),
+                        show(sum)
+                    ),
+                ));
+            }
+            from = tc + 1;
+        }
+    }
+    checked
+}
+
+fn template(rep: &Report<'_>) -> Vec<Problem> {
+    let mut seen: Vec<&str> = Vec::new();
+    for c in rep
+        .facts
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().flatten())
+    {
+        let c = norm(&c.text);
+        for m in TEMPLATE_2019 {
+            if c.contains(m) && !seen.contains(&m) {
+                seen.push(m);
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|m| {
+            Problem::new(
+                format!("统计表含2019年试行格式的“{m}”"),
+                format!("a table has \"{m}\" from the 2019 trial template"),
+            )
+        })
+        .collect()
+}
+
+impl<'a> Ctx<'a> {
+    /// Annual report pages the rule's terms lead to, published by the as-of date.
+    fn report_pages(&self, r: &Rule) -> Vec<&'a PageFacts> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut out = Vec::new();
+        for h in self.hits(r) {
+            let mut pages: Vec<&'a PageFacts> = h.page.into_iter().collect();
+            if let Some(c) = h.column {
+                pages.extend(c.entries.iter().filter_map(|e| self.site.page(&e.url)));
+            }
+            for p in pages {
+                if p.pub_date.is_none_or(|d| d.date <= self.as_of) && seen.insert(p.url.as_str()) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    pub(super) fn annual_report(&self, r: &Rule) -> Finding {
+        let Some(aspect) = r.aspect else {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotApplicable),
+                Text::new("规则未指定 aspect", "the rule has no aspect"),
+                Vec::new(),
+            );
+        };
+        let pages = self.report_pages(r);
+        let newest = pages
+            .iter()
+            .filter_map(|p| {
+                p.report.as_deref().map(|facts| Report {
+                    page: p,
+                    facts,
+                    year: report_year(p),
+                })
+            })
+            .max_by(|a, b| {
+                (a.year, a.page.pub_date.map(|d| d.date), b.page.url.as_str()).cmp(&(
+                    b.year,
+                    b.page.pub_date.map(|d| d.date),
+                    a.page.url.as_str(),
+                ))
+            });
+        let Some(rep) = newest else {
+            if pages.is_empty() {
+                return self.finding(
+                    r,
+                    Status::Inconclusive,
+                    Some(Reason::NotApplicable),
+                    Text::new(
+                        "未找到政府信息公开工作年度报告页面，无从核对其格式",
+                        "no annual report page was found, so its format cannot be checked",
+                    ),
+                    Vec::new(),
+                );
+            }
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::Unreadable),
+                Text::new(
+                    format!(
+                        "找到{}个年度报告页面，但正文中没有可读取的标题或表格（可能以附件或图片发布）",
+                        pages.len()
+                    ),
+                    format!(
+                        "found {} annual report pages but no headings or tables in their text (attachments or images?)",
+                        pages.len()
+                    ),
+                ),
+                pages.iter().map(|p| page_evidence(p, None)).collect(),
+            );
+        };
+        let title = &rep.page.title;
+        let (problems, reason, pass): (Vec<Problem>, Reason, Text) = match aspect {
+            Aspect::Sections => (
+                sections(&rep),
+                Reason::Incomplete,
+                Text::new(
+                    format!("“{title}”六个部分标题齐全、顺序正确"),
+                    format!("\"{title}\" has the six section headings in order"),
+                ),
+            ),
+            Aspect::Tables => (
+                tables(&rep),
+                Reason::Incomplete,
+                Text::new(
+                    format!("“{title}”第二、三、四部分的统计表齐全"),
+                    format!("\"{title}\" has the tables of sections 二, 三 and 四"),
+                ),
+            ),
+            Aspect::Arithmetic => {
+                let mut out = Vec::new();
+                let mut checked = 0;
+                if let Some(t) = table_of(&rep, 1) {
+                    checked += applications(t, &mut out);
+                }
+                if let Some(t) = table_of(&rep, 2) {
+                    checked += appeals(t, &mut out);
+                }
+                if checked == 0 {
+                    return self.finding(
+                        r,
+                        Status::Inconclusive,
+                        Some(Reason::Unreadable),
+                        Text::new(
+                            format!("“{title}”中未找到可核对数据的统计表"),
+                            format!("\"{title}\" has no table whose figures could be checked"),
+                        ),
+                        vec![page_evidence(rep.page, None)],
+                    );
+                }
+                (
+                    out,
+                    Reason::Inconsistent,
+                    Text::new(
+                        format!("“{title}”统计表数据勾稽关系一致（核对{checked}处）"),
+                        format!("\"{title}\": the table figures add up ({checked} sums checked)"),
+                    ),
+                )
+            }
+            Aspect::Template => match rep.year {
+                Some(y) if y >= FORMAT_2021_FROM => (
+                    template(&rep),
+                    Reason::Outdated,
+                    Text::new(
+                        format!("“{title}”使用2021年格式"),
+                        format!("\"{title}\" uses the 2021 format"),
+                    ),
+                ),
+                Some(y) => {
+                    return self.finding(
+                        r,
+                        Status::Pass,
+                        None,
+                        Text::new(
+                            format!("“{title}”为{y}年度报告，适用2019年格式"),
+                            format!("\"{title}\" covers {y}, when the 2019 format applied"),
+                        ),
+                        vec![page_evidence(rep.page, None)],
+                    );
+                }
+                None => {
+                    return self.finding(
+                        r,
+                        Status::Inconclusive,
+                        Some(Reason::NotApplicable),
+                        Text::new(
+                            format!("无法确定“{title}”所属年度"),
+                            format!("cannot tell which year \"{title}\" covers"),
+                        ),
+                        vec![page_evidence(rep.page, None)],
+                    );
+                }
+            },
+        };
+        if problems.is_empty() {
+            return self.finding(
+                r,
+                Status::Pass,
+                None,
+                pass,
+                vec![page_evidence(rep.page, None)],
+            );
+        }
+        let n = problems.len();
+        let more = |en: bool| {
+            if n > MAX_IN_MESSAGE {
+                if en {
+                    format!("; and {} more", n - MAX_IN_MESSAGE)
+                } else {
+                    format!("；等{n}处")
+                }
+            } else {
+                String::new()
+            }
+        };
+        let zh: Vec<&str> = problems
+            .iter()
+            .take(MAX_IN_MESSAGE)
+            .map(|p| p.zh.as_str())
+            .collect();
+        let en: Vec<&str> = problems
+            .iter()
+            .take(MAX_IN_MESSAGE)
+            .map(|p| p.en.as_str())
+            .collect();
+        let date = rep
+            .page
+            .pub_date
+            .map(|d| format!("（{}发布）", fmt_date(d.date, false)))
+            .unwrap_or_default();
+        let mut f = self.finding(
+            r,
+            Status::Gap,
+            Some(reason),
+            Text::new(
+                format!("“{title}”{date}：{}{}", zh.join("；"), more(false)),
+                format!("\"{title}\": {}{}", en.join("; "), more(true)),
+            ),
+            problems
+                .iter()
+                .map(|p| page_evidence(rep.page, Some(&p.zh)))
+                .collect(),
+        );
+        let count = Some(u32::try_from(n).unwrap_or(u32::MAX));
+        f.count = count;
+        Self::deduct(r, &mut f, count);
+        f
+    }
+}
+
+fn page_evidence(p: &PageFacts, cite: Option<&str>) -> Evidence {
+    Evidence {
+        url: Some(p.url.clone()),
+        text: Some(cite.map(str::to_string).unwrap_or_else(|| p.title.clone())),
+        date: p.pub_date.map(|d| d.date),
+        date_source: p.pub_date.map(|d| d.source),
+        http_status: Some(200),
+        ..Evidence::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_lose_their_numbers_and_trailing_text() {
+        assert_eq!(heading_name("一、总体情况"), "总体情况");
+        assert_eq!(
+            heading_name("第二部分 主动公开政府信息情况"),
+            "主动公开政府信息情况"
+        );
+        assert_eq!(
+            heading_name("五．存在的主要问题及改进情况。2025年…"),
+            "存在的主要问题及改进情况"
+        );
+        assert_eq!(
+            words("政府信息公开行政复议、行政诉讼情况"),
+            words("政府信息公开行政复议行政诉讼情况")
+        );
+    }
+
+    #[test]
+    fn figures_and_blanks() {
+        assert_eq!(number("１２"), Some(12.0));
+        assert_eq!(number(" 1,234 "), Some(1234.0));
+        assert_eq!(number("4166.241619"), Some(4166.241619));
+        assert_eq!(number("1.属于国家秘密"), None);
+        assert_eq!(number(""), None);
+        assert!(blank("—") && blank(" ") && !blank("0"));
+    }
+}
