@@ -64,10 +64,14 @@ fn evidence_paths(f: &Value) -> Vec<String> {
         .collect()
 }
 
-const ALL_RULES: [&str; 31] = [
+const ALL_RULES: [&str; 35] = [
     "GOV-GUIDE",
     "GOV-SYSTEM",
     "GOV-ANNUAL-REPORT",
+    "GOV-ANNUAL-SECTIONS",
+    "GOV-ANNUAL-TABLES",
+    "GOV-ANNUAL-ARITHMETIC",
+    "GOV-ANNUAL-TEMPLATE",
     "GOV-APPLY",
     "GOV-ORG",
     "GOV-LEADERS",

@@ -119,6 +119,31 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
+/// Display text: whitespace between two Chinese characters dropped (`本年度办  理结果`, a
+/// cell wrapped in the editor), other runs made one space.
+fn tidy(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let prev = out.chars().next_back();
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if prev.is_none_or(|p| p.is_whitespace() || !p.is_ascii())
+                && next.is_none_or(|n| !n.is_ascii())
+            {
+                continue;
+            }
+            if prev.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Wording only: `norm` without punctuation, for comparing headings.
 fn words(s: &str) -> String {
     norm(s)
@@ -216,9 +241,9 @@ fn figures(t: &Table) -> Figures {
             }
             continue;
         }
-        let mut label: Vec<&str> = Vec::new();
+        let mut label: Vec<String> = Vec::new();
         for c in &cells[..start] {
-            let c = c.trim();
+            let c = tidy(c);
             if !c.is_empty() && !label.contains(&c) {
                 label.push(c);
             }
@@ -584,14 +609,19 @@ fn template(rep: &Report<'_>) -> Vec<Problem> {
             }
         }
     }
-    seen.into_iter()
-        .map(|m| {
-            Problem::new(
-                format!("统计表含2019年试行格式的“{m}”"),
-                format!("a table has \"{m}\" from the 2019 trial template"),
-            )
-        })
-        .collect()
+    if seen.is_empty() {
+        return Vec::new();
+    }
+    vec![Problem::new(
+        format!(
+            "统计表仍使用2019年试行格式（国办公开办函〔2019〕60号）的栏目：{}",
+            seen.join("、")
+        ),
+        format!(
+            "the tables still use the 2019 trial template's items: {}",
+            seen.join(", ")
+        ),
+    )]
 }
 
 impl<'a> Ctx<'a> {
@@ -849,5 +879,7 @@ mod tests {
         assert_eq!(number("1.属于国家秘密"), None);
         assert_eq!(number(""), None);
         assert!(blank("—") && blank(" ") && !blank("0"));
+        assert_eq!(tidy("三、本年度办 理结果 "), "三、本年度办理结果");
+        assert_eq!(tidy("1.申请人 逾期 Word  文档"), "1.申请人逾期 Word 文档");
     }
 }

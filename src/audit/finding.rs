@@ -72,9 +72,8 @@ pub enum Reason {
     Incomplete,
     Late,
     Broken,
-    /// Figures that do not add up as the format says they must.
+    // Figures that do not add up as the format says; a document on a superseded template.
     Inconsistent,
-    /// A document on a superseded template.
     Outdated,
     // Inconclusive: ours or the network's.
     Blocked,
@@ -93,7 +92,7 @@ pub enum Reason {
     CircuitOpen,
     NotArchived,
     FetchError,
-    /// The document was found but its content could not be read (an attachment, images).
+    // Found, but its content could not be read (published as an attachment or images).
     Unreadable,
 }
 

@@ -1,0 +1,168 @@
+//! The annual report is read, not only found: the fixture reports of `fixtures/sites/nianbao`
+//! are crawled over the embedded static server and the `GOV-ANNUAL-*` findings asserted, with
+//! the section, row or column each problem cites.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn audit(site: &str) -> Value {
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            &format!("fixtures/sites/nianbao/{site}"),
+            "--rules",
+            "cn-gov-baseline",
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == id)
+        .unwrap_or_else(|| panic!("no finding for {id}"))
+}
+
+fn verdict(f: &Value) -> String {
+    match f["reason"].as_str() {
+        Some(r) => format!("{}/{r}", f["status"].as_str().unwrap()),
+        None => f["status"].as_str().unwrap().to_string(),
+    }
+}
+
+/// The cited rows: the text of every evidence item.
+fn cited(f: &Value) -> Vec<String> {
+    f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const RULES: [&str; 4] = [
+    "GOV-ANNUAL-SECTIONS",
+    "GOV-ANNUAL-TABLES",
+    "GOV-ANNUAL-ARITHMETIC",
+    "GOV-ANNUAL-TEMPLATE",
+];
+
+#[test]
+fn a_correct_report_passes_every_check() {
+    let r = audit("good");
+    for id in RULES {
+        let f = finding(&r, id);
+        assert_eq!(verdict(f), "pass", "{id}: {}", f["message"]["zh"]);
+        assert_eq!(
+            url::Url::parse(f["evidence"][0]["url"].as_str().unwrap())
+                .unwrap()
+                .path(),
+            "/zfxxgknb/202601/t20260120_5001.html"
+        );
+    }
+    assert_eq!(
+        finding(&r, "GOV-ANNUAL-ARITHMETIC")["message"]["zh"],
+        "“禾川县教育局2025年度政府信息公开工作年度报告”统计表数据勾稽关系一致（核对42处）"
+    );
+}
+
+#[test]
+fn wrong_headings_and_sums_are_cited_by_section_row_and_column() {
+    let r = audit("errors");
+    let s = finding(&r, "GOV-ANNUAL-SECTIONS");
+    assert_eq!(verdict(s), "gap/incomplete");
+    assert_eq!(
+        cited(s),
+        vec![
+            "第四部分标题为“四、行政复议和行政诉讼情况”，格式要求为“四、政府信息公开行政复议、行政诉讼情况”",
+            "第六部分“其他需要报告的事项”排在第五部分“存在的主要问题及改进情况”之前",
+        ]
+    );
+    assert_eq!(s["deduction"], 2.0);
+
+    let a = finding(&r, "GOV-ANNUAL-ARITHMETIC");
+    assert_eq!(verdict(a), "gap/inconsistent");
+    assert_eq!(a["count"], 5);
+    assert_eq!(
+        cited(a),
+        vec![
+            "第三部分表格“三、本年度办理结果 / （二）部分公开（区分处理的，只计这一情形，不计其他情形）”行：总计为4，但自然人与法人或其他组织各列之和为3",
+            "第三部分表格“自然人”列：第一项加第二项为14+1=15，第三项“三、本年度办理结果 / （七）总计”加第四项为14+2=16，两者应相等",
+            "第三部分表格“总计”列：第一项加第二项为17+1=18，第三项“三、本年度办理结果 / （七）总计”加第四项为17+2=19，两者应相等",
+            "第三部分表格“总计”列：办理结果各项之和为18，但“三、本年度办理结果 / （七）总计”为17",
+            "第四部分表格“行政复议”：总计为3，但结果维持、结果纠正、其他结果、尚未审结之和为2",
+        ]
+    );
+    // One point per inconsistency, capped at 3.
+    assert_eq!(a["deduction"], 3.0);
+    assert!(
+        a["basis"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("国办公开办函〔2021〕30号")
+    );
+    assert!(
+        a["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("item 1 + item 2")
+    );
+
+    assert_eq!(verdict(finding(&r, "GOV-ANNUAL-TABLES")), "pass");
+    assert_eq!(verdict(finding(&r, "GOV-ANNUAL-TEMPLATE")), "pass");
+}
+
+#[test]
+fn a_2025_report_on_the_2019_template_is_outdated() {
+    let r = audit("template2019");
+    let t = finding(&r, "GOV-ANNUAL-TEMPLATE");
+    assert_eq!(verdict(t), "gap/outdated");
+    assert_eq!(t["deduction"], 1.0);
+    let cite = &cited(t)[0];
+    for col in ["本年新制作数量", "政府集中采购", "第二十条第（九）项"] {
+        assert!(cite.contains(col), "{cite}");
+    }
+    let tables = finding(&r, "GOV-ANNUAL-TABLES");
+    assert_eq!(verdict(tables), "gap/incomplete");
+    assert_eq!(
+        cited(tables),
+        vec!["未找到第四部分“政府信息公开行政复议、行政诉讼情况”的统计表"]
+    );
+    // The 2019 layout of the applications table still adds up.
+    assert_eq!(verdict(finding(&r, "GOV-ANNUAL-ARITHMETIC")), "pass");
+    assert_eq!(verdict(finding(&r, "GOV-ANNUAL-SECTIONS")), "pass");
+}
+
+#[test]
+fn reports_published_after_the_as_of_day_are_not_read() {
+    // As of 2021-06-01 nothing newer than the as-of day counts: no report is left to read.
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/nianbao/template2019",
+            "--rules",
+            "cn-gov-baseline",
+            "--as-of",
+            "2021-06-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        verdict(finding(&r, "GOV-ANNUAL-TEMPLATE")),
+        "inconclusive/not_applicable"
+    );
+}
