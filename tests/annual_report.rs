@@ -166,3 +166,77 @@ fn reports_published_after_the_as_of_day_are_not_read() {
         "inconclusive/not_applicable"
     );
 }
+
+#[test]
+fn a_report_for_2020_may_use_the_2019_template() {
+    // The same report, relabelled as the 2020 report published in January 2021.
+    let dir = tempfile::tempdir().unwrap();
+    let from = std::path::Path::new("fixtures/sites/nianbao/template2019");
+    for rel in [
+        "index.html",
+        "zfxxgknb/index.html",
+        "zfxxgknb/202601/t20260119_7001.html",
+        "zfxxgknb/202601/W020260119336512.png",
+    ] {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let bytes = std::fs::read(from.join(rel)).unwrap();
+        match String::from_utf8(bytes.clone()) {
+            Ok(t) => std::fs::write(
+                &to,
+                t.replace("2025年", "2020年")
+                    .replace("2026-01-19", "2021-01-19"),
+            )
+            .unwrap(),
+            Err(_) => std::fs::write(&to, bytes).unwrap(),
+        }
+    }
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args(["audit", dir.path().to_str().unwrap()])
+        .args(["--rules", "cn-gov-baseline", "--as-of", "2021-06-01"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = finding(&r, "GOV-ANNUAL-TEMPLATE");
+    assert_eq!(verdict(t), "pass");
+    assert_eq!(
+        t["message"]["zh"],
+        "“石门县教育局2020年政府信息公开工作年度报告”为2020年度报告，适用2019年格式"
+    );
+}
+
+#[test]
+fn a_report_published_only_as_an_attachment_is_unreadable_not_a_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        r#"<html><head><meta charset="utf-8"><title>某县教育局</title></head><body><ul>
+<li><a href="./t20260120_1.html">某县教育局2025年度政府信息公开工作年度报告</a><span>2026-01-20</span></li>
+</ul></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t20260120_1.html"),
+        r#"<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="某县教育局2025年度政府信息公开工作年度报告">
+<meta name="PubDate" content="2026-01-20 10:00"></head><body><div class="TRS_Editor"><p>详见附件。</p>
+<p><a href="./P020260120.pdf">某县教育局2025年度政府信息公开工作年度报告.pdf</a></p></div></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("P020260120.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args(["audit", dir.path().to_str().unwrap()])
+        .args(["--rules", "cn-gov-baseline", "--as-of", "2026-11-26"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict(finding(&r, "GOV-ANNUAL-REPORT")), "pass");
+    for id in RULES {
+        let f = finding(&r, id);
+        assert_eq!(verdict(f), "inconclusive/unreadable", "{id}");
+        assert_eq!(f["deduction"], 0.0);
+    }
+}

@@ -733,6 +733,22 @@ mod tests {
             ),
             ("find = [\"a\"]\nthreshold = 3\n", "does not use"),
             ("find = [\"a\"]\nmax_age = \"14天\"\n", "invalid age"),
+            (
+                "check = \"annual_report\"\nfind = [\"a\"]\n",
+                "needs an `aspect`",
+            ),
+            (
+                "find = [\"a\"]\naspect = \"sections\"\n",
+                "does not use aspect",
+            ),
+            (
+                "check = \"annual_report\"\nfind = [\"a\"]\naspect = \"tables\"\ndue = { by = \"01-31\", covers = \"previous\" }\n",
+                "does not use require, due",
+            ),
+            (
+                "check = \"annual_report\"\nfind = [\"a\"]\naspect = \"sums\"\n",
+                "arithmetic",
+            ),
         ] {
             let e = load_str("r.toml", &format!("{base}{extra}"))
                 .unwrap_err()
