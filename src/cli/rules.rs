@@ -66,7 +66,10 @@ fn show(r: &Rule, pack: &RulePack) {
     if let Some(x) = r.cap {
         lines.push(("cap", x.to_string()));
     }
-    lines.push(("check", format!("{:?}", r.check).to_lowercase()));
+    lines.push(("check", as_written(&r.check)));
+    if let Some(a) = &r.aspect {
+        lines.push(("aspect", as_written(a)));
+    }
     if !r.find.is_empty() {
         lines.push(("find", r.find.join("、")));
     }
@@ -233,4 +236,12 @@ pub fn run(cmd: RulesCommand) -> u8 {
             exit::OK
         }
     }
+}
+
+/// A unit enum value as the rule file spells it (`annual_report`, `stale_columns`).
+fn as_written<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
