@@ -18,6 +18,8 @@ const MAX_TABLES: usize = 12;
 const MAX_ROWS: usize = 120;
 const MAX_CELLS: usize = 40;
 const MAX_CELL_CHARS: usize = 120;
+/// Most cells kept over all the tables of a page (the three fixed tables have about 400).
+const MAX_PAGE_CELLS: usize = 2000;
 /// Most heading candidates kept, and characters kept of each.
 const MAX_HEADINGS: usize = 60;
 const MAX_HEADING_CHARS: usize = 60;
@@ -131,6 +133,8 @@ pub fn read_report(doc: &Html, fields: &[&str]) -> Option<Box<ReportFacts>> {
 struct Reader {
     facts: ReportFacts,
     line: String,
+    /// Cells kept so far, against [`MAX_PAGE_CELLS`].
+    cells: usize,
 }
 
 enum Step<'a> {
@@ -302,13 +306,14 @@ impl Reader {
     }
 
     /// A table of data: no table inside it, no cell long enough to be a page's layout.
-    fn data_table(&self, t: ElementRef<'_>) -> Option<Table> {
+    fn data_table(&mut self, t: ElementRef<'_>) -> Option<Table> {
         if has_descendant(t, "table") {
             return None;
         }
         let mut rows: Vec<Vec<Cell>> = Vec::new();
+        let mut kept = 0;
         for tr in t.descendent_elements().filter(|e| e.value().name() == "tr") {
-            if rows.len() >= MAX_ROWS {
+            if rows.len() >= MAX_ROWS || self.cells + kept >= MAX_PAGE_CELLS {
                 break;
             }
             let mut row = Vec::new();
@@ -330,7 +335,8 @@ impl Reader {
                     }
                     push_collapsed(&mut text, s, MAX_CELL_CHARS);
                 }
-                if row.len() < MAX_CELLS {
+                if row.len() < MAX_CELLS && self.cells + kept < MAX_PAGE_CELLS {
+                    kept += 1;
                     row.push(Cell {
                         text: text.trim().to_string(),
                         rowspan: span_attr(td.value(), "rowspan", MAX_ROWSPAN),
@@ -343,6 +349,7 @@ impl Reader {
         if rows.iter().filter(|r| !r.is_empty()).count() < 2 {
             return None;
         }
+        self.cells += kept;
         Some(Table {
             after_headings: u16::try_from(self.facts.headings.len()).unwrap_or(u16::MAX),
             rows,
@@ -477,6 +484,10 @@ mod tests {
     fn huge_tables_are_capped() {
         let mut html = String::from("<table>");
         for i in 0..500 {
+            html.push_str(&format!("<tr><td>{i}</td><td>0</td></tr>"));
+        }
+        html.push_str("</table><table>");
+        for i in 0..500 {
             html.push_str(&format!("<tr><td rowspan=65535 colspan=9999>{i}</td>"));
             for _ in 0..100 {
                 html.push_str("<td>一二三四五六七八九十一二三四五六七八九十</td>");
@@ -485,11 +496,13 @@ mod tests {
         }
         html.push_str("</table>");
         let f = read(&html);
-        let t = &f.tables[0];
-        assert_eq!(t.rows.len(), MAX_ROWS);
+        assert_eq!(f.tables[0].rows.len(), MAX_ROWS);
+        let t = &f.tables[1];
         assert!(t.rows.iter().all(|r| r.len() <= MAX_CELLS));
         assert_eq!(t.rows[0][0].rowspan, MAX_ROWSPAN);
         assert_eq!(t.rows[0][0].colspan, MAX_COLSPAN);
         assert!(t.grid().iter().all(|r| r.len() <= MAX_GRID_COLS));
+        let cells: usize = f.tables.iter().flat_map(|t| &t.rows).map(Vec::len).sum();
+        assert!(cells <= MAX_PAGE_CELLS, "{cells}");
     }
 }
