@@ -561,7 +561,15 @@ fn appeals(t: &Table, out: &mut Vec<Problem>) -> usize {
             ),
         ]
     } else {
-        vec![("行政复议", "reconsideration"); totals.len()]
+        (0..totals.len())
+            .map(|g| {
+                if g == 0 {
+                    ("行政复议", "reconsideration")
+                } else {
+                    ("行政诉讼", "litigation")
+                }
+            })
+            .collect()
     };
     let mut checked = 0;
     for r in &f.rows {
