@@ -366,22 +366,56 @@ fn sections(facts: &ReportFacts) -> Vec<Problem> {
         }
     }
     let mut latest: Option<(usize, usize)> = None;
+    let mut misordered = false;
     for &(k, at) in &found {
         match latest {
-            Some((pk, pat)) if at < pat => out.push(Problem::new(
-                format!(
-                    "第{}部分“{}”排在第{}部分“{}”之前",
-                    SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
-                ),
-                format!(
-                    "section {} \"{}\" comes before section {} \"{}\"",
-                    SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
-                ),
-            )),
+            Some((pk, pat)) if at < pat => {
+                misordered = true;
+                out.push(Problem::new(
+                    format!(
+                        "第{}部分“{}”排在第{}部分“{}”之前",
+                        SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
+                    ),
+                    format!(
+                        "section {} \"{}\" comes before section {} \"{}\"",
+                        SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
+                    ),
+                ));
+            }
             _ => latest = Some((k, at)),
         }
     }
+    // Numbers that do not match the place: only when the order is right (a swap renumbers both).
+    if !misordered {
+        for &(k, at) in &found {
+            let got = heading_number(&hs[at]);
+            if got != SECTIONS[k].no {
+                out.push(Problem::new(
+                    format!(
+                        "第{}部分“{}”编号为“{got}”",
+                        SECTIONS[k].no, SECTIONS[k].name
+                    ),
+                    format!(
+                        "section {} \"{}\" is numbered \"{got}\"",
+                        SECTIONS[k].no, SECTIONS[k].name
+                    ),
+                ));
+            }
+        }
+    }
     out
+}
+
+/// The number of a heading: `三` of `三、…` or `第三部分 …`.
+fn heading_number(h: &str) -> &str {
+    let s = h.trim_start();
+    let s = s.strip_prefix('第').unwrap_or(s);
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !"一二三四五六七八九十".contains(*c))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    &s[..end]
 }
 
 /// Whether every phrase of one of the groups is in some cell of `t`.
@@ -911,6 +945,20 @@ mod tests {
                 "五、存在的主要问题及改进情况"
             ]),
             vec!["缺少第六部分“其他需要报告的事项”"]
+        );
+        // Section 五 missing and 六 moved up a place: one missing section, one wrong number.
+        assert_eq!(
+            problems(&[
+                "一、总体情况",
+                "二、主动公开政府信息情况",
+                "三、收到和处理政府信息公开申请情况",
+                "四、政府信息公开行政复议、行政诉讼情况",
+                "五、其他需要报告的事项",
+            ]),
+            vec![
+                "缺少第五部分“存在的主要问题及改进情况”",
+                "第六部分“其他需要报告的事项”编号为“五”"
+            ]
         );
     }
 

@@ -132,7 +132,7 @@ pub enum Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Aspect {
-    /// The six section headings, worded as the format has them and in its order (AR-01).
+    /// The six section headings, worded and numbered as the format has them, in its order (AR-01).
     Sections,
     /// The fixed tables of sections 二, 三 and 四 (AR-03, AR-04, AR-05).
     Tables,
