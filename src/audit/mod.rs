@@ -5,6 +5,7 @@ pub mod annual;
 pub mod finding;
 pub mod score;
 
+use aho_corasick::AhoCorasick;
 use std::collections::HashSet;
 
 use jiff::civil::Date;
@@ -23,7 +24,12 @@ const MAX_EVIDENCE: usize = 8;
 
 /// Evaluates every rule of `pack` on `site` as of `as_of`.
 pub fn audit(site: &SiteModel, pack: &RulePack, as_of: Date) -> Vec<Finding> {
-    let ctx = Ctx { site, pack, as_of };
+    let ctx = Ctx {
+        site,
+        pack,
+        as_of,
+        homes: site.pages.iter().map(|p| site.is_home(&p.url)).collect(),
+    };
     pack.rules.iter().map(|r| ctx.evaluate(r)).collect()
 }
 
@@ -39,6 +45,8 @@ struct Ctx<'a> {
     site: &'a SiteModel,
     pack: &'a RulePack,
     as_of: Date,
+    /// Whether each page of the site is the home page (asked per rule for every page).
+    homes: Vec<bool>,
 }
 
 /// How a candidate for a document rule stands.
@@ -73,6 +81,29 @@ impl Hit<'_> {
             found_on: self.found_on.clone(),
             ..Evidence::default()
         }
+    }
+}
+
+/// A rule's `find` terms compiled once: a document rule tests every page, column, entry and link
+/// of the site against them.
+struct Terms(Option<AhoCorasick>);
+
+impl Terms {
+    fn new(terms: &[String]) -> Terms {
+        let terms: Vec<&str> = terms
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !t.is_empty())
+            .collect();
+        Terms(
+            (!terms.is_empty())
+                .then(|| AhoCorasick::new(terms).ok())
+                .flatten(),
+        )
+    }
+
+    fn any_in(&self, hay: &str) -> bool {
+        self.0.as_ref().is_some_and(|ac| ac.is_match(hay))
     }
 }
 
@@ -216,10 +247,6 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn is_home(&self, p: &PageFacts) -> bool {
-        self.site.is_home(&p.url)
-    }
-
     fn link_liveness(&self, url: &Url) -> (Liveness, Option<u16>) {
         match self.site.check(url) {
             Some(c) => {
@@ -245,7 +272,7 @@ impl<'a> Ctx<'a> {
             .where_
             .clone()
             .unwrap_or_else(|| vec![Where::Column, Where::Title, Where::Link]);
-        let terms = &r.find;
+        let find = Terms::new(&r.find);
         let mut seen: HashSet<String> = HashSet::new();
         let mut out = Vec::new();
         let mut push = |h: Hit<'a>, seen: &mut HashSet<String>| {
@@ -255,7 +282,7 @@ impl<'a> Ctx<'a> {
         };
         if wheres.contains(&Where::Column) {
             for c in &self.site.columns {
-                if matched(&c.name, terms).is_some() {
+                if find.any_in(&c.name) {
                     let live = match c.state {
                         ColumnState::HasEntries => Liveness::Live,
                         ColumnState::Empty => Liveness::Empty,
@@ -277,14 +304,14 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        for p in &self.site.pages {
-            if self.is_home(p) || p.kind == PageKind::List {
+        for (p, &home) in self.site.pages.iter().zip(&self.homes) {
+            if home || p.kind == PageKind::List {
                 continue;
             }
-            let by_column = wheres.contains(&Where::Column)
-                && p.column_name().and_then(|c| matched(c, terms)).is_some();
+            let by_column =
+                wheres.contains(&Where::Column) && p.column_name().is_some_and(|c| find.any_in(c));
             let by_title = wheres.contains(&Where::Title)
-                && (matched(&p.title, terms).is_some() || matched(&p.html_title, terms).is_some());
+                && (find.any_in(&p.title) || find.any_in(&p.html_title));
             if by_column || by_title {
                 push(
                     Hit {
@@ -304,7 +331,7 @@ impl<'a> Ctx<'a> {
         if wheres.contains(&Where::Title) {
             for c in &self.site.columns {
                 for e in &c.entries {
-                    if matched(&e.title, terms).is_some() {
+                    if find.any_in(&e.title) {
                         let page = self.site.page(&e.url);
                         let (live, status) = if page.is_some() {
                             (Liveness::Live, Some(200))
@@ -330,7 +357,7 @@ impl<'a> Ctx<'a> {
         }
         if wheres.contains(&Where::Link) {
             for l in &self.site.links {
-                if let Some(text) = l.texts.iter().find(|t| matched(t, terms).is_some()) {
+                if let Some(text) = l.texts.iter().find(|t| find.any_in(t)) {
                     let page = self.site.page(&l.url);
                     let (live, status) = self.link_liveness(&l.url);
                     let column = self
@@ -1082,7 +1109,13 @@ impl<'a> Ctx<'a> {
                 true,
             ),
         };
-        let Some(home) = self.site.pages.iter().find(|p| self.is_home(p)) else {
+        let Some(home) = self
+            .site
+            .pages
+            .iter()
+            .zip(&self.homes)
+            .find_map(|(p, &h)| h.then_some(p))
+        else {
             return self.finding(
                 r,
                 Status::Inconclusive,
