@@ -123,6 +123,13 @@ pub enum Check {
     HomeFresh,
     /// Some page shows a phone whose label contains one of the `find` terms.
     Phone,
+    /// Suspect publish dates (伪造发稿日期, 旧稿新发): a document published more than `max_lag`
+    /// after its 成文日期, or `threshold` or more documents older than `batch_lag` (by 成文日期 or
+    /// URL date) all published on one day.
+    ForgedDates,
+    /// Site identity: the SiteIDCode meta against the footer's 网站标识码, the footer's sponsor
+    /// against SiteName (another city's template), SiteDomain against the audited host.
+    SiteIdentity,
 }
 
 /// Where a document rule looks for its terms.
@@ -237,6 +244,15 @@ pub struct Rule {
     pub threshold: Option<u32>,
     #[serde(default)]
     pub links: LinkScope,
+    /// For `check = "forged_dates"`: a publish date more than this after the 成文日期 is suspect.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub max_lag: Option<Age>,
+    /// For `check = "forged_dates"`: documents older than this on their publish day (by 成文日期
+    /// or URL date) count towards a re-dated batch of `threshold` documents.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub batch_lag: Option<Age>,
 }
 
 /// An age limit: `14d`, `2w`, `6m` (calendar months), `1y`.
