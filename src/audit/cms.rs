@@ -274,9 +274,10 @@ impl Ctx<'_> {
             let what_en: Vec<&str> = checked.iter().map(|(_, e)| *e).collect();
             let mut ids = Vec::new();
             if let Some((f, _)) = footer {
-                ids.extend(f.site_id_code.iter().map(|c| format!("网站标识码{c}")));
+                ids.extend(f.site_id_code.iter().map(|c| format!("网站标识码：{c}")));
                 ids.extend(f.icp.clone());
-                ids.extend(f.psb.clone());
+                ids.extend(f.psb.iter().map(|p| format!("公安备案：{p}")));
+                ids.extend(f.sponsor.iter().map(|s| format!("主办单位：{s}")));
             }
             return self.finding(
                 r,
@@ -286,7 +287,7 @@ impl Ctx<'_> {
                     format!("一致：{}", what_zh.join("、")),
                     format!("consistent: {}", what_en.join(", ")),
                 ),
-                vec![footer_ev(ids.join(" "))]
+                vec![footer_ev(ids.join("；"))]
                     .into_iter()
                     .filter(|e| e.url.is_some())
                     .collect(),

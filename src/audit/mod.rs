@@ -909,10 +909,17 @@ impl<'a> Ctx<'a> {
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotApplicable),
-                Text::new(
-                    format!("未发现本单位的{class_name}栏目{shared_zh}"),
-                    format!("no {class_en} column of the bureau's own found{shared_en}"),
-                ),
+                if shared.is_empty() {
+                    Text::new(
+                        format!("未发现{class_name}栏目"),
+                        format!("no {class_en} column found"),
+                    )
+                } else {
+                    Text::new(
+                        format!("未发现本单位的{class_name}栏目{shared_zh}"),
+                        format!("no {class_en} column of the bureau's own found{shared_en}"),
+                    )
+                },
                 shared_ev().collect(),
             );
         }

@@ -42,10 +42,11 @@ static PSB: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static SPONSOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:主办单位|网站主办|主办|版权所有) *:? *(?:©|\(c\)|Copyright)? *([\p{Han}()（）]{2,40})",
-    )
-    .expect("valid regex")
+    Regex::new(r"(?:主办单位|网站主办|主办) *:? *([\p{Han}()（）]{2,40})").expect("valid regex")
+});
+static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"版权所有 *:? *(?:©|\(c\)|Copyright)? *([\p{Han}()（）]{2,40})")
+        .expect("valid regex")
 });
 
 /// The identifiers in furniture text (already through `dates::normalize_text`); `None` when
@@ -61,7 +62,11 @@ pub fn footer_ids(furniture: &str) -> Option<FooterIds> {
                 .or_else(|| c.get(2))
                 .map(|m| m.as_str().trim().to_string())
         }),
-        sponsor: SPONSOR.captures(furniture).map(|c| c[1].to_string()),
+        // 主办单位 names the body; 版权所有 often names the site.
+        sponsor: SPONSOR
+            .captures(furniture)
+            .or_else(|| COPYRIGHT.captures(furniture))
+            .map(|c| c[1].to_string()),
     };
     (!ids.is_empty()).then_some(ids)
 }
@@ -126,7 +131,7 @@ mod tests {
     fn real_footers() {
         // Pingtan (TRS), spans and links flattened.
         let t = normalize_text(
-            "网站标识码：3590000001 公安备案号：35012899001-19002 闽ICP备09032658号 主办单位：福建省平潭综合实验区管理委员会办公室",
+            "版权所有：平潭综合实验区党工委管委会网站 网站标识码：3590000001 公安备案号：35012899001-19002 闽ICP备09032658号 主办单位：福建省平潭综合实验区管理委员会办公室",
         );
         let f = footer_ids(&t).unwrap();
         assert_eq!(f.site_id_code.as_deref(), Some("3590000001"));

@@ -173,6 +173,14 @@ fn labels(text: &str) -> Vec<Hit> {
         if !sep {
             continue;
         }
+        // A numbered item (`1.索引号：政府公开信息的唯一识别代码`) is a guide explaining the
+        // fields, not a block showing them.
+        let mut before = text[..m.start()].trim_end_matches(' ').chars().rev();
+        if matches!(before.next(), Some('.' | '、' | ')'))
+            && before.next().is_some_and(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
         let value_start =
             m.end() + (rest.len() - rest.trim_start_matches([' ', ':', '】', ']', '|']).len());
         out.push(Hit {
@@ -189,6 +197,8 @@ fn first_token(v: &str) -> Option<String> {
         .map(str::trim)
         .find(|t| !t.is_empty())
         .filter(|t| !matches!(*t, "无" | "-" | "/" | "—" | "暂无"))
+        // A sentence is prose about the field, not its value.
+        .filter(|t| t.chars().count() <= 40 && !t.contains(['。', '，', '；', ',']))
         .map(str::to_string)
 }
 
@@ -205,7 +215,10 @@ fn doc_no(v: &str) -> Option<String> {
     if let Some(end) = v.find('号') {
         let head = &v[..end + '号'.len_utf8()];
         // 文号 values are short: `清教发〔2026〕3号`; spaces are Word-pasted span breaks.
-        if head.chars().count() <= 40 {
+        if head.chars().count() <= 40
+            && head.chars().any(|c| c.is_ascii_digit())
+            && !head.contains(['。', '，', '；'])
+        {
             return Some(head.chars().filter(|c| *c != ' ').collect());
         }
     }
@@ -359,6 +372,25 @@ mod tests {
                 "<!--<tr><td><b>索 引 号：</b>000747761/2016-00054</td><td>发布机构：某局</td>--><p>正文</p>"
             ),
             None
+        );
+        // A guide explaining the fields (Pingtan's 信息公开指南 §(三) 编排体系) is not a block.
+        assert_eq!(
+            meta_of(
+                "<p>信息编排体系主要包含索引号、信息名称、发布机构、成文日期、文号等内容。说明：</p>\
+<p>1.索引号：政府公开信息的唯一识别代码，由信息生成机构代码、信息类别组成。</p><p>2.信息名称：政府信息的标题。</p>\
+<p>3.发布机构：政府信息发布主体。</p><p>4.生成日期：政府信息生成或变更的时间。</p>\
+<p>5.文号：政府信息的发文字号，由发文机关代字、发文年份和文件顺序号三个部分组成。</p>"
+            ),
+            None
+        );
+        // Prose values are not values even without numbering.
+        let m = meta_of(
+            "<p>发布机构：政府信息发布主体。 文号：政府信息的发文字号，由发文机关代字组成。</p>",
+        );
+        assert!(
+            m.as_ref()
+                .is_none_or(|m| m.publisher.is_none() && m.doc_no.is_none()),
+            "{m:?}"
         );
         // A label word inside a sentence is not a label.
         assert_eq!(
