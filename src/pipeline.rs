@@ -302,6 +302,21 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
             "the crawl's time limit was reached; some pages were not fetched",
         ));
     }
+    if findings
+        .iter()
+        .any(|f| f.evidence.iter().any(|e| !e.other_dates.is_empty()))
+    {
+        notes.push(Text::new(
+            format!(
+                "部分文档的日期来源不一致（见证据中的“其他日期”）。发布日期按优先级{}采用；成文日期不作为发布日期，页面生成时间（MakeTime）不予采用",
+                crate::extract::dates::precedence_text(false)
+            ),
+            format!(
+                "some documents give disagreeing dates (see \"other dates\" in the evidence); the publish date is taken by precedence {}; a date written (成文日期) is never a publish date and page rebuild times (MakeTime) are ignored",
+                crate::extract::dates::precedence_text(true)
+            ),
+        ));
+    }
     let info = TargetInfo {
         input: target.input.clone(),
         start_url: target.start.clone(),
