@@ -306,15 +306,10 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         .iter()
         .any(|f| f.evidence.iter().any(|e| !e.other_dates.is_empty()))
     {
+        // Short enough for one terminal line: the evidence and README say the rest.
         notes.push(Text::new(
-            format!(
-                "部分文档的日期来源不一致（见证据中的“其他日期”）。发布日期按优先级{}采用；成文日期不作为发布日期，页面生成时间（MakeTime）不予采用",
-                crate::extract::dates::precedence_text(false)
-            ),
-            format!(
-                "some documents give disagreeing dates (see \"other dates\" in the evidence); the publish date is taken by precedence {}; a date written (成文日期) is never a publish date and page rebuild times (MakeTime) are ignored",
-                crate::extract::dates::precedence_text(true)
-            ),
+            "日期不一致时按 PubDate > 发布时间 > 列表日期 > URL > 站点地图 采用",
+            "where dates disagree: PubDate > label > list row > URL > sitemap",
         ));
     }
     let info = TargetInfo {
