@@ -125,22 +125,23 @@ fn is_core(f: Field) -> bool {
     )
 }
 
-static LABEL_RE: LazyLock<(Regex, Vec<Field>)> = LazyLock::new(|| {
-    let mut all: Vec<(Field, &str)> = LABELS
+/// One regex for every label (any spaces between its characters), and each label's field.
+static LABEL_RE: LazyLock<(Regex, Vec<(&'static str, Field)>)> = LazyLock::new(|| {
+    let mut all: Vec<(&'static str, Field)> = LABELS
         .iter()
-        .flat_map(|(f, ls)| ls.iter().map(move |l| (*f, *l)))
+        .flat_map(|(f, ls)| ls.iter().map(move |l| (*l, *f)))
         .collect();
     // Longest labels first: `信息来源` before `来源`, `发文字号` before `文号`.
-    all.sort_by_key(|(_, l)| std::cmp::Reverse(l.chars().count()));
+    all.sort_by_key(|(l, _)| std::cmp::Reverse(l.chars().count()));
     let alts: Vec<String> = all
         .iter()
-        .map(|(_, l)| {
+        .map(|(l, _)| {
             let chars: Vec<String> = l.chars().map(|c| c.to_string()).collect();
-            format!("({})", chars.join(" *"))
+            chars.join(" *")
         })
         .collect();
     let re = Regex::new(&alts.join("|")).expect("valid regex");
-    (re, all.into_iter().map(|(f, _)| f).collect())
+    (re, all)
 });
 
 static INDEX_NO: LazyLock<Regex> =
@@ -159,11 +160,12 @@ struct Hit {
 fn labels(text: &str) -> Vec<Hit> {
     let (re, fields) = &*LABEL_RE;
     let mut out = Vec::new();
-    for c in re.captures_iter(text) {
-        let Some(i) = (1..c.len()).find(|&i| c.get(i).is_some()) else {
+    // Plain matching (no capture groups) runs on every page; the field is looked up after.
+    for m in re.find_iter(text) {
+        let label: String = m.as_str().chars().filter(|c| *c != ' ').collect();
+        let Some(field) = fields.iter().find(|(l, _)| *l == label).map(|(_, f)| *f) else {
             continue;
         };
-        let m = c.get(0).expect("group 0");
         // A label stands alone: followed by a colon, a space, a bracket or the end (a cell).
         let rest = &text[m.end()..];
         let after = rest.trim_start_matches(' ');
@@ -184,7 +186,7 @@ fn labels(text: &str) -> Vec<Hit> {
         let value_start =
             m.end() + (rest.len() - rest.trim_start_matches([' ', ':', '】', ']', '|']).len());
         out.push(Hit {
-            field: fields[i - 1],
+            field,
             start: m.start(),
             end: value_start,
         });

@@ -569,4 +569,94 @@ mod tests {
             "http://a.cn/x/gzdt/t1.html"
         );
     }
+
+    fn facts(url: &str, html: &str) -> PageFacts {
+        let u = Url::parse(url).unwrap();
+        let page = crate::crawl::FetchedPage {
+            url: u.clone(),
+            final_url: u,
+            status: 200,
+            content_type: Some("text/html".into()),
+            body: html.as_bytes().to_vec(),
+            truncated: false,
+            depth: 1,
+        };
+        crate::extract::extract(&page, &crate::extract::TextPolicy::default()).0
+    }
+
+    #[test]
+    fn a_parent_feed_is_a_shared_column_and_list_rows_join_the_date_signals() {
+        let start = "http://www.county.gov.cn/jyj/";
+        let mut b = SiteBuilder::new(Url::parse(start).unwrap());
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/index.html",
+            r#"<html><head><meta name="SiteDomain" content="www.county.gov.cn"></head><body><a href="sjyw/index.html">要闻</a></body></html>"#,
+        ));
+        // The county portal's own news, embedded in the bureau's section: same host, out of scope.
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/sjyw/index.html",
+            r#"<html><head><meta name="ColumnName" content="县政府要闻"></head><body><ul>
+<li><a href="/xwzx/202606/t20260612_1.html">县长调研</a><span>2026-06-12</span></li>
+<li><a href="/xwzx/202605/t20260520_2.html">县政府常务会</a><span>2026-05-20</span></li></ul></body></html>"#,
+        ));
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/gzdt/index.html",
+            r#"<html><head><meta name="ColumnName" content="工作动态"></head><body><ul>
+<li><a href="202611/t20261118_7.html">教师培训</a><span>2026-11-20</span></li></ul></body></html>"#,
+        ));
+        // The article has only its URL date; the list row outranks it.
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/gzdt/202611/t20261118_7.html",
+            "<html><body><h1>教师培训</h1><p>正文</p></body></html>",
+        ));
+        let mut log = CrawlLog::default();
+        for u in [
+            "http://www.county.gov.cn/xwzx/202606/t20260612_1.html",
+            "http://www.county.gov.cn/xwzx/202605/t20260520_2.html",
+        ] {
+            let url = Url::parse(u).unwrap();
+            log.checks.insert(
+                UrlKey::of(&url),
+                UrlCheck {
+                    url,
+                    kind: LinkKind::Page,
+                    outcome: Outcome::OutOfScope,
+                    status: None,
+                    redirects: Vec::new(),
+                    detail: None,
+                },
+            );
+        }
+        let model = b.finish(log);
+        let col = |n: &str| model.columns.iter().find(|c| c.name == n).unwrap();
+        assert_eq!(
+            col("县政府要闻").shared.as_deref(),
+            Some("www.county.gov.cn")
+        );
+        assert_eq!(col("工作动态").shared, None);
+        assert_eq!(model.site_domain.as_deref(), Some("www.county.gov.cn"));
+        let art = model
+            .page(&Url::parse("http://www.county.gov.cn/jyj/gzdt/202611/t20261118_7.html").unwrap())
+            .unwrap();
+        assert_eq!(
+            art.pub_date,
+            Some(DatedBy {
+                date: jiff::civil::date(2026, 11, 20),
+                source: DateSource::ListRow
+            })
+        );
+        assert_eq!(
+            art.date_signals,
+            vec![
+                DatedBy {
+                    date: jiff::civil::date(2026, 11, 18),
+                    source: DateSource::Url
+                },
+                DatedBy {
+                    date: jiff::civil::date(2026, 11, 20),
+                    source: DateSource::ListRow
+                },
+            ]
+        );
+    }
 }
