@@ -306,3 +306,93 @@ impl Ctx<'_> {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use url::Url;
+
+    use crate::audit::{Finding, Reason, Status};
+    use crate::crawl::CrawlLog;
+    use crate::site::SiteBuilder;
+
+    fn site(start: &str, pages: &[(&str, &str)], log: CrawlLog) -> crate::site::SiteModel {
+        let mut b = SiteBuilder::new(Url::parse(start).unwrap());
+        for (u, html) in pages {
+            let url = Url::parse(u).unwrap();
+            let page = crate::crawl::FetchedPage {
+                url: url.clone(),
+                final_url: url,
+                status: 200,
+                content_type: Some("text/html".into()),
+                body: html.as_bytes().to_vec(),
+                truncated: false,
+                depth: 1,
+            };
+            b.add(crate::extract::extract(&page, &crate::extract::TextPolicy::default()).0);
+        }
+        b.finish(log)
+    }
+
+    fn run(site: &crate::site::SiteModel, id: &str) -> Finding {
+        let pack = crate::rules::load("cn-site-inspection").unwrap();
+        crate::audit::audit(site, &pack, jiff::civil::date(2026, 11, 26))
+            .into_iter()
+            .find(|f| f.rule_id == id)
+            .unwrap()
+    }
+
+    /// A template copied from another city (research §2: 齐齐哈尔 on a Chongqing domain).
+    #[test]
+    fn another_citys_template_is_inconsistent() {
+        let home = r#"<html><head><meta name="SiteName" content="齐齐哈尔">
+<meta name="SiteDomain" content="gxq.cq.gov.cn"><meta name="SiteIDCode" content="5001070012">
+?><!DOCTYPE html></head><body><p>首页</p>
+<DIV CLASS="FOOTER">主办单位：重庆高新区管委会 网站标识码：5001070012 渝ICP备05003300号</DIV></body></html>"#;
+        let s = site(
+            "http://jyj.qingshui.gov.cn/",
+            &[("http://jyj.qingshui.gov.cn/", home)],
+            CrawlLog::default(),
+        );
+        let f = run(&s, "INSP-SITE-IDENTITY");
+        assert_eq!(f.status, Status::Gap);
+        assert_eq!(f.reason, Some(Reason::Inconsistent));
+        assert_eq!(f.count, Some(2), "{:?}", f.message);
+        assert!(f.message.zh.contains("齐齐哈尔") && f.message.zh.contains("重庆高新区管委会"));
+        assert!(f.message.zh.contains("SiteDomain为“gxq.cq.gov.cn”"));
+        // Nothing to compare: not a gap, not a pass.
+        let bare = site(
+            "http://a.gov.cn/",
+            &[("http://a.gov.cn/", "<html><body><p>首页</p></body></html>")],
+            CrawlLog::default(),
+        );
+        let f = run(&bare, "INSP-SITE-IDENTITY");
+        assert_eq!(f.status, Status::Inconclusive);
+        assert_eq!(f.reason, Some(Reason::NotApplicable));
+    }
+
+    /// Rebuild times are no publish dates: a site regenerated in one day, whose sitemap lastmod
+    /// and MakeTime all say that day, has not re-dated anything.
+    #[test]
+    fn rebuild_times_never_make_a_batch() {
+        let mut log = CrawlLog::default();
+        let mut pages = Vec::new();
+        let urls: Vec<String> = (1..=6)
+            .map(|i| format!("http://a.gov.cn/zcwj/20250{i}/t20250{i}10_{i}.html"))
+            .collect();
+        for u in &urls {
+            let url = Url::parse(u).unwrap();
+            log.sitemap_lastmod.insert(
+                crate::crawl::UrlKey::of(&url),
+                jiff::civil::date(2026, 11, 20),
+            );
+            pages.push((
+                u.as_str(),
+                r#"<html><head><meta name="MakeTime" content="2026-11-20 08:00:00"></head><body><h1>通知</h1><p>正文</p></body></html>"#,
+            ));
+        }
+        pages.push(("http://a.gov.cn/", "<html><body>首页</body></html>"));
+        let s = site("http://a.gov.cn/", &pages, log);
+        let f = run(&s, "INSP-FORGED-DATES");
+        assert_ne!(f.status, Status::Gap, "{:?}", f.message);
+    }
+}
