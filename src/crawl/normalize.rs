@@ -71,11 +71,15 @@ pub fn resolve_in(base: &Url, href: &str, encoding: &'static encoding_rs::Encodi
         return None;
     }
     // Stray whitespace and newlines inside hrefs are common in hand-edited templates.
-    let cleaned: String = href
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
-        .collect();
+    let href = href.trim();
+    let cleaned: std::borrow::Cow<'_, str> = if href.contains(['\n', '\r', '\t']) {
+        href.chars()
+            .filter(|c| !matches!(c, '\n' | '\r' | '\t'))
+            .collect::<String>()
+            .into()
+    } else {
+        href.into()
+    };
     let url = if encoding == encoding_rs::UTF_8 || cleaned.is_ascii() {
         base.join(&cleaned).ok()?
     } else {
@@ -104,9 +108,17 @@ pub struct UrlKey(u128);
 
 impl UrlKey {
     pub fn of(url: &Url) -> UrlKey {
-        UrlKey(xxhash_rust::xxh3::xxh3_128(
-            normalize(url).as_str().as_bytes(),
-        ))
+        // Most URLs are already normal: hash them without the copy `normalize` makes.
+        let normal = url.fragment().is_none()
+            && url
+                .query()
+                .is_none_or(|q| !q.is_empty() && !q.contains('&'));
+        let hash = |u: &Url| UrlKey(xxhash_rust::xxh3::xxh3_128(u.as_str().as_bytes()));
+        if normal {
+            hash(url)
+        } else {
+            hash(&normalize(url))
+        }
     }
 }
 

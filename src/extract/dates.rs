@@ -146,11 +146,38 @@ pub fn normalize_text(s: &str) -> Cow<'_, str> {
             _ => return None,
         })
     }
-    // Most text needs no change: borrow it (this runs on every text of every page).
-    if !s.chars().any(|c| map(c).is_some()) {
+    // Every mapped character starts with one of these bytes; Chinese text is mostly E4..E9, so
+    // most characters are skipped without decoding (this runs on every text of every page).
+    let lead = |b: u8| matches!(b, 0xC2 | 0xE2 | 0xE3 | 0xEF);
+    let Some(first) = s.bytes().position(lead) else {
         return Cow::Borrowed(s);
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = first;
+    while i < s.len() {
+        if !lead(s.as_bytes()[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        if let Some(r) = map(c) {
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(&s[copied..i]);
+            o.push(r);
+            copied = i + c.len_utf8();
+        }
+        i += c.len_utf8();
     }
-    Cow::Owned(s.chars().map(|c| map(c).unwrap_or(c)).collect())
+    match out {
+        None => Cow::Borrowed(s),
+        Some(mut o) => {
+            o.push_str(&s[copied..]);
+            Cow::Owned(o)
+        }
+    }
 }
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {

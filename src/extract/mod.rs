@@ -130,18 +130,7 @@ fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector is valid")
 }
 
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta[name]"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
-static HEADINGS: LazyLock<Selector> = LazyLock::new(|| sel("h1, h2, h3"));
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static LINKS: LazyLock<Selector> =
-    LazyLock::new(|| sel("a[href], area[href], iframe[src], frame[src], img[src]"));
-static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
-static ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dl, dd"));
 static ROW_LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
-static LISTS: LazyLock<Selector> = LazyLock::new(|| sel("ul, ol, tbody"));
-static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| sel("script"));
 static CREATE_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"]\s*,\s*[0-9]+|([0-9]+)\s*,\s*([0-9]+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"])\s*\)"#,
@@ -265,70 +254,112 @@ fn is_template(e: &scraper::node::Element) -> bool {
 }
 
 fn push_text(buf: &mut String, t: &str) {
-    let t = t.trim();
-    if t.is_empty() {
-        return;
-    }
-    if !buf.is_empty() {
-        buf.push(' ');
-    }
-    // Collapse runs of whitespace inside a text node.
-    let mut last_space = false;
-    for c in t.chars() {
-        if c.is_whitespace() {
-            if !last_space {
-                buf.push(' ');
-            }
-            last_space = true;
-        } else {
-            buf.push(c);
-            last_space = false;
+    // Trims and collapses runs of whitespace inside a text node.
+    for w in t.split_whitespace() {
+        if !buf.is_empty() {
+            buf.push(' ');
         }
+        buf.push_str(w);
     }
 }
 
-/// Text of the page split into the content and the furniture around it.
-fn split_text(body: ElementRef<'_>) -> (String, String, bool) {
-    let mut content = String::new();
-    let mut furniture = String::new();
-    let mut templates = false;
-    let mut stack: Vec<(NodeRef<'_, Node>, Region)> = vec![(*body, Region::Content)];
-    while let Some((node, region)) = stack.pop() {
-        match node.value() {
-            Node::Text(t) => match region {
-                Region::Content => push_text(&mut content, t),
-                Region::Furniture => push_text(&mut furniture, t),
-                Region::Template => {}
-            },
-            Node::Element(e) => {
-                if matches!(
-                    e.name(),
-                    "script" | "style" | "noscript" | "template" | "select"
-                ) {
-                    continue;
-                }
-                let mut r = region;
-                if r != Region::Template && is_template(e) {
-                    templates = true;
-                    r = Region::Template;
-                } else if r == Region::Content && is_furniture(e) {
-                    r = Region::Furniture;
-                }
-                let children: Vec<_> = node.children().collect();
-                for c in children.into_iter().rev() {
-                    stack.push((c, r));
-                }
-            }
-            _ => {}
-        }
-    }
-    (content, furniture, templates)
+/// What one pass over the DOM collects: the text split into content and furniture, and the
+/// elements the extractor reads, each with whether it sits inside page furniture or a script
+/// template. One walk instead of a selector pass per kind of element (this runs on every page).
+#[derive(Default)]
+struct Walk<'a> {
+    content: String,
+    furniture: String,
+    templates: bool,
+    meta: Vec<ElementRef<'a>>,
+    title: Option<ElementRef<'a>>,
+    base: Option<ElementRef<'a>>,
+    /// `h1`–`h3` outside furniture.
+    headings: Vec<ElementRef<'a>>,
+    links: Vec<ElementRef<'a>>,
+    /// `li`, `tr`, `dl`, `dd` outside furniture.
+    rows: Vec<ElementRef<'a>>,
+    /// `ul`, `ol`, `tbody` outside furniture.
+    lists: Vec<ElementRef<'a>>,
+    scripts: Vec<ElementRef<'a>>,
+    /// Breadcrumb candidates with their position in document order.
+    crumbs: Vec<(usize, ElementRef<'a>)>,
 }
 
-fn in_furniture(e: ElementRef<'_>) -> bool {
-    e.ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|a| is_furniture(a.value()) || is_template(a.value()))
+impl<'a> Walk<'a> {
+    fn of(doc: &'a Html) -> Walk<'a> {
+        let mut w = Walk::default();
+        // (node, what its ancestors make it, whether its text is page text, the parent's
+        // position in document order)
+        let mut stack: Vec<(NodeRef<'a, Node>, Region, bool, usize)> =
+            vec![(*doc.root_element(), Region::Content, false, 0)];
+        let mut order = 0usize;
+        while let Some((node, region, text, parent)) = stack.pop() {
+            match node.value() {
+                Node::Text(t) => {
+                    if text {
+                        match region {
+                            Region::Content => push_text(&mut w.content, t),
+                            Region::Furniture => push_text(&mut w.furniture, t),
+                            Region::Template => {}
+                        }
+                    }
+                    if t.contains("位置")
+                        && (t.contains("当前位置")
+                            || t.contains("您的位置")
+                            || t.contains("现在的位置"))
+                        && let Some(p) = node.parent().and_then(ElementRef::wrap)
+                    {
+                        w.crumbs.push((parent, p));
+                    }
+                }
+                Node::Element(e) => {
+                    order += 1;
+                    let Some(el) = ElementRef::wrap(node) else {
+                        continue;
+                    };
+                    // `region` is what the ancestors make this element: furniture or not.
+                    let outside = region != Region::Content;
+                    let name = e.name();
+                    match name {
+                        "meta" if e.attr("name").is_some() => w.meta.push(el),
+                        "title" if w.title.is_none() => w.title = Some(el),
+                        "base" if w.base.is_none() && e.attr("href").is_some() => w.base = Some(el),
+                        "h1" | "h2" | "h3" if !outside => w.headings.push(el),
+                        "a" | "area" if e.attr("href").is_some() => w.links.push(el),
+                        "iframe" | "frame" | "img" if e.attr("src").is_some() => w.links.push(el),
+                        "li" | "tr" | "dl" | "dd" if !outside => w.rows.push(el),
+                        "ul" | "ol" | "tbody" if !outside => w.lists.push(el),
+                        "script" => w.scripts.push(el),
+                        _ => {}
+                    }
+                    if has_token(e, &BREADCRUMB) {
+                        w.crumbs.push((order, el));
+                    }
+                    let mut text = text || name == "body";
+                    if matches!(
+                        name,
+                        "script" | "style" | "noscript" | "template" | "select"
+                    ) {
+                        text = false;
+                    }
+                    let mut r = region;
+                    if r != Region::Template && is_template(e) {
+                        w.templates = true;
+                        r = Region::Template;
+                    } else if r == Region::Content && is_furniture(e) {
+                        r = Region::Furniture;
+                    }
+                    let first = stack.len();
+                    stack.extend(node.children().map(|c| (c, r, text, order)));
+                    stack[first..].reverse();
+                }
+                _ => {}
+            }
+        }
+        w.crumbs.sort_by_key(|(o, _)| *o);
+        w
+    }
 }
 
 fn clean(s: &str) -> String {
@@ -345,16 +376,15 @@ fn title_first_part(t: &str) -> String {
         .to_string()
 }
 
-fn breadcrumb(doc: &Html) -> Vec<String> {
-    let candidates = doc.root_element().descendent_elements().filter(|e| {
-        has_token(e.value(), &BREADCRUMB)
-            || e.children().filter_map(|c| c.value().as_text()).any(|t| {
-                t.contains("当前位置") || t.contains("您的位置") || t.contains("现在的位置")
-            })
-    });
-    for e in candidates {
-        let mut items: Vec<String> = e
-            .select(&ROW_LINKS)
+/// The `a[href]` elements inside `e`.
+fn anchors<'a>(e: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> {
+    e.descendent_elements()
+        .filter(|a| a.value().name() == "a" && a.value().attr("href").is_some())
+}
+
+fn breadcrumb(candidates: &[(usize, ElementRef<'_>)]) -> Vec<String> {
+    for &(_, e) in candidates {
+        let mut items: Vec<String> = anchors(e)
             .map(|a| clean(&a.text().collect::<String>()))
             .filter(|s| !s.is_empty())
             .collect();
@@ -380,9 +410,9 @@ fn breadcrumb(doc: &Html) -> Vec<String> {
 /// Pages named by a TRS `createPageHTML(...)` call, in both signatures (research §1.1): the
 /// classic `(count, current0, "index", "html")` where page k is `index_{k-1}`, and the newer
 /// `('div', count, current1, 'prefix', 'ext', total)` where page n is `prefix_n`.
-fn pagination(doc: &Html, base: &Url) -> Vec<Url> {
+fn pagination(scripts: &[ElementRef<'_>], base: &Url) -> Vec<Url> {
     let mut out = Vec::new();
-    for s in doc.select(&SCRIPTS) {
+    for s in scripts {
         let code: String = s.text().collect();
         for c in CREATE_PAGE.captures_iter(&code) {
             let (count, names): (usize, Vec<String>) =
@@ -421,15 +451,15 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         .map(str::as_bytes);
     let decoded = decode::decode_html(&page.body, page.content_type.as_deref(), tld);
     let doc = Html::parse_document(&decoded.text);
-    let base = doc
-        .select(&BASE)
-        .next()
+    let mut walk = Walk::of(&doc);
+    let base = walk
+        .base
         .and_then(|b| b.value().attr("href"))
         .and_then(|h| page.final_url.join(h).ok())
         .unwrap_or_else(|| page.final_url.clone());
 
     let mut meta = BTreeMap::new();
-    for m in doc.select(&META) {
+    for m in &walk.meta {
         if let (Some(n), Some(c)) = (m.value().attr("name"), m.value().attr("content"))
             && KEPT_META.iter().any(|k| k.eq_ignore_ascii_case(n.trim()))
         {
@@ -437,24 +467,23 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
                 .or_insert_with(|| c.trim().to_string());
         }
     }
-    let html_title = doc
-        .select(&TITLE)
-        .next()
+    let html_title = walk
+        .title
         .map(|t| clean(&t.text().collect::<String>()))
         .unwrap_or_default();
-    let headings: Vec<String> = doc
-        .select(&HEADINGS)
-        .filter(|h| !in_furniture(*h))
+    let headings: Vec<String> = walk
+        .headings
+        .iter()
         .map(|h| clean(&h.text().collect::<String>()))
         .filter(|s| !s.is_empty())
         .take(20)
         .collect();
-    let breadcrumb = breadcrumb(&doc);
+    let breadcrumb = breadcrumb(&walk.crumbs);
 
     let mut links = Vec::new();
     let mut stub_links = Vec::new();
     let mut discovered = Vec::new();
-    for e in doc.select(&LINKS) {
+    for e in &walk.links {
         let v = e.value();
         let (href, kind) = match v.name() {
             "iframe" | "frame" => (v.attr("src"), Some(LinkKind::Frame)),
@@ -495,7 +524,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             kind: LinkKind::Page,
         });
     }
-    for url in pagination(&doc, &base) {
+    for url in pagination(&walk.scripts, &base) {
         discovered.push(Discovered {
             url,
             kind: LinkKind::Page,
@@ -506,13 +535,10 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     let mut by_parent: HashMap<ego_tree::NodeId, (bool, Vec<ListEntry>)> = HashMap::new();
     let mut order: Vec<ego_tree::NodeId> = Vec::new();
     let mut month_days: HashMap<Url, (i8, i8)> = HashMap::new();
-    for row in doc.select(&ROWS) {
-        if in_furniture(row) {
-            continue;
-        }
+    for &row in &walk.rows {
         // A row is one link target (maybe linked twice: title and "more"), so compare hrefs
         // before resolving anything.
-        let mut anchors = row.select(&ROW_LINKS).filter(|a| {
+        let mut anchors = anchors(row).filter(|a| {
             a.value()
                 .attr("href")
                 .is_some_and(|h| !normalize::is_non_link(h))
@@ -569,7 +595,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     // Hanweb JCMS ships a column's first records as CDATA inside <script type="text/xml">: an
     // HTML parser never sees those links, so parse each record as a fragment.
     let mut script_list = false;
-    for sc in doc.select(&SCRIPTS) {
+    for sc in &walk.scripts {
         let code: String = sc.text().collect();
         if sc
             .value()
@@ -611,10 +637,9 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         }
     }
 
-    let (content, furniture, mut js_templates) = match doc.select(&BODY).next() {
-        Some(b) => split_text(b),
-        None => (String::new(), String::new(), false),
-    };
+    let content = std::mem::take(&mut walk.content);
+    let furniture = std::mem::take(&mut walk.furniture);
+    let mut js_templates = walk.templates;
     // A list container that a script fills (AJAX, jpage) is not an empty column: we cannot see it.
     js_templates |= script_list && entries.is_empty();
     let content = dates::normalize_text(&content).into_owned();
@@ -624,9 +649,10 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         .find(|m| content.contains(*m))
         .map(|m| m.to_string());
     let empty_list = entries.is_empty()
-        && doc
-            .select(&LISTS)
-            .any(|l| !in_furniture(l) && !l.children().any(|c| ElementRef::wrap(c).is_some()));
+        && walk
+            .lists
+            .iter()
+            .any(|l| !l.children().any(|c| ElementRef::wrap(c).is_some()));
 
     let doc_meta = metadata::parse(&content);
     let date_signals = dates::page_signals(
@@ -644,8 +670,9 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         .cloned()
         .or_else(|| {
             // Only an h1 names the page; h2/h3 on static pages are section or person names.
-            doc.select(&H1)
-                .find(|h| !in_furniture(*h))
+            walk.headings
+                .iter()
+                .find(|h| h.value().name() == "h1")
                 .map(|h| clean(&h.text().collect::<String>()))
                 .filter(|t| !t.is_empty())
         })

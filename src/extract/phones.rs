@@ -6,6 +6,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -65,8 +66,12 @@ const LABEL_WINDOW: usize = 28;
 /// Extracts phones from text already passed through `normalize_text`.
 pub fn phones_in(text: &str) -> Vec<Phone> {
     let mut out: Vec<Phone> = Vec::new();
-    for c in CANDIDATE.captures_iter(text) {
-        let m = c.get(0).expect("group 0");
+    // Find with the fast matcher, then take the groups from the match alone: capturing across
+    // a whole page of text was most of this function's cost.
+    for m in CANDIDATE.find_iter(text) {
+        let Some(c) = CANDIDATE.captures(m.as_str()) else {
+            continue;
+        };
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         // Part of a longer token: an ID, an URL, a document number, a decimal.
@@ -88,7 +93,9 @@ pub fn phones_in(text: &str) -> Vec<Phone> {
                 .map_or(0, |(i, _)| i);
             &head[from..]
         };
-        let label = nearest_label(ctx);
+        let Ok(label) = label_in(ctx) else {
+            continue;
+        };
         let number = match (area, num.len()) {
             (Some(a), 7 | 8) => format!("{a}-{num}"),
             (Some(_), _) => continue,
@@ -116,36 +123,45 @@ pub fn phones_in(text: &str) -> Vec<Phone> {
                 continue;
             }
         }
-        if trap_is_nearer(ctx, label.as_deref()) {
-            continue;
-        }
         if !out.iter().any(|p| p.number == number) {
-            out.push(Phone { number, label });
+            out.push(Phone {
+                number,
+                label: label.map(str::to_string),
+            });
         }
     }
     out
 }
 
-fn nearest_label(ctx: &str) -> Option<String> {
-    let mut best: Option<(usize, &str)> = None;
-    for l in LABELS {
-        if let Some(pos) = ctx.rfind(l) {
-            let end = pos + l.len();
-            // Prefer the label closest to the number; on ties the longer one (listed first).
-            if best.is_none_or(|(b, bl)| end > b || (end == b && l.len() > bl.len())) {
-                best = Some((end, l));
+/// Labels and traps in one automaton: a page has many digit runs, and searching each one's
+/// window for 27 strings separately was most of the cost of reading phones.
+static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(LABELS.iter().chain(TRAPS.iter())).expect("valid phone label words")
+});
+
+/// The label nearest before the number (the one ending last; on ties the longer, listed first),
+/// unless a registration keyword (ICP, 标识码 ...) ends after it: then the number is not a phone,
+/// and `Err` says so.
+fn label_in(ctx: &str) -> Result<Option<&'static str>, ()> {
+    let mut label: Option<(usize, usize)> = None;
+    let mut trap_end: Option<usize> = None;
+    for m in WORDS.find_overlapping_iter(ctx) {
+        let i = m.pattern().as_usize();
+        if i < LABELS.len() {
+            let better = label.is_none_or(|(end, j)| {
+                m.end() > end || (m.end() == end && LABELS[i].len() > LABELS[j].len())
+            });
+            if better {
+                label = Some((m.end(), i));
             }
+        } else {
+            trap_end = trap_end.max(Some(m.end()));
         }
     }
-    best.map(|(_, l)| l.to_string())
-}
-
-fn trap_is_nearer(ctx: &str, label: Option<&str>) -> bool {
-    let label_end = label.and_then(|l| ctx.rfind(l).map(|p| p + l.len()));
-    TRAPS.iter().any(|t| {
-        ctx.rfind(t)
-            .is_some_and(|p| label_end.is_none_or(|le| p + t.len() > le))
-    })
+    match (label, trap_end) {
+        (_, Some(t)) if label.is_none_or(|(end, _)| t > end) => Err(()),
+        _ => Ok(label.map(|(_, i)| LABELS[i])),
+    }
 }
 
 #[cfg(test)]

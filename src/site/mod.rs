@@ -540,13 +540,13 @@ impl SiteModel {
         let Some(start) = &self.start else {
             return false;
         };
-        if crate::crawl::normalize::normalize(url) == crate::crawl::normalize::normalize(start) {
+        if UrlKey::of(url) == UrlKey::of(start) {
             return true;
         }
         let Some(file) = url.path_segments().and_then(|mut s| s.next_back()) else {
             return false;
         };
-        HOME_FILE.is_match(file) && column_key(url) == column_key(start) && url.query().is_none()
+        url.query().is_none() && HOME_FILE.is_match(file) && column_key(url) == column_key(start)
     }
 }
 
