@@ -411,4 +411,29 @@ mod tests {
             Some("2026-02-00018")
         );
     }
+
+    proptest::proptest! {
+        /// Label fragments, padding, digits and punctuation in any order never panic the block
+        /// reader, the row-date reader or the footer reader, and an 索引号 value never becomes a
+        /// date.
+        #[test]
+        fn never_panics_on_label_soup(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "索", "引", "号", "索引号", "发布机构", "成文日期", "发布日期", "文号", "主题分类",
+                "标题", " ", "\u{3000}", "\u{a0}", ":", "：", "1.", "2026", "-", "02", "00018", "/",
+                "年", "月", "日", "〔", "〕", "。", "网站标识码", "ICP备", "公网安备", "主办单位",
+                "é", "𠀀",
+            ]),
+            0..40,
+        )) {
+            let text = parts.concat();
+            let n = dates::normalize_text(&text);
+            let _ = parse(&n);
+            let _ = dates::row_date(&text);
+            let _ = super::super::identity::footer_ids(&n);
+            if let Some(m) = parse(&n) && let Some(ix) = m.index_no {
+                proptest::prop_assert!(dates::first_date(&ix).is_none() || ix.len() <= 10, "{ix}");
+            }
+        }
+    }
 }
