@@ -302,6 +302,16 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
             "the crawl's time limit was reached; some pages were not fetched",
         ));
     }
+    if findings
+        .iter()
+        .any(|f| f.evidence.iter().any(|e| !e.other_dates.is_empty()))
+    {
+        // Short enough for one terminal line: the evidence and README say the rest.
+        notes.push(Text::new(
+            "日期不一致时按 PubDate > 发布时间 > 列表日期 > URL > 站点地图 采用",
+            "where dates disagree: PubDate > label > list row > URL > sitemap",
+        ));
+    }
     let info = TargetInfo {
         input: target.input.clone(),
         start_url: target.start.clone(),

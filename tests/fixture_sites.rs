@@ -64,7 +64,7 @@ fn evidence_paths(f: &Value) -> Vec<String> {
         .collect()
 }
 
-const ALL_RULES: [&str; 35] = [
+const ALL_RULES: [&str; 37] = [
     "GOV-GUIDE",
     "GOV-SYSTEM",
     "GOV-ANNUAL-REPORT",
@@ -93,6 +93,8 @@ const ALL_RULES: [&str; 35] = [
     "INSP-BLANK",
     "INSP-DEAD-LINKS-HOME",
     "INSP-DEAD-LINKS",
+    "INSP-FORGED-DATES",
+    "INSP-SITE-IDENTITY",
     "EDU-FEE",
     "EDU-ADM-POLICY",
     "EDU-ADM-PLAN",
@@ -238,4 +240,122 @@ fn as_of_moves_every_judgement() {
         .unwrap();
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(finding(&r, "GOV-ANNUAL-REPORT")["status"], "pass");
+}
+
+#[test]
+fn metadata_blocks_date_signals_forged_dates_identity_and_shared_columns() {
+    let (r, _) = audit("songling-jyj");
+    let v = verdicts(&r);
+    for (id, want) in [
+        ("INSP-FORGED-DATES", "gap/suspect_date"),
+        ("INSP-SITE-IDENTITY", "gap/inconsistent"),
+        ("INSP-NEWS-FRESH", "pass"),
+        ("INSP-NOTICE-FRESH", "pass"),
+        ("INSP-POLICY-FRESH", "pass"),
+        ("INSP-DEAD-LINKS", "pass"),
+        ("INSP-DEAD-LINKS-HOME", "pass"),
+    ] {
+        assert_eq!(v[id], want, "{id}");
+    }
+
+    // Forged dates: one document published 3 years after it was written, and a batch of five
+    // old documents all re-dated to 2026-11-18. MakeTime (2026-11-25) is never a publish date.
+    let forged = finding(&r, "INSP-FORGED-DATES");
+    assert_eq!(forged["count"], 6);
+    assert_eq!(forged["severity"], "advisory");
+    assert_eq!(
+        forged["message"]["zh"],
+        "疑似伪造发稿日期（需人工核实）：“松岭县教育局关于印发教师管理办法的通知”成文日期2023年5月10日，发布日期2026年10月9日（PubDate元数据），相隔1248天；2026年11月18日同日发布5篇形成于6个月以前的旧文档（最早2025年12月1日）"
+    );
+    let mut paths = evidence_paths(forged);
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            "/zcwj/202512/t20251202_3101.html",
+            "/zcwj/202601/t20260109_3102.html",
+            "/zcwj/202602/t20260211_3103.html",
+            "/zcwj/202603/t20260306_3104.html",
+            "/zcwj/202604/t20260421_3105.html",
+            "/zcwj/202610/t20261009_3106.html",
+        ]
+    );
+    let ev = |path: &str| {
+        forged["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["url"].as_str().unwrap().ends_with(path))
+            .unwrap()
+            .clone()
+    };
+    // The metadata block, whatever its markup; the 索引号 that looks like a date is kept as one
+    // string and never read as a date.
+    let table = ev("t20261009_3106.html");
+    assert_eq!(
+        table["doc"],
+        serde_json::json!({"index_no": "2026-02-00018", "publisher": "松岭县教育局",
+            "topic": "教育", "doc_no": "松教发〔2023〕12号", "written": "2023-05-10",
+            "published": "2026-10-09"})
+    );
+    assert_eq!(table["date"], "2026-10-09");
+    assert_eq!(table["date_source"], "meta_pub_date");
+    assert_eq!(
+        table["other_dates"],
+        serde_json::json!([{"date": "2023-05-10", "source": "written"}])
+    );
+    let dl = ev("t20260306_3104.html");
+    assert_eq!(
+        dl["doc"],
+        serde_json::json!({"index_no": "2026-03-00009", "publisher": "松岭县教育局",
+            "doc_no": "松教发〔2026〕6号", "written": "2026-03-05", "published": "2026-11-18"})
+    );
+    // Every disagreeing signal is shown next to the one used.
+    assert_eq!(
+        dl["other_dates"],
+        serde_json::json!([{"date": "2026-03-06", "source": "url"},
+            {"date": "2026-03-05", "source": "written"}])
+    );
+    let word = ev("t20260421_3105.html");
+    assert_eq!(
+        word["doc"],
+        serde_json::json!({"index_no": "2026-04-00014", "publisher": "松岭县教育局",
+            "doc_no": "松教发〔2026〕9号", "written": "2026-04-20"})
+    );
+
+    // Site identity: the footer came from another city's template.
+    let id = finding(&r, "INSP-SITE-IDENTITY");
+    assert_eq!(id["count"], 2);
+    assert_eq!(
+        id["message"]["zh"],
+        "SiteIDCode元数据为6205230007，页脚网站标识码为2302000011；SiteName为“松岭县教育局”，页脚主办单位却为“齐齐哈尔市教育局”（疑为套用其他网站模板）"
+    );
+    assert!(
+        id["basis"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("国办发〔2017〕47号")
+    );
+
+    // Shared column: shown, not scored; the bureau's own news column is fresh.
+    let news = finding(&r, "INSP-NEWS-FRESH");
+    assert_eq!(
+        news["message"]["zh"],
+        "按时更新：“工作动态”最新2026年11月20日；“全省教育要闻”为共享栏目（条目均链接至jyt.province.example），不计入本单位更新考核"
+    );
+    let columns: BTreeMap<String, Value> = r["site"]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_string(), c.clone()))
+        .collect();
+    assert_eq!(columns["全省教育要闻"]["shared"], "jyt.province.example");
+    assert!(columns["工作动态"].get("shared").is_none());
+    // MM-DD list dates take the year of the heading; split day/month is read as one date.
+    assert_eq!(
+        columns["工作动态"]["newest"],
+        serde_json::json!({"date": "2026-11-20", "source": "list_row"})
+    );
+    assert_eq!(columns["工作动态"]["entries"], 3);
+    assert_eq!(columns["通知公告"]["newest"]["date"], "2026-11-14");
 }

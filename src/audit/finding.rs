@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::crawl::Outcome;
-use crate::extract::DateSource;
+use crate::extract::{DateSource, DatedBy, DocMeta};
 use crate::rules::Severity;
 
 /// A message in both report languages; renderers pick one.
@@ -72,9 +72,13 @@ pub enum Reason {
     Incomplete,
     Late,
     Broken,
-    // Figures that do not add up as the format says; a document on a superseded template.
+    /// Figures that do not add up as the format says, or identifiers that contradict each other
+    /// (SiteIDCode vs footer, SiteName vs footer).
     Inconsistent,
+    /// A document on a superseded template.
     Outdated,
+    /// Publish dates that look re-dated (伪造发稿日期).
+    SuspectDate,
     // Inconclusive: ours or the network's.
     Blocked,
     RateLimited,
@@ -112,10 +116,12 @@ impl Reason {
             (Late, true) => "late",
             (Broken, false) => "链接不可用",
             (Broken, true) => "broken",
-            (Inconsistent, false) => "数据不一致",
+            (Inconsistent, false) => "前后不一致",
             (Inconsistent, true) => "inconsistent",
             (Outdated, false) => "格式过时",
             (Outdated, true) => "outdated format",
+            (SuspectDate, false) => "疑似伪造发稿日期",
+            (SuspectDate, true) => "suspect publish dates",
             (Blocked, false) => "访问被拦截",
             (Blocked, true) => "blocked",
             (RateLimited, false) => "被限流",
@@ -190,6 +196,14 @@ pub struct Evidence {
     pub date: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_source: Option<DateSource>,
+    /// The page's other date signals when they disagree with `date`: `date_source` is the one
+    /// used, by the precedence PubDate meta > 发布时间 label > list row > URL date > sitemap
+    /// lastmod (成文日期 is never a publish date).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub other_dates: Vec<DatedBy>,
+    /// The page's 信息公开目录 metadata block (索引号, 发布机构, 文号, 成文日期 ...).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub doc: Option<DocMeta>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     /// The page a link was found on.
@@ -201,6 +215,49 @@ pub struct Evidence {
     /// `WARC-Payload-Digest` of that response (`sha1:` base32 of the decoded body).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub warc_payload_digest: Option<String>,
+}
+
+impl Evidence {
+    /// Evidence for a document page: its URL, title and publish date, with the date signals that
+    /// disagree with it and its metadata block.
+    pub fn of_page(p: &crate::extract::PageFacts, date: Option<DatedBy>) -> Evidence {
+        Evidence {
+            url: Some(p.url.clone()),
+            text: Some(p.title.clone()),
+            date: date.map(|d| d.date),
+            date_source: date.map(|d| d.source),
+            other_dates: other_dates(&p.date_signals, date),
+            doc: p.doc_meta.clone(),
+            http_status: Some(200),
+            ..Evidence::default()
+        }
+    }
+
+    /// The other date signals in words (`URL中的日期 2023-11-04`), for renderers.
+    pub fn other_dates_text(&self, en: bool) -> Option<String> {
+        if self.other_dates.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = self
+            .other_dates
+            .iter()
+            .map(|d| format!("{} {}", d.source.label(en), d.date))
+            .collect();
+        Some(if en {
+            format!("other dates: {}", list.join(", "))
+        } else {
+            format!("其他日期：{}", list.join("，"))
+        })
+    }
+}
+
+/// The signals whose date differs from the one used.
+pub fn other_dates(signals: &[DatedBy], used: Option<DatedBy>) -> Vec<DatedBy> {
+    signals
+        .iter()
+        .filter(|s| Some(s.date) != used.map(|u| u.date))
+        .copied()
+        .collect()
 }
 
 /// The result of one rule.

@@ -2,6 +2,7 @@
 //! Nothing here fetches; everything is judged relative to the as-of date.
 
 pub mod annual;
+mod cms;
 pub mod finding;
 pub mod score;
 
@@ -77,6 +78,11 @@ impl Hit<'_> {
             text: Some(self.text.clone()),
             date: self.date.map(|d| d.date),
             date_source: self.date.map(|d| d.source),
+            other_dates: self
+                .page
+                .map(|p| finding::other_dates(&p.date_signals, self.date))
+                .unwrap_or_default(),
+            doc: self.page.and_then(|p| p.doc_meta.clone()),
             http_status: self.status,
             found_on: self.found_on.clone(),
             ..Evidence::default()
@@ -236,6 +242,8 @@ impl<'a> Ctx<'a> {
             Check::HomeFresh => self.home_fresh(r),
             Check::Phone => self.phone(r),
             Check::AnnualReport => self.annual_report(r),
+            Check::ForgedDates => self.forged_dates(r),
+            Check::SiteIdentity => self.site_identity(r),
         }
     }
 
@@ -683,15 +691,7 @@ impl<'a> Ctx<'a> {
                 .min_by_key(|(m, _, p)| (m.len(), std::cmp::Reverse(p.pub_date.map(|d| d.date))))
                 .expect("docs is not empty");
             let (missing, _, page) = best;
-            let ev = Evidence {
-                url: Some(page.url.clone()),
-                text: Some(page.title.clone()),
-                date: page.pub_date.map(|d| d.date),
-                date_source: page.pub_date.map(|d| d.source),
-                http_status: Some(200),
-                found_on: None,
-                ..Evidence::default()
-            };
+            let ev = Evidence::of_page(page, page.pub_date);
             if !missing.is_empty() {
                 let zh: Vec<&str> = missing
                     .iter()
@@ -805,12 +805,13 @@ impl<'a> Ctx<'a> {
             .filter(|_| c.state != ColumnState::JsOnly)
     }
 
-    /// Columns of the given classes that are stale, and those we could not judge.
+    /// Columns of the given classes that are stale, and those we could not judge. Shared
+    /// columns (a parent government's feed) are not the bureau's to update: left out.
     fn stale_of(&self, classes: &[&str], rule_age: Option<Age>) -> StaleScan<'a> {
         let mut stale = Vec::new();
         let mut unjudged = Vec::new();
         let mut total = 0;
-        for c in &self.site.columns {
+        for c in self.site.columns.iter().filter(|c| c.shared.is_none()) {
             let Some(class) = self.pack.classify(&c.name) else {
                 continue;
             };
@@ -898,16 +899,57 @@ impl<'a> Ctx<'a> {
             Self::deduct(r, &mut f, Some(stale.len() as u32));
             return f;
         }
+        // Shared columns of the class are shown, never scored.
+        let shared: Vec<&Column> = self
+            .site
+            .columns
+            .iter()
+            .filter(|c| {
+                c.shared.is_some()
+                    && self
+                        .pack
+                        .classify(&c.name)
+                        .is_some_and(|k| k.id == class_id)
+            })
+            .collect();
+        let shared_zh: String = shared
+            .iter()
+            .map(|c| {
+                format!(
+                    "；“{}”为共享栏目（条目均链接至{}），不计入本单位更新考核",
+                    c.name,
+                    c.shared.as_deref().unwrap_or_default()
+                )
+            })
+            .collect();
+        let shared_en: String = shared
+            .iter()
+            .map(|c| {
+                format!(
+                    "; \"{}\" is a shared column (every entry links to {}), not scored",
+                    c.name,
+                    c.shared.as_deref().unwrap_or_default()
+                )
+            })
+            .collect();
+        let shared_ev = || shared.iter().map(|c| Self::column_evidence(c));
         if total == 0 {
             return self.finding(
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotApplicable),
-                Text::new(
-                    format!("未发现{class_name}栏目"),
-                    format!("no {class_en} column found"),
-                ),
-                Vec::new(),
+                if shared.is_empty() {
+                    Text::new(
+                        format!("未发现{class_name}栏目"),
+                        format!("no {class_en} column found"),
+                    )
+                } else {
+                    Text::new(
+                        format!("未发现本单位的{class_name}栏目{shared_zh}"),
+                        format!("no {class_en} column of the bureau's own found{shared_en}"),
+                    )
+                },
+                shared_ev().collect(),
             );
         }
         if unjudged.len() == total {
@@ -931,6 +973,7 @@ impl<'a> Ctx<'a> {
                     .classify(&c.name)
                     .is_some_and(|k| k.id == class_id)
                     && c.state != ColumnState::JsOnly
+                    && c.shared.is_none()
             })
             .collect();
         let names: Vec<String> = judged
@@ -952,10 +995,14 @@ impl<'a> Ctx<'a> {
             Status::Pass,
             None,
             Text::new(
-                format!("按时更新：{}", names.join("；")),
-                format!("up to date: {}", names_en.join("; ")),
+                format!("按时更新：{}{shared_zh}", names.join("；")),
+                format!("up to date: {}{shared_en}", names_en.join("; ")),
             ),
-            judged.iter().map(|c| Self::column_evidence(c)).collect(),
+            judged
+                .iter()
+                .map(|c| Self::column_evidence(c))
+                .chain(shared_ev())
+                .collect(),
         )
     }
 

@@ -28,6 +28,9 @@ pub enum DateSource {
     Url,
     /// `<lastmod>` of the URL in the site's sitemap: often a rebuild time, the weakest signal.
     Sitemap,
+    /// 成文日期 in the page's metadata block: when the document was written. Kept as a signal
+    /// (a publish date long after it is suspect), never used as the publish date.
+    Written,
 }
 
 impl DateSource {
@@ -44,8 +47,78 @@ impl DateSource {
             (DateSource::Sitemap, true) => "sitemap lastmod",
             (DateSource::Url, false) => "URL中的日期",
             (DateSource::Url, true) => "date in URL",
+            (DateSource::Written, false) => "成文日期",
+            (DateSource::Written, true) => "date written (成文日期)",
         }
     }
+
+    /// Whether this source can give the publish date ([`Written`](DateSource::Written) cannot).
+    pub fn is_publish(self) -> bool {
+        self != DateSource::Written
+    }
+}
+
+/// Publish-date sources, strongest first. `PubDate` is the machine-readable publish time the
+/// 指引 (国办发〔2017〕47号) requires; the visible 发布时间 label is what a reader sees; the list
+/// row's date is the column's claim about the page; a TRS/Hanweb URL date is the CMS *creation*
+/// date; a sitemap lastmod is often only a rebuild time. `MakeTime`/`HtmlGenerateTime` are page
+/// rebuild times and never a signal; 成文日期 is kept but never used as the publish date.
+pub const PRECEDENCE: [DateSource; 5] = [
+    DateSource::MetaPubDate,
+    DateSource::Label,
+    DateSource::ListRow,
+    DateSource::Url,
+    DateSource::Sitemap,
+];
+
+/// The precedence in words, for reports.
+pub fn precedence_text(en: bool) -> String {
+    PRECEDENCE
+        .iter()
+        .map(|s| s.label(en))
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+/// Adds a signal unless the same source already gave one (the first of a source wins).
+pub fn add_signal(signals: &mut Vec<DatedBy>, date: Option<Date>, source: DateSource) {
+    if let Some(date) = date
+        && !signals.iter().any(|s| s.source == source)
+    {
+        signals.push(DatedBy { date, source });
+    }
+}
+
+/// The publish date among the signals, by [`PRECEDENCE`].
+pub fn choose(signals: &[DatedBy]) -> Option<DatedBy> {
+    PRECEDENCE
+        .iter()
+        .find_map(|p| signals.iter().find(|s| s.source == *p).copied())
+}
+
+/// The date signals one page gives about itself: `PubDate` meta, the labelled publish date (in
+/// the content, else in header furniture), the metadata block's 成文日期 and 发布日期, and the URL.
+/// List rows and sitemaps are added by the site model, which sees them.
+pub fn page_signals(
+    pub_date_meta: Option<&str>,
+    content: &str,
+    furniture: &str,
+    url: &str,
+    block: Option<&super::metadata::DocMeta>,
+) -> Vec<DatedBy> {
+    let mut s = Vec::new();
+    add_signal(
+        &mut s,
+        pub_date_meta.and_then(first_date),
+        DateSource::MetaPubDate,
+    );
+    let label = labelled_publish_date(content)
+        .or_else(|| block.and_then(|b| b.published))
+        .or_else(|| labelled_publish_date(furniture));
+    add_signal(&mut s, label, DateSource::Label);
+    add_signal(&mut s, url_date(url), DateSource::Url);
+    add_signal(&mut s, block.and_then(|b| b.written), DateSource::Written);
+    s
 }
 
 /// A date together with its provenance.
@@ -258,6 +331,114 @@ pub fn url_date(url: &str) -> Option<Date> {
         .and_then(|c| civil(&c[1], &c[2], &c[3]))
 }
 
+static SPLIT_DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    // `<b>14</b> 2026.07`: the day in one element, year and month in the next.
+    Regex::new(r"(?:^|[^0-9])([0-9]{1,2}) +([0-9]{4})[-/.]([0-9]{1,2})(?:$|[^0-9])")
+        .expect("valid regex")
+});
+static SPLIT_DAY_LAST: LazyLock<Regex> = LazyLock::new(|| {
+    // `<span>2026-07</span><b>14</b>` or `2026年07月 14日`.
+    Regex::new(
+        r"(?:^|[^0-9])([0-9]{4})(?:[-/.]|年 *)([0-9]{1,2}) *月? +([0-9]{1,2}) *日?(?:$|[^0-9])",
+    )
+    .expect("valid regex")
+});
+static SPLIT_YEAR_LAST: LazyLock<Regex> = LazyLock::new(|| {
+    // `<span>07-14</span><span>2026</span>`.
+    Regex::new(r"(?:^|[^0-9])([0-9]{1,2})[-/]([0-9]{1,2}) +([0-9]{4})(?:$|[^0-9])")
+        .expect("valid regex")
+});
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9./-])([0-9]{1,2})(?:[-/]|月 *)([0-9]{1,2}) *日?[ \])】]*$")
+        .expect("valid regex")
+});
+static YEAR_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*([0-9]{4}) *年?(?:度)?\s*$").expect("valid regex"));
+
+/// A list row's date: the last full date in the row, else a date whose day and month sit in
+/// different elements (`<b>14</b> 2026.07`), else a month and day at the end of the row
+/// (`11-20`, `11月20日`) whose year must come from elsewhere ([`fill_years`]).
+pub fn row_date(text: &str) -> (Option<Date>, Option<(i8, i8)>) {
+    let text = normalize_text(text);
+    let text = text.trim();
+    if let Some(d) = dates_in(text).last().map(|(_, d)| *d) {
+        return (Some(d), None);
+    }
+    let split = SPLIT_DAY_FIRST
+        .captures_iter(text)
+        .filter_map(|c| civil(&c[2], &c[3], &c[1]))
+        .chain(
+            SPLIT_DAY_LAST
+                .captures_iter(text)
+                .filter_map(|c| civil(&c[1], &c[2], &c[3])),
+        )
+        .chain(
+            SPLIT_YEAR_LAST
+                .captures_iter(text)
+                .filter_map(|c| civil(&c[3], &c[1], &c[2])),
+        )
+        .last();
+    if split.is_some() {
+        return (split, None);
+    }
+    let md = MONTH_DAY.captures(text).and_then(|c| {
+        let m: i8 = c[1].parse().ok()?;
+        let d: i8 = c[2].parse().ok()?;
+        // Valid in some year (29 February included).
+        Date::new(2024, m, d).ok().map(|_| (m, d))
+    });
+    (None, md)
+}
+
+/// The date with month and day `md` nearest to `near`, in its year or the one either side.
+fn nearest(md: (i8, i8), near: Date) -> Option<Date> {
+    [near.year() - 1, near.year(), near.year() + 1]
+        .into_iter()
+        .filter_map(|y| Date::new(y, md.0, md.1).ok())
+        .min_by_key(|d| (*d - near).get_days().abs())
+}
+
+/// Gives a year to list entries that show only `MM-DD`: from the entry's URL date
+/// (`t20261120_`), else from the nearest dated entry of the same list, else from a year
+/// heading on the page (`<h3>2026年</h3>`) when there is exactly one. Entries with no clue
+/// stay undated.
+pub fn fill_years(
+    entries: &mut [super::ListEntry],
+    month_days: &std::collections::HashMap<url::Url, (i8, i8)>,
+    headings: &[String],
+) {
+    if month_days.is_empty() {
+        return;
+    }
+    let mut years: Vec<i16> = headings
+        .iter()
+        .filter_map(|h| YEAR_HEADING.captures(h)?[1].parse().ok())
+        .collect();
+    years.dedup();
+    let heading_year = match years.as_slice() {
+        [y] => Some(*y),
+        _ => None,
+    };
+    let known: Vec<Option<Date>> = entries.iter().map(|e| e.date).collect();
+    for (i, e) in entries.iter_mut().enumerate() {
+        if e.date.is_some() {
+            continue;
+        }
+        let Some(&md) = month_days.get(&e.url) else {
+            continue;
+        };
+        let neighbour = (0..known.len())
+            .filter(|&j| j != i)
+            .filter_map(|j| known[j].map(|d| (j.abs_diff(i), d)))
+            .min_by_key(|(dist, _)| *dist)
+            .map(|(_, d)| d);
+        e.date = url_date(e.url.as_str())
+            .or(neighbour)
+            .and_then(|near| nearest(md, near))
+            .or_else(|| heading_year.and_then(|y| Date::new(y, md.0, md.1).ok()));
+    }
+}
+
 /// Parses `YYYY-MM-DD` as given on the command line.
 pub fn parse_iso(s: &str) -> Option<Date> {
     let c = Regex::new(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
@@ -350,5 +531,100 @@ mod tests {
             Some(date(2026, 9, 11))
         );
         assert_eq!(url_date("/zwgk/index_1.html"), None);
+    }
+
+    #[test]
+    fn row_dates_split_across_elements_and_month_day_only() {
+        assert_eq!(
+            row_date("14 2026.07 县教育局召开会议"),
+            (Some(date(2026, 7, 14)), None)
+        );
+        assert_eq!(row_date("会议 2026-07 14"), (Some(date(2026, 7, 14)), None));
+        assert_eq!(row_date("会议 07-14 2026"), (Some(date(2026, 7, 14)), None));
+        assert_eq!(row_date("县教育局召开会议 11-20"), (None, Some((11, 20))));
+        assert_eq!(row_date("县教育局召开会议 [11/20]"), (None, Some((11, 20))));
+        assert_eq!(
+            row_date("县教育局召开会议 11月20日"),
+            (None, Some((11, 20)))
+        );
+        // A range in a title is not a date at the end of the row.
+        assert_eq!(row_date("3-6岁儿童学前教育资助"), (None, None));
+        assert_eq!(row_date("第2.5期简报 11-31"), (None, None));
+        // An 索引号 is not a date, in any form.
+        assert_eq!(row_date("2026-02-00018 关于某事的通知"), (None, None));
+        assert_eq!(
+            row_date("1 关于印发方案的通知 2026-02-00018 清教发〔2026〕3号 2026-07-17"),
+            (Some(date(2026, 7, 17)), None)
+        );
+    }
+
+    #[test]
+    fn month_day_rows_take_their_year_from_the_page() {
+        use super::super::ListEntry;
+        let e = |u: &str, d: Option<Date>| ListEntry {
+            title: "t".into(),
+            url: url::Url::parse(u).unwrap(),
+            date: d,
+        };
+        let mut entries = vec![
+            e("http://a.cn/gzdt/a.html", Some(date(2027, 1, 3))),
+            e("http://a.cn/gzdt/b.html", None),
+            e("http://a.cn/gzdt/202611/t20261120_9.html", None),
+            e("http://a.cn/gzdt/c.html", None),
+        ];
+        let mut md = std::collections::HashMap::new();
+        md.insert(entries[1].url.clone(), (12, 30));
+        md.insert(entries[2].url.clone(), (11, 20));
+        md.insert(entries[3].url.clone(), (2, 30));
+        fill_years(&mut entries, &md, &[]);
+        // The neighbour dated 2027-01-03 puts 12-30 in 2026, across the new year.
+        assert_eq!(entries[1].date, Some(date(2026, 12, 30)));
+        // The URL date gives the year.
+        assert_eq!(entries[2].date, Some(date(2026, 11, 20)));
+        // 30 February exists in no year near 2027: stays undated.
+        assert_eq!(entries[3].date, None);
+        // With no dated neighbour and no URL date, a single year heading decides.
+        let mut lone = vec![e("http://a.cn/x/d.html", None)];
+        let md: std::collections::HashMap<_, _> = [(lone[0].url.clone(), (3, 5))].into();
+        fill_years(&mut lone, &md, &["2025年".to_string()]);
+        assert_eq!(lone[0].date, Some(date(2025, 3, 5)));
+        let mut two = vec![e("http://a.cn/x/d.html", None)];
+        fill_years(&mut two, &md, &["2025年".into(), "2024年".into()]);
+        assert_eq!(two[0].date, None, "two year headings: ambiguous");
+    }
+
+    #[test]
+    fn signals_keep_every_source_and_never_a_rebuild_time() {
+        let block = super::super::metadata::DocMeta {
+            written: Some(date(2024, 1, 5)),
+            ..Default::default()
+        };
+        let s = page_signals(
+            Some("2026-03-10 12:56"),
+            "时间: 2026-03-09 12:56",
+            "",
+            "https://x.gov.cn/zwgk/202603/t20260313_105587.htm",
+            Some(&block),
+        );
+        let got: Vec<(DateSource, Date)> = s.iter().map(|d| (d.source, d.date)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (DateSource::MetaPubDate, date(2026, 3, 10)),
+                (DateSource::Label, date(2026, 3, 9)),
+                (DateSource::Url, date(2026, 3, 13)),
+                (DateSource::Written, date(2024, 1, 5)),
+            ]
+        );
+        assert_eq!(choose(&s).map(|d| d.source), Some(DateSource::MetaPubDate));
+        // 成文日期 alone is no publish date.
+        let only_written = [DatedBy {
+            date: date(2024, 1, 5),
+            source: DateSource::Written,
+        }];
+        assert_eq!(choose(&only_written), None);
+        // A MakeTime meta is not passed in at all; a 更新时间 label is not a publish date.
+        let s = page_signals(None, "更新时间: 2026-11-25", "", "http://a.cn/x.html", None);
+        assert!(s.is_empty());
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod dates;
 pub mod decode;
+pub mod identity;
+pub mod metadata;
 pub mod phones;
 pub mod tables;
 
@@ -19,6 +21,8 @@ use url::Url;
 use crate::crawl::normalize::{self, LinkKind};
 use crate::crawl::{Discovered, FetchedPage};
 pub use dates::{DateSource, DatedBy};
+pub use identity::FooterIds;
+pub use metadata::DocMeta;
 pub use phones::Phone;
 
 /// A link on a page.
@@ -68,6 +72,16 @@ pub struct PageFacts {
     pub links: Vec<Link>,
     pub entries: Vec<ListEntry>,
     pub pub_date: Option<DatedBy>,
+    /// Every date signal of the page with its source, `pub_date` chosen among them by
+    /// [`dates::PRECEDENCE`] (the site model adds list-row and sitemap dates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub date_signals: Vec<DatedBy>,
+    /// The 信息公开目录 metadata block (索引号, 发布机构, 成文日期 ...), when the page has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_meta: Option<DocMeta>,
+    /// Site identifiers in the page furniture (网站标识码, ICP and 公安备案 numbers, 主办单位).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<FooterIds>,
     /// The placeholder text of an empty column (`暂无信息`).
     pub empty_marker: Option<String>,
     /// An empty list container (`<ul></ul>`) and nothing else listed.
@@ -524,6 +538,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     // List rows: a row with one target and a date; undated rows count when their list has dated ones.
     let mut by_parent: HashMap<ego_tree::NodeId, (bool, Vec<ListEntry>)> = HashMap::new();
     let mut order: Vec<ego_tree::NodeId> = Vec::new();
+    let mut month_days: HashMap<Url, (i8, i8)> = HashMap::new();
     for &row in &walk.rows {
         // A row is one link target (maybe linked twice: title and "more"), so compare hrefs
         // before resolving anything.
@@ -553,7 +568,10 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         if title.is_empty() {
             continue;
         }
-        let date = dates::last_date(&row.text().collect::<String>());
+        let (date, month_day) = dates::row_date(&row.text().collect::<String>());
+        if let Some(md) = month_day {
+            month_days.insert(url.clone(), md);
+        }
         let Some(parent) = row.parent().map(|p| p.id()) else {
             continue;
         };
@@ -561,7 +579,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             order.push(parent);
             (false, Vec::new())
         });
-        slot.0 |= date.is_some();
+        slot.0 |= date.is_some() || month_day.is_some();
         slot.1.push(ListEntry { title, url, date });
     }
     let mut entries: Vec<ListEntry> = Vec::new();
@@ -575,6 +593,8 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             }
         }
     }
+
+    dates::fill_years(&mut entries, &month_days, &headings);
 
     // Hanweb JCMS ships a column's first records as CDATA inside <script type="text/xml">: an
     // HTML parser never sees those links, so parse each record as a fragment.
@@ -638,29 +658,15 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             .iter()
             .any(|l| !l.children().any(|c| ElementRef::wrap(c).is_some()));
 
-    let pub_date = meta
-        .get("pubdate")
-        .and_then(|d| dates::first_date(d))
-        .map(|date| DatedBy {
-            date,
-            source: DateSource::MetaPubDate,
-        })
-        .or_else(|| {
-            // An article header can carry a furniture-like class (`article-header`): look there
-            // too, after the content.
-            dates::labelled_publish_date(&content)
-                .or_else(|| dates::labelled_publish_date(&furniture))
-                .map(|date| DatedBy {
-                    date,
-                    source: DateSource::Label,
-                })
-        })
-        .or_else(|| {
-            dates::url_date(page.final_url.as_str()).map(|date| DatedBy {
-                date,
-                source: DateSource::Url,
-            })
-        });
+    let doc_meta = metadata::parse(&content);
+    let date_signals = dates::page_signals(
+        meta.get("pubdate").map(String::as_str),
+        &content,
+        &furniture,
+        page.final_url.as_str(),
+        doc_meta.as_ref(),
+    );
+    let pub_date = dates::choose(&date_signals);
 
     let title = meta
         .get("articletitle")
@@ -719,6 +725,9 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         links,
         entries,
         pub_date,
+        date_signals,
+        doc_meta,
+        footer: identity::footer_ids(&furniture),
         empty_marker,
         empty_list,
         stub_links,

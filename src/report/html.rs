@@ -333,6 +333,9 @@ impl Render for HtmlReport {
                 } else if let Some(d) = e.date {
                     let _ = write!(line, " · {d}");
                 }
+                if let Some(o) = e.other_dates_text(en) {
+                    let _ = write!(line, "（{}）", esc(&o));
+                }
                 if let Some(st) = e.http_status.filter(|s| *s != 200) {
                     let _ = write!(line, " · HTTP {st}");
                 }

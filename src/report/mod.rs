@@ -134,6 +134,10 @@ pub struct ColumnSummary {
     pub pages: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub newest: Option<DatedBy>,
+    /// A shared or inherited column (every entry links off the audited site, e.g. a parent
+    /// government's feed): the hosts its entries live on. Not scored for freshness.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shared: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -209,6 +213,7 @@ impl Report {
                 entries: c.entries.len(),
                 pages: c.pages.len(),
                 newest: c.newest,
+                shared: c.shared.clone(),
             })
             .collect();
         Report {

@@ -56,6 +56,9 @@ impl TableReport {
             if let (Some(d), Some(src)) = (e.date, e.date_source) {
                 s.push_str(&format!(" ({d}, {})", src.label(self.en)));
             }
+            if let Some(o) = e.other_dates_text(self.en) {
+                s.push_str(&format!(" [{}]", sanitize(&o)));
+            }
             if let Some(on) = &e.found_on {
                 s.push_str(" ← ");
                 s.push_str(&sanitize(&super::display_url(report, on)));

@@ -394,6 +394,16 @@ fn validate(
         }
         Check::BlankColumns if r.threshold.is_none() => return Err(need("`threshold`")),
         Check::HomeFresh if r.max_age.is_none() => return Err(need("`max_age`")),
+        Check::ForgedDates => {
+            if r.max_lag.is_none() {
+                return Err(need("`max_lag`"));
+            }
+            if r.batch_lag.is_some() != r.threshold.is_some() {
+                return Err(need(
+                    "`batch_lag` and `threshold` together (or neither, to skip the batch test)",
+                ));
+            }
+        }
         _ => {}
     }
     for q in &r.require {
@@ -468,8 +478,28 @@ fn validate(
     // Keys that the check ignores are mistakes: say so instead of silently dropping them.
     let document_only = !r.require.is_empty() || r.due.is_some() || r.where_.is_some();
     let aggregate_only = r.class.is_some() || !r.classes.is_empty() || r.threshold.is_some();
+    let lag = r.max_lag.is_some() || r.batch_lag.is_some();
+    if lag && r.check != Check::ForgedDates {
+        return Err(src.error(
+            Some(span),
+            format!(
+                "rule `{id}` (check = \"{}\") does not use max_lag or batch_lag; they belong to check = \"forged_dates\"",
+                check_name(r.check)
+            ),
+        ));
+    }
     let misplaced = match r.check {
         _ if r.aspect.is_some() && r.check != Check::AnnualReport => Some("aspect"),
+        Check::ForgedDates => (document_only
+            || !r.find.is_empty()
+            || r.class.is_some()
+            || !r.classes.is_empty()
+            || r.max_age.is_some())
+        .then_some("find, require, due, where, class, classes or max_age"),
+        Check::SiteIdentity => {
+            (document_only || !r.find.is_empty() || aggregate_only || r.max_age.is_some())
+                .then_some("find, require, due, where, class, classes, threshold or max_age")
+        }
         Check::Document => aggregate_only.then_some("class, classes or threshold"),
         Check::AnnualReport => {
             (!r.require.is_empty() || r.due.is_some() || aggregate_only || r.max_age.is_some())
@@ -749,6 +779,29 @@ mod tests {
                 "check = \"annual_report\"\nfind = [\"a\"]\naspect = \"sums\"\n",
                 "arithmetic",
             ),
+            ("check = \"forged_dates\"\n", "needs `max_lag`"),
+            (
+                "check = \"forged_dates\"\nmax_lag = \"1y\"\nthreshold = 5\n",
+                "`batch_lag` and `threshold` together",
+            ),
+            (
+                "check = \"forged_dates\"\nmax_lag = \"1y\"\nbatch_lag = \"6m\"\n",
+                "`batch_lag` and `threshold` together",
+            ),
+            (
+                "check = \"forged_dates\"\nmax_lag = \"1年\"\n",
+                "invalid age",
+            ),
+            (
+                "check = \"forged_dates\"\nmax_lag = \"1y\"\nfind = [\"a\"]\n",
+                "does not use",
+            ),
+            (
+                "find = [\"a\"]\nmax_lag = \"1y\"\n",
+                "they belong to check = \"forged_dates\"",
+            ),
+            ("check = \"site_identity\"\nthreshold = 2\n", "does not use"),
+            ("check = \"forged_date\"\n", "unknown variant"),
         ] {
             let e = load_str("r.toml", &format!("{base}{extra}"))
                 .unwrap_err()

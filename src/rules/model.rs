@@ -126,6 +126,13 @@ pub enum Check {
     /// The newest annual report that the `find` terms lead to is read: one `aspect` of the
     /// format of 国办公开办函〔2021〕30号.
     AnnualReport,
+    /// Suspect publish dates (伪造发稿日期, 旧稿新发): a document published more than `max_lag`
+    /// after its 成文日期, or `threshold` or more documents older than `batch_lag` (by 成文日期 or
+    /// URL date) all published on one day.
+    ForgedDates,
+    /// Site identity: the SiteIDCode meta against the footer's 网站标识码, the footer's sponsor
+    /// against SiteName (another city's template), SiteDomain against the audited host.
+    SiteIdentity,
 }
 
 /// What an `annual_report` rule checks in the report (research: rules-cn.md §5).
@@ -258,6 +265,15 @@ pub struct Rule {
     /// What `check = "annual_report"` reads.
     #[serde(default)]
     pub aspect: Option<Aspect>,
+    /// For `check = "forged_dates"`: a publish date more than this after the 成文日期 is suspect.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub max_lag: Option<Age>,
+    /// For `check = "forged_dates"`: documents older than this on their publish day (by 成文日期
+    /// or URL date) count towards a re-dated batch of `threshold` documents.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub batch_lag: Option<Age>,
 }
 
 /// An age limit: `14d`, `2w`, `6m` (calendar months), `1y`.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::crawl::{CrawlLog, LinkKind, Outcome, UrlCheck, UrlKey};
-use crate::extract::{DateSource, DatedBy, PageFacts, PageKind};
+use crate::extract::{DateSource, DatedBy, FooterIds, PageFacts, PageKind, dates};
 
 /// One row of a column, with the best date known for it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,6 +47,11 @@ pub struct Column {
     /// The newest entry date, and where it came from.
     pub newest: Option<DatedBy>,
     pub breadcrumb: Vec<String>,
+    /// Set when every entry links off the audited site (another host, or out of scope: a parent
+    /// government's feed embedded in the bureau's pages): the host the entries live on. Such a
+    /// column is shown as shared and left out of the bureau's own freshness scoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared: Option<String>,
 }
 
 /// A link target seen somewhere on the site, with the text that pointed at it.
@@ -76,6 +81,13 @@ pub struct SiteModel {
     /// SiteName and SiteIDCode meta, from the home page or else the first page that has them.
     pub site_name: Option<String>,
     pub site_id_code: Option<String>,
+    /// SiteDomain meta, chosen like the site name.
+    #[serde(default)]
+    pub site_domain: Option<String>,
+    /// Site identifiers in the footer (网站标识码, ICP, 公安备案, 主办单位), from the home page or
+    /// else the first page in URL order that shows any, with that page.
+    #[serde(default)]
+    pub footer: Option<(FooterIds, Url)>,
     /// Distinct phones in page furniture (footers repeat them on every page), each with the
     /// first page (in URL order) that shows it.
     pub furniture_phones: Vec<(crate::extract::Phone, Url)>,
@@ -142,6 +154,7 @@ pub struct SiteBuilder {
     /// Where the site name and code came from: (home page?, URL).
     site_name_from: Option<(bool, Url)>,
     site_id_from: Option<(bool, Url)>,
+    site_domain_from: Option<(bool, Url)>,
 }
 
 impl SiteBuilder {
@@ -154,6 +167,7 @@ impl SiteBuilder {
             link_index: HashMap::new(),
             site_name_from: None,
             site_id_from: None,
+            site_domain_from: None,
         }
     }
 
@@ -211,11 +225,12 @@ impl SiteBuilder {
         facts.links = Vec::new();
         facts.headings = Vec::new();
         let home = self.model.is_home(&facts.url);
-        for (key, slot) in [("sitename", 0), ("siteidcode", 1)] {
+        for (key, slot) in [("sitename", 0), ("siteidcode", 1), ("sitedomain", 2)] {
             if let Some(v) = facts.meta.get(key).filter(|v| !v.trim().is_empty()) {
                 let (best, current) = match slot {
                     0 => (&mut self.site_name_from, &mut self.model.site_name),
-                    _ => (&mut self.site_id_from, &mut self.model.site_id_code),
+                    1 => (&mut self.site_id_from, &mut self.model.site_id_code),
+                    _ => (&mut self.site_domain_from, &mut self.model.site_domain),
                 };
                 let better = home
                     || best
@@ -225,6 +240,15 @@ impl SiteBuilder {
                     *best = Some((home, facts.url.clone()));
                     *current = Some(v.clone());
                 }
+            }
+        }
+        if let Some(f) = facts.footer.take() {
+            let better = match &self.model.footer {
+                None => true,
+                Some((_, u)) => home || (!self.model.is_home(u) && facts.url.as_str() < u.as_str()),
+            };
+            if better {
+                self.model.footer = Some((f, facts.url.clone()));
             }
         }
         // Even a one-entry map holds a whole tree node: far more than the one name kept.
@@ -325,27 +349,25 @@ impl SiteBuilder {
         }
         for p in &mut self.model.pages {
             let key = UrlKey::of(&p.url);
-            match p.pub_date.map(|d| d.source) {
-                None | Some(DateSource::Url) => {
-                    if let Some(&date) = row_dates.get(&key) {
-                        p.pub_date = Some(DatedBy {
-                            date,
-                            source: DateSource::ListRow,
-                        });
-                    }
-                }
-                _ => {}
-            }
-            // A sitemap's lastmod is often only the CMS's rebuild time: the weakest signal,
-            // used when the page offers no date at all.
-            if p.pub_date.is_none()
-                && let Some(&date) = log.sitemap_lastmod.get(&key)
+            dates::add_signal(
+                &mut p.date_signals,
+                row_dates.get(&key).copied(),
+                DateSource::ListRow,
+            );
+            dates::add_signal(
+                &mut p.date_signals,
+                log.sitemap_lastmod.get(&key).copied(),
+                DateSource::Sitemap,
+            );
+            p.pub_date = dates::choose(&p.date_signals);
+            // One signal, or all agreeing: nothing to explain, nothing to keep.
+            if p.date_signals
+                .iter()
+                .all(|d| Some(d.date) == p.pub_date.map(|u| u.date))
             {
-                p.pub_date = Some(DatedBy {
-                    date,
-                    source: DateSource::Sitemap,
-                });
+                p.date_signals = Vec::new();
             }
+            p.date_signals.shrink_to_fit();
         }
         // Group list pages into columns by their pagination key.
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -410,6 +432,7 @@ impl SiteBuilder {
                 ColumnState::JsOnly
             };
             let newest = newest(&entries, None);
+            let shared = self.shared_host(&entries);
             self.model.columns.push(Column {
                 name,
                 url: first.url.clone(),
@@ -422,9 +445,31 @@ impl SiteBuilder {
                 empty_marker: marker,
                 newest,
                 breadcrumb: first.breadcrumb.clone(),
+                shared,
             });
         }
         self.model
+    }
+
+    /// The host a column's entries all live on when none of them is on the audited site: another
+    /// host, or a URL the crawl left out of scope.
+    fn shared_host(&self, entries: &[Entry]) -> Option<String> {
+        let start_host = self.model.start.as_ref().and_then(|s| s.host_str());
+        let foreign = |u: &Url| {
+            u.host_str() != start_host
+                || self
+                    .model
+                    .checks
+                    .get(&UrlKey::of(u))
+                    .is_some_and(|c| c.outcome == Outcome::OutOfScope)
+        };
+        if entries.is_empty() || !entries.iter().all(|e| foreign(&e.url)) {
+            return None;
+        }
+        let mut hosts: Vec<&str> = entries.iter().filter_map(|e| e.url.host_str()).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        Some(hosts.join(", "))
     }
 
     fn link_text_for(&self, key: &str) -> Option<String> {
@@ -522,6 +567,96 @@ mod tests {
         assert_eq!(
             k("http://a.cn/x/gzdt/t1.html"),
             "http://a.cn/x/gzdt/t1.html"
+        );
+    }
+
+    fn facts(url: &str, html: &str) -> PageFacts {
+        let u = Url::parse(url).unwrap();
+        let page = crate::crawl::FetchedPage {
+            url: u.clone(),
+            final_url: u,
+            status: 200,
+            content_type: Some("text/html".into()),
+            body: html.as_bytes().to_vec(),
+            truncated: false,
+            depth: 1,
+        };
+        crate::extract::extract(&page, &crate::extract::TextPolicy::default()).0
+    }
+
+    #[test]
+    fn a_parent_feed_is_a_shared_column_and_list_rows_join_the_date_signals() {
+        let start = "http://www.county.gov.cn/jyj/";
+        let mut b = SiteBuilder::new(Url::parse(start).unwrap());
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/index.html",
+            r#"<html><head><meta name="SiteDomain" content="www.county.gov.cn"></head><body><a href="sjyw/index.html">要闻</a></body></html>"#,
+        ));
+        // The county portal's own news, embedded in the bureau's section: same host, out of scope.
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/sjyw/index.html",
+            r#"<html><head><meta name="ColumnName" content="县政府要闻"></head><body><ul>
+<li><a href="/xwzx/202606/t20260612_1.html">县长调研</a><span>2026-06-12</span></li>
+<li><a href="/xwzx/202605/t20260520_2.html">县政府常务会</a><span>2026-05-20</span></li></ul></body></html>"#,
+        ));
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/gzdt/index.html",
+            r#"<html><head><meta name="ColumnName" content="工作动态"></head><body><ul>
+<li><a href="202611/t20261118_7.html">教师培训</a><span>2026-11-20</span></li></ul></body></html>"#,
+        ));
+        // The article has only its URL date; the list row outranks it.
+        b.add(facts(
+            "http://www.county.gov.cn/jyj/gzdt/202611/t20261118_7.html",
+            "<html><body><h1>教师培训</h1><p>正文</p></body></html>",
+        ));
+        let mut log = CrawlLog::default();
+        for u in [
+            "http://www.county.gov.cn/xwzx/202606/t20260612_1.html",
+            "http://www.county.gov.cn/xwzx/202605/t20260520_2.html",
+        ] {
+            let url = Url::parse(u).unwrap();
+            log.checks.insert(
+                UrlKey::of(&url),
+                UrlCheck {
+                    url,
+                    kind: LinkKind::Page,
+                    outcome: Outcome::OutOfScope,
+                    status: None,
+                    redirects: Vec::new(),
+                    detail: None,
+                },
+            );
+        }
+        let model = b.finish(log);
+        let col = |n: &str| model.columns.iter().find(|c| c.name == n).unwrap();
+        assert_eq!(
+            col("县政府要闻").shared.as_deref(),
+            Some("www.county.gov.cn")
+        );
+        assert_eq!(col("工作动态").shared, None);
+        assert_eq!(model.site_domain.as_deref(), Some("www.county.gov.cn"));
+        let art = model
+            .page(&Url::parse("http://www.county.gov.cn/jyj/gzdt/202611/t20261118_7.html").unwrap())
+            .unwrap();
+        assert_eq!(
+            art.pub_date,
+            Some(DatedBy {
+                date: jiff::civil::date(2026, 11, 20),
+                source: DateSource::ListRow
+            })
+        );
+        assert_eq!(
+            art.date_signals,
+            vec![
+                DatedBy {
+                    date: jiff::civil::date(2026, 11, 18),
+                    source: DateSource::Url
+                },
+                DatedBy {
+                    date: jiff::civil::date(2026, 11, 20),
+                    source: DateSource::ListRow
+                },
+            ]
         );
     }
 }
