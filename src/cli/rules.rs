@@ -211,6 +211,12 @@ pub fn run(cmd: RulesCommand) -> u8 {
                             p.classes.len(),
                             p.chain.join(" → ")
                         );
+                        if !p.disabled.is_empty() {
+                            println!("  disables: {}", p.disabled.join(", "));
+                        }
+                        if !p.overrides.is_empty() {
+                            println!("  overrides: {}", p.overrides.join(", "));
+                        }
                         print_rules(&p);
                     }
                     Err(e) => {

@@ -98,6 +98,10 @@ pub struct RulePack {
     pub scoring: Scoring,
     pub classes: Vec<ColumnClass>,
     pub rules: Vec<Rule>,
+    /// Inherited rules this pack's own file disables.
+    pub disabled: Vec<String>,
+    /// Inherited rules this pack's own file replaces (`override = true`).
+    pub overrides: Vec<String>,
 }
 
 impl RulePack {
@@ -279,10 +283,14 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
     }
 
     let mut rules: Vec<Rule> = Vec::new();
-    let mut seen: Vec<(String, String)> = Vec::new();
+    // Where each rule in `rules` was defined (or last overridden).
+    let mut defined_in: Vec<String> = Vec::new();
     let mut scoring = None;
     let mut timezone = None;
-    for (src, f) in &files {
+    let mut disabled: Vec<String> = Vec::new();
+    let mut overrides: Vec<String> = Vec::new();
+    let last = files.len() - 1;
+    for (n, (src, f)) in files.iter().enumerate() {
         validate_file(src, f)?;
         if let Some(s) = &f.scoring {
             scoring = Some(s.clone());
@@ -299,19 +307,85 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
             }
             timezone = Some(tz.get_ref().clone());
         }
+        // What the parents define, before this file changes anything.
+        let inherited: Vec<String> = rules.iter().map(|r| r.id.get_ref().clone()).collect();
+        let mut disabled_here: Vec<&str> = Vec::new();
+        for d in &f.pack.disable {
+            let id = d.get_ref();
+            if disabled_here.contains(&id.as_str()) {
+                return Err(src.error(Some(d.span()), format!("`disable` names rule `{id}` twice")));
+            }
+            let Some(at) = rules.iter().position(|r| r.id.get_ref() == id) else {
+                return Err(src.error(
+                    Some(d.span()),
+                    format!(
+                        "`disable` names rule `{id}`, which no pack this one extends defines{}",
+                        suggest(id, &inherited)
+                    ),
+                ));
+            };
+            rules.remove(at);
+            defined_in.remove(at);
+            disabled_here.push(id);
+            if n == last {
+                disabled.push(id.clone());
+            }
+        }
+        let mut own: Vec<&str> = Vec::new();
         for r in &f.rules {
             let span = r.span();
             let rule = r.get_ref();
             let id = rule.id.get_ref();
-            if let Some((_, other)) = seen.iter().find(|(i, _)| i == id) {
+            let wants_override = rule.override_.as_ref().is_some_and(|o| *o.get_ref());
+            if own.contains(&id.as_str()) {
                 return Err(src.error(
                     Some(rule.id.span()),
-                    format!("duplicate rule id `{id}` (already defined in {other})"),
+                    format!("duplicate rule id `{id}` (already defined in this file)"),
                 ));
             }
-            validate(src, span, rule, &classes)?;
-            seen.push((id.clone(), src.name.clone()));
-            rules.push(rule.clone());
+            if disabled_here.contains(&id.as_str()) {
+                return Err(src.error(
+                    Some(rule.id.span()),
+                    format!(
+                        "rule `{id}` is both disabled and defined in this pack; to replace the inherited rule, drop it from `disable` and set `override = true`"
+                    ),
+                ));
+            }
+            validate(src, span.clone(), rule, &classes)?;
+            own.push(id);
+            match rules.iter().position(|x| x.id.get_ref() == id) {
+                Some(at) if wants_override => {
+                    // The replacement takes the inherited rule's place, so reports keep their order.
+                    rules[at] = rule.clone();
+                    defined_in[at] = src.name.clone();
+                    if n == last {
+                        overrides.push(id.clone());
+                    }
+                }
+                Some(at) => {
+                    return Err(src.error(
+                        Some(rule.id.span()),
+                        format!(
+                            "duplicate rule id `{id}` (already defined in {}); to replace the inherited rule set `override = true`, to drop it list it in [pack] `disable`",
+                            defined_in[at]
+                        ),
+                    ));
+                }
+                None if wants_override => {
+                    let at = rule.override_.as_ref().map(|o| o.span()).unwrap_or(span);
+                    return Err(src.error(
+                        Some(at),
+                        format!(
+                            "rule `{id}` has `override = true`, but no pack this one extends defines `{id}`{}",
+                            suggest(id, &inherited)
+                        ),
+                    ));
+                }
+                None => {
+                    rules.push(rule.clone());
+                    defined_in.push(src.name.clone());
+                }
+            }
         }
     }
     let (top_src, top) = files.last().expect("chain always holds the requested pack");
@@ -336,7 +410,42 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
         scoring,
         classes,
         rules,
+        disabled,
+        overrides,
     })
+}
+
+/// The tail of an "unknown rule id" message: the closest inherited id, else what there is.
+fn suggest(id: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        return "; the packs it extends define no rules".to_string();
+    }
+    let want = id.to_ascii_uppercase();
+    let best = known
+        .iter()
+        .map(|k| (edit_distance(&want, &k.to_ascii_uppercase()), k))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((d, k)) if d <= 3 || k.to_ascii_uppercase().contains(&want) => {
+            format!("; did you mean `{k}`?")
+        }
+        _ => format!("; inherited rules are: {}", known.join(", ")),
+    }
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn validate(
@@ -560,7 +669,9 @@ pub fn reference_markdown() -> Result<String, RuleError> {
         let own: Vec<&Rule> = pack
             .rules
             .iter()
-            .filter(|r| !inherited.contains(r.id.get_ref()))
+            .filter(|r| {
+                !inherited.contains(r.id.get_ref()) || pack.overrides.contains(r.id.get_ref())
+            })
             .collect();
         let _ = write!(
             out,
@@ -582,6 +693,17 @@ pub fn reference_markdown() -> Result<String, RuleError> {
                     .join(", ")
             );
         }
+        if !pack.disabled.is_empty() {
+            let _ = writeln!(
+                out,
+                "Disables / 停用: {}\n",
+                pack.disabled
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         out.push_str(
             "| ID | 名称 / Name | 严重程度 / Severity | 扣分 / Deduction | 依据 / Basis |\n|---|---|---|---:|---|\n",
         );
@@ -589,8 +711,13 @@ pub fn reference_markdown() -> Result<String, RuleError> {
         for r in own {
             let _ = writeln!(
                 out,
-                "| `{}` | {}{} | {} / {} | {} | {}{} |",
+                "| `{}`{} | {}{} | {} / {} | {} | {}{} |",
                 r.id.get_ref(),
+                if pack.overrides.contains(r.id.get_ref()) {
+                    " (override)"
+                } else {
+                    ""
+                },
                 cell(&r.name),
                 r.name_en
                     .as_deref()
@@ -726,6 +853,152 @@ mod tests {
                 .to_string();
             assert!(e.contains(want), "{extra}: {e}");
         }
+    }
+
+    const CHILD: &str = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-site-inspection\"]\n";
+    const RULE: &str = "name = \"y\"\nbasis = \"y\"\nremedy = \"y\"\nseverity = \"minor\"\ncheck = \"blank_columns\"\nthreshold = 3\n";
+
+    #[test]
+    fn disable_drops_inherited_rules() {
+        let parent = load("cn-site-inspection").unwrap();
+        let p = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"INSP-BLANK\", \"GOV-PLAN\"]\n"),
+        )
+        .unwrap();
+        let ids: Vec<&str> = p.rules.iter().map(|r| r.id.get_ref().as_str()).collect();
+        assert!(!ids.contains(&"INSP-BLANK") && !ids.contains(&"GOV-PLAN"));
+        assert_eq!(ids.len(), parent.rules.len() - 2);
+        assert!(ids.contains(&"INSP-BLANK-VETO"));
+        assert_eq!(p.disabled, vec!["INSP-BLANK", "GOV-PLAN"]);
+        assert!(p.overrides.is_empty());
+        // The parent is untouched.
+        assert!(
+            load("cn-site-inspection")
+                .unwrap()
+                .rules
+                .iter()
+                .any(|r| r.id.get_ref() == "INSP-BLANK")
+        );
+    }
+
+    #[test]
+    fn disable_of_an_unknown_rule_is_located_with_a_suggestion() {
+        let e = load_str("d.toml", &format!("{CHILD}disable = [\"INSP-BLNK\"]\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("d.toml:5:12: `disable` names rule `INSP-BLNK`, which no pack this one extends defines; did you mean `INSP-BLANK`?"),
+            "{e}"
+        );
+        assert!(e.contains("    5 | disable = [\"INSP-BLNK\"]"), "{e}");
+        let e = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"NOTHING-LIKE-IT-AT-ALL\"]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("inherited rules are: GOV-GUIDE, "), "{e}");
+        let e = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"INSP-BLANK\", \"INSP-BLANK\"]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("d.toml:5:26: `disable` names rule `INSP-BLANK` twice"),
+            "{e}"
+        );
+        // A pack's own rules are not inherited: disable them by deleting them.
+        let e = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"X-1\"]\n\n[[rule]]\nid = \"X-1\"\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("d.toml:5:12: `disable` names rule `X-1`, which no pack"),
+            "{e}"
+        );
+        // Without a parent there is nothing to disable.
+        let e = load_str(
+            "d.toml",
+            "[pack]\nid = \"x\"\nname = \"x\"\ndisable = [\"GOV-GUIDE\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("d.toml:4:12:") && e.contains("the packs it extends define no rules"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn override_replaces_an_inherited_rule_in_place() {
+        let parent = load("cn-site-inspection").unwrap();
+        let at = parent
+            .rules
+            .iter()
+            .position(|r| r.id.get_ref() == "INSP-BLANK")
+            .unwrap();
+        let p = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANK\"\noverride = true\n{RULE}"),
+        )
+        .unwrap();
+        assert_eq!(p.rules.len(), parent.rules.len());
+        assert_eq!(p.rules[at].id.get_ref(), "INSP-BLANK");
+        assert_eq!(p.rules[at].threshold, Some(3));
+        assert_eq!(p.rules[at].name, "y");
+        assert_eq!(p.overrides, vec!["INSP-BLANK"]);
+    }
+
+    #[test]
+    fn reusing_an_inherited_id_without_override_is_an_error() {
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANK\"\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("o.toml:7:6: duplicate rule id `INSP-BLANK` (already defined in <built-in>/cn-site-inspection.toml); to replace the inherited rule set `override = true`, to drop it list it in [pack] `disable`"),
+            "{e}"
+        );
+        // `override = false` says the same thing as leaving it out.
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANK\"\noverride = false\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("duplicate rule id `INSP-BLANK`"), "{e}");
+    }
+
+    #[test]
+    fn override_of_an_unknown_rule_is_located_with_a_suggestion() {
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANKS\"\noverride = true\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("o.toml:8:12: rule `INSP-BLANKS` has `override = true`, but no pack this one extends defines `INSP-BLANKS`; did you mean `INSP-BLANK`?"),
+            "{e}"
+        );
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}disable = [\"INSP-BLANK\"]\n\n[[rule]]\nid = \"INSP-BLANK\"\noverride = true\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "o.toml:8:6: rule `INSP-BLANK` is both disabled and defined in this pack"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub struct PackHeader {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub extends: Vec<Spanned<String>>,
+    /// Ids of inherited rules this pack leaves out (a rule that does not apply to this kind of
+    /// agency). Naming a rule that no parent pack defines is an error.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub disable: Vec<Spanned<String>>,
     /// IANA time zone for "today" when no --as-of is given.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -191,6 +196,11 @@ pub enum LinkScope {
 pub struct Rule {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// Replace the inherited rule with the same id. Without it, reusing an inherited id is an
+    /// error, so an accidental clash never silently replaces a rule.
+    #[serde(default, rename = "override")]
+    #[schemars(with = "Option<bool>")]
+    pub override_: Option<Spanned<bool>>,
     pub name: String,
     #[serde(default)]
     pub name_en: Option<String>,
