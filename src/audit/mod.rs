@@ -343,9 +343,18 @@ impl<'a> Ctx<'a> {
                         }
                         (l, _) => l,
                     };
+                    // An attachment is dated by the page that carries it: without that, an
+                    // undated PDF link would make a late document look on time.
+                    let carrier = || {
+                        self.site
+                            .found_on(l)
+                            .and_then(|u| self.site.page(u))
+                            .and_then(|p| p.pub_date)
+                    };
                     let date = column
                         .and_then(|c| c.newest)
-                        .or(page.and_then(|p| p.pub_date));
+                        .or(page.and_then(|p| p.pub_date))
+                        .or_else(|| page.is_none().then(carrier).flatten());
                     push(
                         Hit {
                             url: l.url.clone(),
