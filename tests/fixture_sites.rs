@@ -235,3 +235,79 @@ fn as_of_moves_every_judgement() {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(finding(&r, "GOV-ANNUAL-REPORT")["status"], "pass");
 }
+
+#[test]
+fn us_example_pack_reads_the_required_links_and_reports_in_english() {
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/us-agency-example",
+            "--rules",
+            "us-federal-example",
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut expected: BTreeMap<String, String> = [
+        "US-ABOUT",
+        "US-ACCESSIBILITY",
+        "US-FOIA",
+        "US-PRIVACY",
+        "US-USAGOV",
+    ]
+    .iter()
+    .map(|id| (id.to_string(), "pass".to_string()))
+    .collect();
+    expected.insert("US-NO-FEAR".into(), "gap/broken".into());
+    expected.insert("US-BUDGET-PERFORMANCE".into(), "gap/missing".into());
+    expected.insert("US-INSPECTOR-GENERAL".into(), "gap/missing".into());
+    assert_eq!(verdicts(&r), expected);
+    assert_eq!(r["score"]["points"], 75.0);
+    assert_eq!(r["score"]["grade"]["en"], "Non-compliant");
+    assert_eq!(out.status.code(), Some(1));
+    // Link texts match whatever their case: "Privacy policy" for "Privacy Policy".
+    assert_eq!(
+        evidence_paths(finding(&r, "US-PRIVACY")),
+        vec!["/privacy/index.html"]
+    );
+    let usa = finding(&r, "US-USAGOV");
+    assert_eq!(usa["evidence"][0]["url"], "https://www.usa.gov/");
+    assert_eq!(
+        finding(&r, "US-NO-FEAR")["message"]["en"],
+        "the link to \"No FEAR Act data\" is dead"
+    );
+
+    // The English report has no Chinese in it.
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/us-agency-example",
+            "--rules",
+            "us-federal-example",
+            "--as-of",
+            "2026-11-26",
+            "--lang",
+            "en",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("Office of Inspector General"), "{md}");
+    assert!(md.contains("Non-compliant"), "{md}");
+    let cjk: Vec<char> = md
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect();
+    assert!(
+        cjk.is_empty(),
+        "Chinese in the English report: {cjk:?}\n{md}"
+    );
+}

@@ -78,8 +78,18 @@ impl Hit<'_> {
 fn matched<'t>(hay: &str, terms: &'t [String]) -> Option<&'t str> {
     terms
         .iter()
-        .find(|t| !t.is_empty() && hay.contains(t.as_str()))
+        .find(|t| !t.is_empty() && contains_ci(hay, t))
         .map(String::as_str)
+}
+
+/// `hay` contains `needle`, ignoring ASCII case (so "About Us" finds "About us"); Chinese text
+/// has no case and takes the plain path.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    if !needle.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return hay.contains(needle);
+    }
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn fmt_date(d: Date, en: bool) -> String {
@@ -326,9 +336,23 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        if wheres.contains(&Where::Link) {
+        let by_link = wheres.contains(&Where::Link);
+        let by_url = wheres.contains(&Where::Url);
+        if by_link || by_url {
             for l in &self.site.links {
-                if let Some(text) = l.texts.iter().find(|t| matched(t, terms).is_some()) {
+                let text: Option<String> = by_link
+                    .then(|| l.texts.iter().find(|t| matched(t, terms).is_some()))
+                    .flatten()
+                    .cloned()
+                    .or_else(|| {
+                        (by_url && matched(l.url.as_str(), terms).is_some()).then(|| {
+                            l.texts
+                                .first()
+                                .cloned()
+                                .unwrap_or_else(|| l.url.to_string())
+                        })
+                    });
+                if let Some(text) = text {
                     let page = self.site.page(&l.url);
                     let (live, status) = self.link_liveness(&l.url);
                     let column = self
@@ -358,7 +382,7 @@ impl<'a> Ctx<'a> {
                     push(
                         Hit {
                             url: l.url.clone(),
-                            text: text.clone(),
+                            text,
                             date,
                             live,
                             status,

@@ -28,6 +28,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "cn-edu-county",
         include_str!("../../rules/cn-edu-county.toml"),
     ),
+    (
+        "us-federal-example",
+        include_str!("../../rules/us-federal-example.toml"),
+    ),
 ];
 
 /// A rule file problem.

@@ -140,6 +140,8 @@ pub enum Where {
     Title,
     /// Link texts anywhere on the site.
     Link,
+    /// The URLs links point to (`usa.gov`, `/foia`), as a scanner matching `href`s does.
+    Url,
 }
 
 /// A requirement on the content of the page that satisfies a document rule.
