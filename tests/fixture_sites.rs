@@ -64,7 +64,7 @@ fn evidence_paths(f: &Value) -> Vec<String> {
         .collect()
 }
 
-const ALL_RULES: [&str; 31] = [
+const ALL_RULES: [&str; 32] = [
     "GOV-GUIDE",
     "GOV-SYSTEM",
     "GOV-ANNUAL-REPORT",
@@ -96,6 +96,7 @@ const ALL_RULES: [&str; 31] = [
     "EDU-ADM-RESULT",
     "EDU-AID",
     "EDU-HOTLINE",
+    "EDU-AID-PRIVACY",
 ];
 
 #[test]
@@ -144,6 +145,8 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
         ("INSP-NOTICE-FRESH", "gap/stale"),
         ("INSP-BLANK", "gap/empty"),
         ("EDU-AID", "gap/empty"),
+        // With no aid list there is nothing to check for ID numbers.
+        ("EDU-AID-PRIVACY", "inconclusive/not_applicable"),
         // Gap 4: the fee notice has no complaint phone (the footer's does not count).
         ("EDU-FEE", "gap/incomplete"),
         // Gap 5: no 2025 annual report.
@@ -310,4 +313,93 @@ fn us_example_pack_reads_the_required_links_and_reports_in_english() {
         cjk.is_empty(),
         "Chinese in the English report: {cjk:?}\n{md}"
     );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Replaces `from` with `to` in every HTML file under `dir`.
+fn replace_all(dir: &std::path::Path, from: &str, to: &str) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            replace_all(&p, from, to);
+        } else if p.extension().is_some_and(|x| x == "html") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            if text.contains(from) {
+                std::fs::write(&p, text.replace(from, to)).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_province_deadline_applies_by_option_or_by_site_id_code() {
+    // The 2026 budget published on 10 April: on time by the national default (30 April), late
+    // in 湖北 (42), whose own deadline is 31 March.
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(std::path::Path::new("fixtures/sites/qingshui-jyj"), &site);
+    replace_all(&site.join("fdzdgknr/czzj/bmys"), "2026-03-15", "2026-04-10");
+    let run = |extra: &[&str]| -> Value {
+        let out = Command::cargo_bin("gongkai")
+            .unwrap()
+            .arg("audit")
+            .arg(&site)
+            .args(["--as-of", "2026-11-26", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    // 网站标识码 6205210003 is 甘肃 (62): no provincial date, the default applies.
+    assert_eq!(finding(&run(&[]), "GOV-BUDGET")["status"], "pass");
+    let r = run(&["--province", "42"]);
+    let f = finding(&r, "GOV-BUDGET");
+    assert_eq!(f["reason"], "late");
+    assert_eq!(
+        f["message"]["zh"],
+        "2026年度部门预算发布于2026年4月10日，晚于2026年3月31日的公开时限（湖北省规定的时限）"
+    );
+    assert_eq!(
+        finding(&run(&["--province", "湖北"]), "GOV-BUDGET")["reason"],
+        "late"
+    );
+    // Without the option, a 湖北 site ID code selects the same deadline, and the report says why.
+    replace_all(&site, "6205210003", "4210230015");
+    let r = run(&[]);
+    let f = finding(&r, "GOV-BUDGET");
+    assert_eq!(f["reason"], "late");
+    assert!(
+        f["message"]["en"]
+            .as_str()
+            .unwrap()
+            .ends_with("(Hubei's own deadline; province from the site ID code 4210230015)"),
+        "{f}"
+    );
+    // The option wins over the code.
+    assert_eq!(
+        finding(&run(&["--province", "62"]), "GOV-BUDGET")["status"],
+        "pass"
+    );
+    // An unknown province is a usage error.
+    Command::cargo_bin("gongkai")
+        .unwrap()
+        .arg("audit")
+        .arg(&site)
+        .args(["--province", "99"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown province `99`"));
 }

@@ -72,6 +72,8 @@ pub enum Reason {
     Incomplete,
     Late,
     Broken,
+    /// The page shows what must not be published (full ID numbers in a list).
+    Exposed,
     // Inconclusive: ours or the network's.
     Blocked,
     RateLimited,
@@ -107,6 +109,8 @@ impl Reason {
             (Late, true) => "late",
             (Broken, false) => "链接不可用",
             (Broken, true) => "broken",
+            (Exposed, false) => "公开了不应公开的信息",
+            (Exposed, true) => "exposes protected data",
             (Blocked, false) => "访问被拦截",
             (Blocked, true) => "blocked",
             (RateLimited, false) => "被限流",

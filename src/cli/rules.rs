@@ -91,12 +91,27 @@ fn show(r: &Rule, pack: &RulePack) {
         lines.push(("max_age", a.to_string()));
     }
     if let Some(d) = &r.due {
+        let provinces: Vec<String> = d
+            .province
+            .iter()
+            .map(|(code, by)| {
+                let name = rules::province::find(code)
+                    .map(|p| p.zh)
+                    .unwrap_or_default();
+                format!("{code} {name} by {}", by.get_ref())
+            })
+            .collect();
         lines.push((
             "due",
             format!(
-                "by {} each year, for the {} period",
+                "by {} each year, for the {} period{}",
                 d.by.get_ref(),
-                format!("{:?}", d.covers).to_lowercase()
+                format!("{:?}", d.covers).to_lowercase(),
+                if provinces.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", provinces.join(", "))
+                }
             ),
         ));
     }

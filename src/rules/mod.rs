@@ -1,7 +1,9 @@
 //! Rule packs: TOML files in `rules/`, selected by id or path, extending each other, validated
 //! on load with errors that name the file, line and column and say what is allowed.
 
+pub mod forbid;
 pub mod model;
+pub mod province;
 pub mod waiver;
 
 use std::ops::Range;
@@ -9,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use model::PackFile;
 pub use model::{
-    Age, Check, ColumnClass, Covers, Grade, LinkScope, Require, Rule, Scoring, Severity, Where,
+    Age, Check, ColumnClass, Covers, Detector, Forbid, Grade, LinkScope, Require, Rule, Scoring,
+    Severity, Where,
 };
 
 use crate::extract::TextPolicy;
@@ -102,6 +105,9 @@ pub struct RulePack {
     pub scoring: Scoring,
     pub classes: Vec<ColumnClass>,
     pub rules: Vec<Rule>,
+    /// The province whose own due dates apply (`--province`); when unset, the audit reads it
+    /// from the site's 网站标识码.
+    pub province: Option<&'static province::Province>,
     /// Inherited rules this pack's own file disables.
     pub disabled: Vec<String>,
     /// Inherited rules this pack's own file replaces (`override = true`).
@@ -135,7 +141,7 @@ impl RulePack {
     pub fn text_policy(&self) -> TextPolicy {
         let mut terms: Vec<String> = Vec::new();
         for r in &self.rules {
-            if !r.require.is_empty() {
+            if !r.require.is_empty() || !r.forbid.is_empty() {
                 for t in &r.find {
                     if !terms.contains(t) {
                         terms.push(t.clone());
@@ -414,6 +420,7 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
         scoring,
         classes,
         rules,
+        province: None,
         disabled,
         overrides,
     })
@@ -512,16 +519,53 @@ fn validate(
             ));
         }
     }
-    if let Some(due) = &r.due
-        && parse_month_day(due.by.get_ref()).is_none()
-    {
-        return Err(src.error(
-            Some(due.by.span()),
-            format!(
-                "invalid due date `{}`: expected MM-DD such as \"01-31\"",
-                due.by.get_ref()
-            ),
-        ));
+    for f in &r.forbid {
+        match (&f.pattern, f.detect) {
+            (Some(p), None) => {
+                if let Err(e) = regex::Regex::new(p.get_ref()) {
+                    let first = e.to_string();
+                    let first = first.lines().last().unwrap_or_default().trim().to_string();
+                    return Err(src.error(
+                        Some(p.span()),
+                        format!("rule `{id}`: `forbid` pattern is not a valid regular expression: {first}"),
+                    ));
+                }
+            }
+            (None, Some(_)) => {}
+            _ => {
+                return Err(src.error(
+                    Some(span.clone()),
+                    format!(
+                        "rule `{id}`: forbid `{}` needs exactly one of `pattern` or `detect`",
+                        f.label
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(due) = &r.due {
+        for by in std::iter::once(&due.by).chain(due.province.values()) {
+            if parse_month_day(by.get_ref()).is_none() {
+                return Err(src.error(
+                    Some(by.span()),
+                    format!(
+                        "invalid due date `{}`: expected MM-DD such as \"01-31\"",
+                        by.get_ref()
+                    ),
+                ));
+            }
+        }
+        for (code, by) in &due.province {
+            if code.len() != 2 || province::find(code).is_none() {
+                return Err(src.error(
+                    Some(by.span()),
+                    format!(
+                        "rule `{id}`: `{code}` is not a province code; use the two-digit code: {}",
+                        province::codes()
+                    ),
+                ));
+            }
+        }
     }
     let points_ok = |x: f64| x.is_finite() && x >= 0.0;
     if !points_ok(r.deduct) || !r.per_item.is_none_or(points_ok) || !r.cap.is_none_or(points_ok) {
@@ -571,26 +615,27 @@ fn validate(
         ));
     }
     // Keys that the check ignores are mistakes: say so instead of silently dropping them.
-    let document_only = !r.require.is_empty() || r.due.is_some() || r.where_.is_some();
+    let document_only =
+        !r.require.is_empty() || !r.forbid.is_empty() || r.due.is_some() || r.where_.is_some();
     let aggregate_only = r.class.is_some() || !r.classes.is_empty() || r.threshold.is_some();
     let misplaced = match r.check {
         Check::Document => aggregate_only.then_some("class, classes or threshold"),
         Check::Phone => (document_only || aggregate_only || r.max_age.is_some())
-            .then_some("require, due, where, max_age, class, classes or threshold"),
+            .then_some("require, forbid, due, where, max_age, class, classes or threshold"),
         Check::Column => {
             (document_only || !r.find.is_empty() || !r.classes.is_empty() || r.threshold.is_some())
-                .then_some("find, require, due, where, classes or threshold")
+                .then_some("find, require, forbid, due, where, classes or threshold")
         }
         Check::StaleColumns => (document_only || !r.find.is_empty() || r.class.is_some())
-            .then_some("find, require, due, where or class"),
+            .then_some("find, require, forbid, due, where or class"),
         Check::BlankColumns | Check::DeadLinks => (document_only
             || !r.find.is_empty()
             || r.class.is_some()
             || !r.classes.is_empty()
             || r.max_age.is_some())
-        .then_some("find, require, due, where, class, classes or max_age"),
+        .then_some("find, require, forbid, due, where, class, classes or max_age"),
         Check::HomeFresh => (document_only || !r.find.is_empty() || aggregate_only)
-            .then_some("find, require, due, where, class, classes or threshold"),
+            .then_some("find, require, forbid, due, where, class, classes or threshold"),
     };
     if let Some(keys) = misplaced {
         return Err(src.error(
@@ -1001,6 +1046,79 @@ mod tests {
             e.starts_with(
                 "o.toml:8:6: rule `INSP-BLANK` is both disabled and defined in this pack"
             ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn forbid_needs_one_valid_way_to_match() {
+        let base = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nremedy = \"x\"\nseverity = \"minor\"\nfind = [\"名单\"]\n";
+        let p = load_str(
+            "f.toml",
+            &format!("{base}forbid = [{{ label = \"手机号\", pattern = '1[3-9]\\d{{9}}' }}]\n"),
+        )
+        .unwrap();
+        assert_eq!(p.rules.last().unwrap().forbid.len(), 1);
+        let e = load_str(
+            "f.toml",
+            &format!("{base}forbid = [{{ label = \"x\", pattern = \"[0-9\" }}]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "f.toml:13:36: rule `X-1`: `forbid` pattern is not a valid regular expression: error: unclosed character class"
+            ),
+            "{e}"
+        );
+        let e = load_str("f.toml", &format!("{base}forbid = [{{ label = \"x\" }}]\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("needs exactly one of `pattern` or `detect`"),
+            "{e}"
+        );
+        let e = load_str(
+            "f.toml",
+            &format!("{base}forbid = [{{ label = \"x\", detect = \"passport\" }}]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("f.toml:13:") && e.contains("cn_resident_id"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn province_deadlines_are_checked() {
+        let base = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nremedy = \"x\"\nseverity = \"minor\"\nfind = [\"预算\"]\n";
+        let p = load_str(
+            "p.toml",
+            &format!("{base}due = {{ by = \"04-30\", covers = \"current\", province = {{ \"42\" = \"03-31\" }} }}\n"),
+        )
+        .unwrap();
+        let due = p.rules.last().unwrap().due.as_ref().unwrap();
+        assert_eq!(due.province["42"].get_ref(), "03-31");
+        let e = load_str(
+            "p.toml",
+            &format!("{base}due = {{ by = \"04-30\", covers = \"current\", province = {{ \"99\" = \"03-31\" }} }}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("p.toml:13:63: rule `X-1`: `99` is not a province code")
+                && e.contains("42 湖北省"),
+            "{e}"
+        );
+        let e = load_str(
+            "p.toml",
+            &format!("{base}due = {{ by = \"04-30\", covers = \"current\", province = {{ \"42\" = \"3月31日\" }} }}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("p.toml:13:63: invalid due date `3月31日`"),
             "{e}"
         );
     }

@@ -160,6 +160,33 @@ pub struct Require {
     pub phone: Vec<String>,
 }
 
+/// Something the page that satisfies a document rule must not show, such as full ID card
+/// numbers in a published list. Give `pattern` or `detect`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Forbid {
+    /// What the report calls it (完整身份证号码 ...).
+    pub label: String,
+    #[serde(default)]
+    pub label_en: Option<String>,
+    /// A regular expression (Rust `regex` syntax) the page text must not match.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub pattern: Option<Spanned<String>>,
+    /// A built-in detector, stricter than a pattern can be.
+    #[serde(default)]
+    pub detect: Option<Detector>,
+}
+
+/// Built-in detectors for `forbid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Detector {
+    /// A full 18-character 居民身份证号码 (GB 11643): a plausible birth date and a valid check
+    /// character, not masked (`620521********1234` is not one).
+    CnResidentId,
+}
+
 /// Which year's document must exist by the due date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -178,6 +205,11 @@ pub struct Due {
     #[schemars(with = "String")]
     pub by: Spanned<String>,
     pub covers: Covers,
+    /// Provinces with their own deadline: `{ "42" = "03-31" }`, keyed by the two-digit province
+    /// code (the first digits of the 网站标识码).
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, String>")]
+    pub province: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 /// Which links a dead-link rule counts.
@@ -231,6 +263,9 @@ pub struct Rule {
     pub where_: Option<Vec<Where>>,
     #[serde(default)]
     pub require: Vec<Require>,
+    /// What the pages found must not show; a match is a gap (`exposed`).
+    #[serde(default)]
+    pub forbid: Vec<Forbid>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub max_age: Option<Age>,
