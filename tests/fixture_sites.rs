@@ -64,7 +64,7 @@ fn evidence_paths(f: &Value) -> Vec<String> {
         .collect()
 }
 
-const ALL_RULES: [&str; 32] = [
+const ALL_RULES: [&str; 39] = [
     "GOV-GUIDE",
     "GOV-SYSTEM",
     "GOV-ANNUAL-REPORT",
@@ -97,6 +97,13 @@ const ALL_RULES: [&str; 32] = [
     "EDU-AID",
     "EDU-HOTLINE",
     "EDU-AID-PRIVACY",
+    "EDU-STD-CATALOGUE",
+    "EDU-STD-OVERVIEW",
+    "EDU-STD-PRIVATE",
+    "EDU-STD-TEACHER",
+    "EDU-STD-POLICY-IMPL",
+    "EDU-STD-INSPECTION",
+    "EDU-STD-SAFETY",
 ];
 
 #[test]
@@ -155,6 +162,14 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
         ("INSP-DEAD-LINKS", "gap/broken"),
         // Gap 7: 规划计划 older than 12 months.
         ("INSP-PLAN-FRESH", "gap/stale"),
+        // Gap 8: nothing of the MOE 义务教育 catalogue beyond what the other rules cover (its
+        // teacher recruitment notices count for 教师管理).
+        ("EDU-STD-CATALOGUE", "gap/missing"),
+        ("EDU-STD-OVERVIEW", "gap/missing"),
+        ("EDU-STD-PRIVATE", "gap/missing"),
+        ("EDU-STD-POLICY-IMPL", "gap/missing"),
+        ("EDU-STD-INSPECTION", "gap/missing"),
+        ("EDU-STD-SAFETY", "gap/missing"),
     ] {
         expected.insert(id.to_string(), v.to_string());
     }
@@ -216,7 +231,7 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
     // Veto → 不合格 whatever the points; the points still reflect the deductions.
     assert_eq!(r["score"]["vetoes"], serde_json::json!(["INSP-HOME-FRESH"]));
     assert_eq!(r["score"]["grade"]["zh"], "不合格");
-    assert_eq!(r["score"]["deductions"], 24.2);
+    assert_eq!(r["score"]["deductions"], 39.2);
     assert_eq!(code, 1);
 }
 
