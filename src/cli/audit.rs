@@ -41,7 +41,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE.warc.gz")]
     pub archive: Option<PathBuf>,
 
-    /// Rule pack: a built-in id (cn-edu-county, cn-site-inspection, cn-gov-baseline) or a .toml path
+    /// Rule pack: a built-in id (cn-edu-county, cn-site-inspection, cn-gov-baseline, us-federal-example) or a .toml path
     #[arg(long, short = 'r', default_value = "cn-edu-county")]
     pub rules: String,
 
