@@ -148,7 +148,7 @@ fn batch_league_table_bad_rows_unreachable_and_slow_sites() {
         league(&s, "示例市"),
         vec![
             ("清水县教育局".to_string(), Some(1), "100.0".to_string()),
-            ("石岩县教育局".to_string(), Some(2), "75.8".to_string()),
+            ("石岩县教育局".to_string(), Some(2), "60.8".to_string()),
             ("停机县教育局".to_string(), None, "not_audited".to_string()),
         ]
     );
@@ -197,7 +197,7 @@ fn batch_league_table_bad_rows_unreachable_and_slow_sites() {
         &std::fs::read_to_string(out.join("sites/石岩县教育局.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(report["score"]["points"], 75.8);
+    assert_eq!(report["score"]["points"], 60.8);
     let html = std::fs::read_to_string(out.join("summary.html")).unwrap();
     assert!(html.contains("<table class=\"sortable\">") && html.contains("停机县教育局"));
 

@@ -360,7 +360,7 @@ fn a_live_url_audit_matches_the_directory_audit() {
     let _ = server.kill();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["score"]["deductions"], 24.2);
+    assert_eq!(v["score"]["deductions"], 39.2);
     assert_eq!(v["target"]["local"], false);
 }
 

@@ -64,7 +64,7 @@ fn evidence_paths(f: &Value) -> Vec<String> {
         .collect()
 }
 
-const ALL_RULES: [&str; 37] = [
+const ALL_RULES: [&str; 45] = [
     "GOV-GUIDE",
     "GOV-SYSTEM",
     "GOV-ANNUAL-REPORT",
@@ -102,6 +102,14 @@ const ALL_RULES: [&str; 37] = [
     "EDU-ADM-RESULT",
     "EDU-AID",
     "EDU-HOTLINE",
+    "EDU-AID-PRIVACY",
+    "EDU-STD-CATALOGUE",
+    "EDU-STD-OVERVIEW",
+    "EDU-STD-PRIVATE",
+    "EDU-STD-TEACHER",
+    "EDU-STD-POLICY-IMPL",
+    "EDU-STD-INSPECTION",
+    "EDU-STD-SAFETY",
 ];
 
 #[test]
@@ -150,6 +158,8 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
         ("INSP-NOTICE-FRESH", "gap/stale"),
         ("INSP-BLANK", "gap/empty"),
         ("EDU-AID", "gap/empty"),
+        // With no aid list there is nothing to check for ID numbers.
+        ("EDU-AID-PRIVACY", "inconclusive/not_applicable"),
         // Gap 4: the fee notice has no complaint phone (the footer's does not count).
         ("EDU-FEE", "gap/incomplete"),
         // Gap 5: no 2025 annual report.
@@ -158,6 +168,14 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
         ("INSP-DEAD-LINKS", "gap/broken"),
         // Gap 7: 规划计划 older than 12 months.
         ("INSP-PLAN-FRESH", "gap/stale"),
+        // Gap 8: nothing of the MOE 义务教育 catalogue beyond what the other rules cover (its
+        // teacher recruitment notices count for 教师管理).
+        ("EDU-STD-CATALOGUE", "gap/missing"),
+        ("EDU-STD-OVERVIEW", "gap/missing"),
+        ("EDU-STD-PRIVATE", "gap/missing"),
+        ("EDU-STD-POLICY-IMPL", "gap/missing"),
+        ("EDU-STD-INSPECTION", "gap/missing"),
+        ("EDU-STD-SAFETY", "gap/missing"),
     ] {
         expected.insert(id.to_string(), v.to_string());
     }
@@ -219,7 +237,7 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
     // Veto → 不合格 whatever the points; the points still reflect the deductions.
     assert_eq!(r["score"]["vetoes"], serde_json::json!(["INSP-HOME-FRESH"]));
     assert_eq!(r["score"]["grade"]["zh"], "不合格");
-    assert_eq!(r["score"]["deductions"], 24.2);
+    assert_eq!(r["score"]["deductions"], 39.2);
     assert_eq!(code, 1);
 }
 
@@ -358,4 +376,169 @@ fn metadata_blocks_date_signals_forged_dates_identity_and_shared_columns() {
     );
     assert_eq!(columns["工作动态"]["entries"], 3);
     assert_eq!(columns["通知公告"]["newest"]["date"], "2026-11-14");
+}
+
+#[test]
+fn us_example_pack_reads_the_required_links_and_reports_in_english() {
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/us-agency-example",
+            "--rules",
+            "us-federal-example",
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut expected: BTreeMap<String, String> = [
+        "US-ABOUT",
+        "US-ACCESSIBILITY",
+        "US-FOIA",
+        "US-PRIVACY",
+        "US-USAGOV",
+    ]
+    .iter()
+    .map(|id| (id.to_string(), "pass".to_string()))
+    .collect();
+    expected.insert("US-NO-FEAR".into(), "gap/broken".into());
+    expected.insert("US-BUDGET-PERFORMANCE".into(), "gap/missing".into());
+    expected.insert("US-INSPECTOR-GENERAL".into(), "gap/missing".into());
+    assert_eq!(verdicts(&r), expected);
+    assert_eq!(r["score"]["points"], 75.0);
+    assert_eq!(r["score"]["grade"]["en"], "Non-compliant");
+    assert_eq!(out.status.code(), Some(1));
+    // Link texts match whatever their case: "Privacy policy" for "Privacy Policy".
+    assert_eq!(
+        evidence_paths(finding(&r, "US-PRIVACY")),
+        vec!["/privacy/index.html"]
+    );
+    let usa = finding(&r, "US-USAGOV");
+    assert_eq!(usa["evidence"][0]["url"], "https://www.usa.gov/");
+    assert_eq!(
+        finding(&r, "US-NO-FEAR")["message"]["en"],
+        "the link to \"No FEAR Act data\" is dead"
+    );
+
+    // The English report has no Chinese in it.
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/us-agency-example",
+            "--rules",
+            "us-federal-example",
+            "--as-of",
+            "2026-11-26",
+            "--lang",
+            "en",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("Office of Inspector General"), "{md}");
+    assert!(md.contains("Non-compliant"), "{md}");
+    let cjk: Vec<char> = md
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect();
+    assert!(
+        cjk.is_empty(),
+        "Chinese in the English report: {cjk:?}\n{md}"
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Replaces `from` with `to` in every HTML file under `dir`.
+fn replace_all(dir: &std::path::Path, from: &str, to: &str) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            replace_all(&p, from, to);
+        } else if p.extension().is_some_and(|x| x == "html") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            if text.contains(from) {
+                std::fs::write(&p, text.replace(from, to)).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_province_deadline_applies_by_option_or_by_site_id_code() {
+    // The 2026 budget published on 10 April: on time by the national default (30 April), late
+    // in 湖北 (42), whose own deadline is 31 March.
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(std::path::Path::new("fixtures/sites/qingshui-jyj"), &site);
+    replace_all(&site.join("fdzdgknr/czzj/bmys"), "2026-03-15", "2026-04-10");
+    let run = |extra: &[&str]| -> Value {
+        let out = Command::cargo_bin("gongkai")
+            .unwrap()
+            .arg("audit")
+            .arg(&site)
+            .args(["--as-of", "2026-11-26", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    // 网站标识码 6205210003 is 甘肃 (62): no provincial date, the default applies.
+    assert_eq!(finding(&run(&[]), "GOV-BUDGET")["status"], "pass");
+    let r = run(&["--province", "42"]);
+    let f = finding(&r, "GOV-BUDGET");
+    assert_eq!(f["reason"], "late");
+    assert_eq!(
+        f["message"]["zh"],
+        "2026年度部门预算发布于2026年4月10日，晚于2026年3月31日的公开时限（湖北省规定的时限）"
+    );
+    assert_eq!(
+        finding(&run(&["--province", "湖北"]), "GOV-BUDGET")["reason"],
+        "late"
+    );
+    // Without the option, a 湖北 site ID code selects the same deadline, and the report says why.
+    replace_all(&site, "6205210003", "4210230015");
+    let r = run(&[]);
+    let f = finding(&r, "GOV-BUDGET");
+    assert_eq!(f["reason"], "late");
+    assert!(
+        f["message"]["en"]
+            .as_str()
+            .unwrap()
+            .ends_with("(Hubei's own deadline; province from the site ID code 4210230015)"),
+        "{f}"
+    );
+    // The option wins over the code.
+    assert_eq!(
+        finding(&run(&["--province", "62"]), "GOV-BUDGET")["status"],
+        "pass"
+    );
+    // An unknown province is a usage error.
+    Command::cargo_bin("gongkai")
+        .unwrap()
+        .arg("audit")
+        .arg(&site)
+        .args(["--province", "99"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown province `99`"));
 }

@@ -98,3 +98,41 @@ fn rules_show_list_check_and_schema() {
     let printed: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(printed, schema());
 }
+
+#[test]
+fn rules_check_reports_disables_overrides_and_their_mistakes() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local.toml");
+    std::fs::write(
+        &local,
+        "[pack]\nid = \"local\"\nname = \"本地\"\nextends = [\"cn-edu-county\"]\ndisable = [\"INSP-BLANK\"]\n\n[[rule]]\nid = \"EDU-FEE\"\noverride = true\nname = \"教育收费公示（本省）\"\nbasis = \"b\"\nseverity = \"minor\"\ndeduct = 1.0\nremedy = \"r\"\nfind = [\"收费公示\"]\n",
+    )
+    .unwrap();
+    gongkai()
+        .args(["rules", "check"])
+        .arg(&local)
+        .assert()
+        .success()
+        .stdout(
+            contains("disables: INSP-BLANK")
+                .and(contains("overrides: EDU-FEE"))
+                .and(contains("教育收费公示（本省）"))
+                .and(contains("INSP-BLANK-VETO"))
+                .and(contains("INSP-BLANK ").not()),
+        );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[pack]\nid = \"bad\"\nname = \"坏\"\nextends = [\"cn-edu-county\"]\ndisable = [\"EDU-FE\"]\n",
+    )
+    .unwrap();
+    gongkai()
+        .args(["rules", "check"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(
+            contains("bad.toml:5:12: `disable` names rule `EDU-FE`")
+                .and(contains("did you mean `EDU-FEE`?")),
+        );
+}

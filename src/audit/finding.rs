@@ -79,6 +79,8 @@ pub enum Reason {
     Outdated,
     /// Publish dates that look re-dated (伪造发稿日期).
     SuspectDate,
+    /// The page shows what must not be published (full ID numbers in a list).
+    Exposed,
     // Inconclusive: ours or the network's.
     Blocked,
     RateLimited,
@@ -122,6 +124,8 @@ impl Reason {
             (Outdated, true) => "outdated format",
             (SuspectDate, false) => "疑似伪造发稿日期",
             (SuspectDate, true) => "suspect publish dates",
+            (Exposed, false) => "公开了不应公开的信息",
+            (Exposed, true) => "exposes protected data",
             (Blocked, false) => "访问被拦截",
             (Blocked, true) => "blocked",
             (RateLimited, false) => "被限流",

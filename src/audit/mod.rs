@@ -101,11 +101,14 @@ impl Terms {
             .map(String::as_str)
             .filter(|t| !t.is_empty())
             .collect();
-        Terms(
-            (!terms.is_empty())
-                .then(|| AhoCorasick::new(terms).ok())
-                .flatten(),
-        )
+        // ASCII case is ignored ("About Us" finds "About us"); Chinese has no case.
+        let build = |t: Vec<&str>| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(t)
+                .ok()
+        };
+        Terms((!terms.is_empty()).then(|| build(terms)).flatten())
     }
 
     fn any_in(&self, hay: &str) -> bool {
@@ -116,8 +119,18 @@ impl Terms {
 fn matched<'t>(hay: &str, terms: &'t [String]) -> Option<&'t str> {
     terms
         .iter()
-        .find(|t| !t.is_empty() && hay.contains(t.as_str()))
+        .find(|t| !t.is_empty() && contains_ci(hay, t))
         .map(String::as_str)
+}
+
+/// `hay` contains `needle`, ignoring ASCII case (so "About Us" finds "About us"); Chinese text
+/// has no case and takes the plain path.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    if !needle.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return hay.contains(needle);
+    }
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn fmt_date(d: Date, en: bool) -> String {
@@ -363,9 +376,23 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        if wheres.contains(&Where::Link) {
+        let by_link = wheres.contains(&Where::Link);
+        let by_url = wheres.contains(&Where::Url);
+        if by_link || by_url {
             for l in &self.site.links {
-                if let Some(text) = l.texts.iter().find(|t| find.any_in(t)) {
+                let text: Option<String> = by_link
+                    .then(|| l.texts.iter().find(|t| find.any_in(t)))
+                    .flatten()
+                    .cloned()
+                    .or_else(|| {
+                        (by_url && find.any_in(l.url.as_str())).then(|| {
+                            l.texts
+                                .first()
+                                .cloned()
+                                .unwrap_or_else(|| l.url.to_string())
+                        })
+                    });
+                if let Some(text) = text {
                     let page = self.site.page(&l.url);
                     let (live, status) = self.link_liveness(&l.url);
                     let column = self
@@ -380,13 +407,22 @@ impl<'a> Ctx<'a> {
                         }
                         (l, _) => l,
                     };
+                    // An attachment is dated by the page that carries it: without that, an
+                    // undated PDF link would make a late document look on time.
+                    let carrier = || {
+                        self.site
+                            .found_on(l)
+                            .and_then(|u| self.site.page(u))
+                            .and_then(|p| p.pub_date)
+                    };
                     let date = column
                         .and_then(|c| c.newest)
-                        .or(page.and_then(|p| p.pub_date));
+                        .or(page.and_then(|p| p.pub_date))
+                        .or_else(|| page.is_none().then(carrier).flatten());
                     push(
                         Hit {
                             url: l.url.clone(),
-                            text: text.clone(),
+                            text,
                             date,
                             live,
                             status,
@@ -411,6 +447,22 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|h| matches!(h.live, Liveness::Unverified(_)))
             .collect();
+        // A rule that only forbids something judges the pages it finds; finding none is not
+        // the site's gap (another rule asks for the document itself).
+        let forbid_only =
+            !r.forbid.is_empty() && r.require.is_empty() && r.due.is_none() && r.max_age.is_none();
+        if forbid_only && live.is_empty() {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotApplicable),
+                Text::new(
+                    format!("未找到需要核查的页面（{}）", r.find.join("、")),
+                    format!("no pages found to check ({})", r.find.join(", ")),
+                ),
+                hits.iter().map(|h| h.evidence()).collect(),
+            );
+        }
         if live.is_empty() {
             let empty: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Empty).collect();
             let dead: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Dead).collect();
@@ -502,7 +554,37 @@ impl<'a> Ctx<'a> {
         let mut pool: Vec<&Hit> = live.clone();
         if let Some(due) = &r.due {
             let y = self.as_of.year();
-            let by = due.by.get_ref();
+            // A province's own deadline, when the pack gives one for the site's province.
+            let (province, from_site) = match self.pack.province {
+                Some(p) => (Some(p), None),
+                None => {
+                    let code = self.site.site_id_code.as_deref().unwrap_or_default();
+                    (crate::rules::province::from_site_id(code), Some(code))
+                }
+            };
+            let special = province.and_then(|p| due.province.get(p.code).map(|b| (p, b)));
+            let by = special
+                .map(|(_, b)| b.get_ref())
+                .unwrap_or(due.by.get_ref());
+            let (tail_zh, tail_en) = match special {
+                Some((p, _)) => (
+                    format!(
+                        "（{}规定的时限{}）",
+                        p.zh,
+                        from_site
+                            .map(|c| format!("，省份据网站标识码{c}判断"))
+                            .unwrap_or_default()
+                    ),
+                    format!(
+                        " ({}'s own deadline{})",
+                        p.en,
+                        from_site
+                            .map(|c| format!("; province from the site ID code {c}"))
+                            .unwrap_or_default()
+                    ),
+                ),
+                None => (String::new(), String::new()),
+            };
             let this_year = deadline(y, by).unwrap_or(self.as_of);
             let cycle = if self.as_of > this_year { y } else { y - 1 };
             let doc_year = match due.covers {
@@ -595,11 +677,11 @@ impl<'a> Ctx<'a> {
                     r,
                     Text::new(
                         format!(
-                            "未找到{doc_year}年度{name_zh}（应于{}前公开）",
+                            "未找到{doc_year}年度{name_zh}（应于{}前公开）{tail_zh}",
                             fmt_date(dl, false)
                         ),
                         format!(
-                            "no {name_en} for {doc_year} found (due by {})",
+                            "no {name_en} for {doc_year} found (due by {}){tail_en}",
                             fmt_date(dl, true)
                         ),
                     ),
@@ -622,12 +704,12 @@ impl<'a> Ctx<'a> {
                     Some(Reason::Late),
                     Text::new(
                         format!(
-                            "{doc_year}年度{name_zh}发布于{}，晚于{}的公开时限",
+                            "{doc_year}年度{name_zh}发布于{}，晚于{}的公开时限{tail_zh}",
                             fmt_date(d, false),
                             fmt_date(dl, false)
                         ),
                         format!(
-                            "the {doc_year} {name_en} was published on {}, after the {} deadline",
+                            "the {doc_year} {name_en} was published on {}, after the {} deadline{tail_en}",
                             fmt_date(d, true),
                             fmt_date(dl, true)
                         ),
@@ -638,6 +720,133 @@ impl<'a> Ctx<'a> {
                 return f;
             }
             pool = for_year;
+        }
+
+        // What must not be published, on every page found (a leak on any list counts).
+        if !r.forbid.is_empty() {
+            let mut pages: Vec<&PageFacts> = Vec::new();
+            for h in &pool {
+                let entries = h.column.map(|c| c.entries.as_slice()).unwrap_or_default();
+                let candidates = h
+                    .page
+                    .into_iter()
+                    .chain(entries.iter().filter_map(|e| self.site.page(&e.url)));
+                for p in candidates.filter(|p| p.text.is_some()) {
+                    if !pages.iter().any(|q| q.url == p.url) {
+                        pages.push(p);
+                    }
+                }
+            }
+            let patterns: Vec<Option<regex::Regex>> = r
+                .forbid
+                .iter()
+                .map(|f| {
+                    f.pattern
+                        .as_ref()
+                        .and_then(|p| regex::Regex::new(p.get_ref()).ok())
+                })
+                .collect();
+            let mut exposed: Vec<(&PageFacts, usize, String)> = Vec::new();
+            for p in &pages {
+                let text = p.text.as_deref().unwrap_or_default();
+                for (i, f) in r.forbid.iter().enumerate() {
+                    if let Some(m) =
+                        crate::rules::forbid::first_match(text, f, patterns[i].as_ref())
+                    {
+                        exposed.push((p, i, m));
+                    }
+                }
+            }
+            let label = |i: usize, en: bool| {
+                let f = &r.forbid[i];
+                if en {
+                    f.label_en.clone().unwrap_or_else(|| f.label.clone())
+                } else {
+                    f.label.clone()
+                }
+            };
+            if let Some((p, i, m)) = exposed.first() {
+                let ev = exposed
+                    .iter()
+                    .map(|(p, i, m)| Evidence {
+                        url: Some(p.url.clone()),
+                        text: Some(format!("{}: {m}", label(*i, false))),
+                        date: p.pub_date.map(|d| d.date),
+                        date_source: p.pub_date.map(|d| d.source),
+                        http_status: Some(200),
+                        ..Evidence::default()
+                    })
+                    .collect();
+                let n = exposed.len();
+                let more_zh = if n > 1 {
+                    format!("等{n}个页面")
+                } else {
+                    String::new()
+                };
+                let more_en = if n > 1 {
+                    format!(" and {} more pages", n - 1)
+                } else {
+                    String::new()
+                };
+                let mut f = self.finding(
+                    r,
+                    Status::Gap,
+                    Some(Reason::Exposed),
+                    Text::new(
+                        format!("“{}”{more_zh}公开了{}（如{m}）", p.title, label(*i, false)),
+                        format!(
+                            "\"{}\"{more_en} shows {} (e.g. {m})",
+                            p.title,
+                            label(*i, true)
+                        ),
+                    ),
+                    ev,
+                );
+                f.count = Some(n as u32);
+                Self::deduct(r, &mut f, Some(n as u32));
+                return f;
+            }
+            if forbid_only {
+                let labels_zh: Vec<String> = (0..r.forbid.len()).map(|i| label(i, false)).collect();
+                let labels_en: Vec<String> = (0..r.forbid.len()).map(|i| label(i, true)).collect();
+                if pages.is_empty() {
+                    return self.finding(
+                        r,
+                        Status::Inconclusive,
+                        Some(Reason::NotCrawled),
+                        Text::new(
+                            format!("找到{name_zh}，但无法读取其内容以核查"),
+                            format!("found {name_en} but could not read it to check"),
+                        ),
+                        pool.iter().map(|h| h.evidence()).collect(),
+                    );
+                }
+                return self.finding(
+                    r,
+                    Status::Pass,
+                    None,
+                    Text::new(
+                        format!(
+                            "核查了{}个页面，未发现{}",
+                            pages.len(),
+                            labels_zh.join("、")
+                        ),
+                        format!(
+                            "checked {} pages, no {} found",
+                            pages.len(),
+                            labels_en.join(", ")
+                        ),
+                    ),
+                    pages
+                        .iter()
+                        .map(|p| Evidence {
+                            url: Some(p.url.clone()),
+                            text: Some(p.title.clone()),
+                            ..Evidence::default()
+                        })
+                        .collect(),
+                );
+            }
         }
 
         // Required elements, judged on the best document found.
@@ -735,10 +944,11 @@ impl<'a> Ctx<'a> {
         }
 
         // Freshness of what was found.
+        // On a tie, the page itself rather than its attachment.
         let newest = pool
             .iter()
             .filter_map(|h| h.date.map(|d| (d, *h)))
-            .max_by_key(|(d, _)| d.date);
+            .max_by_key(|(d, h)| (d.date, h.page.is_some()));
         if let Some(age) = r.max_age {
             let oldest = age.oldest_fresh(self.as_of);
             let stale = newest.is_none_or(|(d, _)| d.date < oldest);

@@ -41,9 +41,14 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE.warc.gz")]
     pub archive: Option<PathBuf>,
 
-    /// Rule pack: a built-in id (cn-edu-county, cn-site-inspection, cn-gov-baseline) or a .toml path
+    /// Rule pack: a built-in id (cn-edu-county, cn-site-inspection, cn-gov-baseline, us-federal-example) or a .toml path
     #[arg(long, short = 'r', default_value = "cn-edu-county")]
     pub rules: String,
+
+    /// Province whose own due dates apply (a rule's `due.province`): a code such as 42, or a
+    /// name such as 湖北 (default: read from the site's 网站标识码)
+    #[arg(long, value_name = "CODE|NAME")]
+    pub province: Option<String>,
 
     /// Audit scope: a URL prefix, or a path prefix on the target's host (default: the target's directory)
     #[arg(long)]
@@ -200,7 +205,15 @@ pub fn run(args: AuditArgs) -> u8 {
 
 fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let usage = |e: anyhow::Error| (exit::USAGE, e);
-    let pack = rules::load(&args.rules).map_err(|e| usage(e.into()))?;
+    let mut pack = rules::load(&args.rules).map_err(|e| usage(e.into()))?;
+    if let Some(p) = &args.province {
+        pack.province = Some(rules::province::find(p).ok_or_else(|| {
+            usage(anyhow::anyhow!(
+                "unknown province `{p}`\n  hint: give a two-digit code or a name: {}",
+                rules::province::codes()
+            ))
+        })?);
+    }
     let waivers = match &args.waivers {
         Some(p) => rules::waiver::load(p, &pack).map_err(|e| usage(e.into()))?,
         None => Vec::new(),

@@ -94,12 +94,27 @@ fn show(r: &Rule, pack: &RulePack) {
         lines.push(("max_age", a.to_string()));
     }
     if let Some(d) = &r.due {
+        let provinces: Vec<String> = d
+            .province
+            .iter()
+            .map(|(code, by)| {
+                let name = rules::province::find(code)
+                    .map(|p| p.zh)
+                    .unwrap_or_default();
+                format!("{code} {name} by {}", by.get_ref())
+            })
+            .collect();
         lines.push((
             "due",
             format!(
-                "by {} each year, for the {} period",
+                "by {} each year, for the {} period{}",
                 d.by.get_ref(),
-                format!("{:?}", d.covers).to_lowercase()
+                format!("{:?}", d.covers).to_lowercase(),
+                if provinces.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", provinces.join(", "))
+                }
             ),
         ));
     }
@@ -214,6 +229,12 @@ pub fn run(cmd: RulesCommand) -> u8 {
                             p.classes.len(),
                             p.chain.join(" → ")
                         );
+                        if !p.disabled.is_empty() {
+                            println!("  disables: {}", p.disabled.join(", "));
+                        }
+                        if !p.overrides.is_empty() {
+                            println!("  overrides: {}", p.overrides.join(", "));
+                        }
                         print_rules(&p);
                     }
                     Err(e) => {

@@ -29,7 +29,11 @@ impl Render for JunitReport {
             };
             if f.status != Status::Pass {
                 status.set_message(super::sanitize(f.message.get(en)));
-                if let Some(r) = f.reason {
+                // JUnit's <skipped> has no `type`: only failures carry the reason.
+                if let Some(r) = f.reason
+                    && f.status == Status::Gap
+                    && !f.is_waived()
+                {
                     status.set_type(r.label(true));
                 }
                 let mut desc = String::new();

@@ -1,7 +1,9 @@
 //! Rule packs: TOML files in `rules/`, selected by id or path, extending each other, validated
 //! on load with errors that name the file, line and column and say what is allowed.
 
+pub mod forbid;
 pub mod model;
+pub mod province;
 pub mod waiver;
 
 use std::ops::Range;
@@ -9,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use model::PackFile;
 pub use model::{
-    Age, Aspect, Check, ColumnClass, Covers, Grade, LinkScope, Require, Rule, Scoring, Severity,
-    Where,
+    Age, Aspect, Check, ColumnClass, Covers, Detector, Forbid, Grade, LinkScope, Require, Rule,
+    Scoring, Severity, Where,
 };
 
 use crate::extract::TextPolicy;
@@ -28,6 +30,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "cn-edu-county",
         include_str!("../../rules/cn-edu-county.toml"),
+    ),
+    (
+        "us-federal-example",
+        include_str!("../../rules/us-federal-example.toml"),
     ),
 ];
 
@@ -99,6 +105,13 @@ pub struct RulePack {
     pub scoring: Scoring,
     pub classes: Vec<ColumnClass>,
     pub rules: Vec<Rule>,
+    /// The province whose own due dates apply (`--province`); when unset, the audit reads it
+    /// from the site's 网站标识码.
+    pub province: Option<&'static province::Province>,
+    /// Inherited rules this pack's own file disables.
+    pub disabled: Vec<String>,
+    /// Inherited rules this pack's own file replaces (`override = true`).
+    pub overrides: Vec<String>,
 }
 
 impl RulePack {
@@ -128,7 +141,7 @@ impl RulePack {
     pub fn text_policy(&self) -> TextPolicy {
         let mut terms: Vec<String> = Vec::new();
         for r in &self.rules {
-            if !r.require.is_empty() {
+            if !r.require.is_empty() || !r.forbid.is_empty() {
                 for t in &r.find {
                     if !terms.contains(t) {
                         terms.push(t.clone());
@@ -280,10 +293,14 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
     }
 
     let mut rules: Vec<Rule> = Vec::new();
-    let mut seen: Vec<(String, String)> = Vec::new();
+    // Where each rule in `rules` was defined (or last overridden).
+    let mut defined_in: Vec<String> = Vec::new();
     let mut scoring = None;
     let mut timezone = None;
-    for (src, f) in &files {
+    let mut disabled: Vec<String> = Vec::new();
+    let mut overrides: Vec<String> = Vec::new();
+    let last = files.len() - 1;
+    for (n, (src, f)) in files.iter().enumerate() {
         validate_file(src, f)?;
         if let Some(s) = &f.scoring {
             scoring = Some(s.clone());
@@ -300,19 +317,85 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
             }
             timezone = Some(tz.get_ref().clone());
         }
+        // What the parents define, before this file changes anything.
+        let inherited: Vec<String> = rules.iter().map(|r| r.id.get_ref().clone()).collect();
+        let mut disabled_here: Vec<&str> = Vec::new();
+        for d in &f.pack.disable {
+            let id = d.get_ref();
+            if disabled_here.contains(&id.as_str()) {
+                return Err(src.error(Some(d.span()), format!("`disable` names rule `{id}` twice")));
+            }
+            let Some(at) = rules.iter().position(|r| r.id.get_ref() == id) else {
+                return Err(src.error(
+                    Some(d.span()),
+                    format!(
+                        "`disable` names rule `{id}`, which no pack this one extends defines{}",
+                        suggest(id, &inherited)
+                    ),
+                ));
+            };
+            rules.remove(at);
+            defined_in.remove(at);
+            disabled_here.push(id);
+            if n == last {
+                disabled.push(id.clone());
+            }
+        }
+        let mut own: Vec<&str> = Vec::new();
         for r in &f.rules {
             let span = r.span();
             let rule = r.get_ref();
             let id = rule.id.get_ref();
-            if let Some((_, other)) = seen.iter().find(|(i, _)| i == id) {
+            let wants_override = rule.override_.as_ref().is_some_and(|o| *o.get_ref());
+            if own.contains(&id.as_str()) {
                 return Err(src.error(
                     Some(rule.id.span()),
-                    format!("duplicate rule id `{id}` (already defined in {other})"),
+                    format!("duplicate rule id `{id}` (already defined in this file)"),
                 ));
             }
-            validate(src, span, rule, &classes)?;
-            seen.push((id.clone(), src.name.clone()));
-            rules.push(rule.clone());
+            if disabled_here.contains(&id.as_str()) {
+                return Err(src.error(
+                    Some(rule.id.span()),
+                    format!(
+                        "rule `{id}` is both disabled and defined in this pack; to replace the inherited rule, drop it from `disable` and set `override = true`"
+                    ),
+                ));
+            }
+            validate(src, span.clone(), rule, &classes)?;
+            own.push(id);
+            match rules.iter().position(|x| x.id.get_ref() == id) {
+                Some(at) if wants_override => {
+                    // The replacement takes the inherited rule's place, so reports keep their order.
+                    rules[at] = rule.clone();
+                    defined_in[at] = src.name.clone();
+                    if n == last {
+                        overrides.push(id.clone());
+                    }
+                }
+                Some(at) => {
+                    return Err(src.error(
+                        Some(rule.id.span()),
+                        format!(
+                            "duplicate rule id `{id}` (already defined in {}); to replace the inherited rule set `override = true`, to drop it list it in [pack] `disable`",
+                            defined_in[at]
+                        ),
+                    ));
+                }
+                None if wants_override => {
+                    let at = rule.override_.as_ref().map(|o| o.span()).unwrap_or(span);
+                    return Err(src.error(
+                        Some(at),
+                        format!(
+                            "rule `{id}` has `override = true`, but no pack this one extends defines `{id}`{}",
+                            suggest(id, &inherited)
+                        ),
+                    ));
+                }
+                None => {
+                    rules.push(rule.clone());
+                    defined_in.push(src.name.clone());
+                }
+            }
         }
     }
     let (top_src, top) = files.last().expect("chain always holds the requested pack");
@@ -337,7 +420,43 @@ fn compile(src: Source) -> Result<RulePack, RuleError> {
         scoring,
         classes,
         rules,
+        province: None,
+        disabled,
+        overrides,
     })
+}
+
+/// The tail of an "unknown rule id" message: the closest inherited id, else what there is.
+fn suggest(id: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        return "; the packs it extends define no rules".to_string();
+    }
+    let want = id.to_ascii_uppercase();
+    let best = known
+        .iter()
+        .map(|k| (edit_distance(&want, &k.to_ascii_uppercase()), k))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((d, k)) if d <= 3 || k.to_ascii_uppercase().contains(&want) => {
+            format!("; did you mean `{k}`?")
+        }
+        _ => format!("; inherited rules are: {}", known.join(", ")),
+    }
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn validate(
@@ -417,16 +536,53 @@ fn validate(
             ));
         }
     }
-    if let Some(due) = &r.due
-        && parse_month_day(due.by.get_ref()).is_none()
-    {
-        return Err(src.error(
-            Some(due.by.span()),
-            format!(
-                "invalid due date `{}`: expected MM-DD such as \"01-31\"",
-                due.by.get_ref()
-            ),
-        ));
+    for f in &r.forbid {
+        match (&f.pattern, f.detect) {
+            (Some(p), None) => {
+                if let Err(e) = regex::Regex::new(p.get_ref()) {
+                    let first = e.to_string();
+                    let first = first.lines().last().unwrap_or_default().trim().to_string();
+                    return Err(src.error(
+                        Some(p.span()),
+                        format!("rule `{id}`: `forbid` pattern is not a valid regular expression: {first}"),
+                    ));
+                }
+            }
+            (None, Some(_)) => {}
+            _ => {
+                return Err(src.error(
+                    Some(span.clone()),
+                    format!(
+                        "rule `{id}`: forbid `{}` needs exactly one of `pattern` or `detect`",
+                        f.label
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(due) = &r.due {
+        for by in std::iter::once(&due.by).chain(due.province.values()) {
+            if parse_month_day(by.get_ref()).is_none() {
+                return Err(src.error(
+                    Some(by.span()),
+                    format!(
+                        "invalid due date `{}`: expected MM-DD such as \"01-31\"",
+                        by.get_ref()
+                    ),
+                ));
+            }
+        }
+        for (code, by) in &due.province {
+            if code.len() != 2 || province::find(code).is_none() {
+                return Err(src.error(
+                    Some(by.span()),
+                    format!(
+                        "rule `{id}`: `{code}` is not a province code; use the two-digit code: {}",
+                        province::codes()
+                    ),
+                ));
+            }
+        }
     }
     let points_ok = |x: f64| x.is_finite() && x >= 0.0;
     if !points_ok(r.deduct) || !r.per_item.is_none_or(points_ok) || !r.cap.is_none_or(points_ok) {
@@ -476,7 +632,8 @@ fn validate(
         ));
     }
     // Keys that the check ignores are mistakes: say so instead of silently dropping them.
-    let document_only = !r.require.is_empty() || r.due.is_some() || r.where_.is_some();
+    let document_only =
+        !r.require.is_empty() || !r.forbid.is_empty() || r.due.is_some() || r.where_.is_some();
     let aggregate_only = r.class.is_some() || !r.classes.is_empty() || r.threshold.is_some();
     let lag = r.max_lag.is_some() || r.batch_lag.is_some();
     if lag && r.check != Check::ForgedDates {
@@ -506,21 +663,21 @@ fn validate(
                 .then_some("require, due, max_age, class, classes or threshold")
         }
         Check::Phone => (document_only || aggregate_only || r.max_age.is_some())
-            .then_some("require, due, where, max_age, class, classes or threshold"),
+            .then_some("require, forbid, due, where, max_age, class, classes or threshold"),
         Check::Column => {
             (document_only || !r.find.is_empty() || !r.classes.is_empty() || r.threshold.is_some())
-                .then_some("find, require, due, where, classes or threshold")
+                .then_some("find, require, forbid, due, where, classes or threshold")
         }
         Check::StaleColumns => (document_only || !r.find.is_empty() || r.class.is_some())
-            .then_some("find, require, due, where or class"),
+            .then_some("find, require, forbid, due, where or class"),
         Check::BlankColumns | Check::DeadLinks => (document_only
             || !r.find.is_empty()
             || r.class.is_some()
             || !r.classes.is_empty()
             || r.max_age.is_some())
-        .then_some("find, require, due, where, class, classes or max_age"),
+        .then_some("find, require, forbid, due, where, class, classes or max_age"),
         Check::HomeFresh => (document_only || !r.find.is_empty() || aggregate_only)
-            .then_some("find, require, due, where, class, classes or threshold"),
+            .then_some("find, require, forbid, due, where, class, classes or threshold"),
     };
     if let Some(keys) = misplaced {
         return Err(src.error(
@@ -603,7 +760,9 @@ pub fn reference_markdown() -> Result<String, RuleError> {
         let own: Vec<&Rule> = pack
             .rules
             .iter()
-            .filter(|r| !inherited.contains(r.id.get_ref()))
+            .filter(|r| {
+                !inherited.contains(r.id.get_ref()) || pack.overrides.contains(r.id.get_ref())
+            })
             .collect();
         let _ = write!(
             out,
@@ -625,6 +784,17 @@ pub fn reference_markdown() -> Result<String, RuleError> {
                     .join(", ")
             );
         }
+        if !pack.disabled.is_empty() {
+            let _ = writeln!(
+                out,
+                "Disables / 停用: {}\n",
+                pack.disabled
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         out.push_str(
             "| ID | 名称 / Name | 严重程度 / Severity | 扣分 / Deduction | 依据 / Basis |\n|---|---|---|---:|---|\n",
         );
@@ -632,8 +802,13 @@ pub fn reference_markdown() -> Result<String, RuleError> {
         for r in own {
             let _ = writeln!(
                 out,
-                "| `{}` | {}{} | {} / {} | {} | {}{} |",
+                "| `{}`{} | {}{} | {} / {} | {} | {}{} |",
                 r.id.get_ref(),
+                if pack.overrides.contains(r.id.get_ref()) {
+                    " (override)"
+                } else {
+                    ""
+                },
                 cell(&r.name),
                 r.name_en
                     .as_deref()
@@ -808,6 +983,225 @@ mod tests {
                 .to_string();
             assert!(e.contains(want), "{extra}: {e}");
         }
+    }
+
+    const CHILD: &str = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-site-inspection\"]\n";
+    const RULE: &str = "name = \"y\"\nbasis = \"y\"\nremedy = \"y\"\nseverity = \"minor\"\ncheck = \"blank_columns\"\nthreshold = 3\n";
+
+    #[test]
+    fn disable_drops_inherited_rules() {
+        let parent = load("cn-site-inspection").unwrap();
+        let p = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"INSP-BLANK\", \"GOV-PLAN\"]\n"),
+        )
+        .unwrap();
+        let ids: Vec<&str> = p.rules.iter().map(|r| r.id.get_ref().as_str()).collect();
+        assert!(!ids.contains(&"INSP-BLANK") && !ids.contains(&"GOV-PLAN"));
+        assert_eq!(ids.len(), parent.rules.len() - 2);
+        assert!(ids.contains(&"INSP-BLANK-VETO"));
+        assert_eq!(p.disabled, vec!["INSP-BLANK", "GOV-PLAN"]);
+        assert!(p.overrides.is_empty());
+        // The parent is untouched.
+        assert!(
+            load("cn-site-inspection")
+                .unwrap()
+                .rules
+                .iter()
+                .any(|r| r.id.get_ref() == "INSP-BLANK")
+        );
+    }
+
+    #[test]
+    fn disable_of_an_unknown_rule_is_located_with_a_suggestion() {
+        let e = load_str("d.toml", &format!("{CHILD}disable = [\"INSP-BLNK\"]\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("d.toml:5:12: `disable` names rule `INSP-BLNK`, which no pack this one extends defines; did you mean `INSP-BLANK`?"),
+            "{e}"
+        );
+        assert!(e.contains("    5 | disable = [\"INSP-BLNK\"]"), "{e}");
+        let e = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"NOTHING-LIKE-IT-AT-ALL\"]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("inherited rules are: GOV-GUIDE, "), "{e}");
+        let e = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"INSP-BLANK\", \"INSP-BLANK\"]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("d.toml:5:26: `disable` names rule `INSP-BLANK` twice"),
+            "{e}"
+        );
+        // A pack's own rules are not inherited: disable them by deleting them.
+        let e = load_str(
+            "d.toml",
+            &format!("{CHILD}disable = [\"X-1\"]\n\n[[rule]]\nid = \"X-1\"\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("d.toml:5:12: `disable` names rule `X-1`, which no pack"),
+            "{e}"
+        );
+        // Without a parent there is nothing to disable.
+        let e = load_str(
+            "d.toml",
+            "[pack]\nid = \"x\"\nname = \"x\"\ndisable = [\"GOV-GUIDE\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("d.toml:4:12:") && e.contains("the packs it extends define no rules"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn override_replaces_an_inherited_rule_in_place() {
+        let parent = load("cn-site-inspection").unwrap();
+        let at = parent
+            .rules
+            .iter()
+            .position(|r| r.id.get_ref() == "INSP-BLANK")
+            .unwrap();
+        let p = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANK\"\noverride = true\n{RULE}"),
+        )
+        .unwrap();
+        assert_eq!(p.rules.len(), parent.rules.len());
+        assert_eq!(p.rules[at].id.get_ref(), "INSP-BLANK");
+        assert_eq!(p.rules[at].threshold, Some(3));
+        assert_eq!(p.rules[at].name, "y");
+        assert_eq!(p.overrides, vec!["INSP-BLANK"]);
+    }
+
+    #[test]
+    fn reusing_an_inherited_id_without_override_is_an_error() {
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANK\"\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("o.toml:7:6: duplicate rule id `INSP-BLANK` (already defined in <built-in>/cn-site-inspection.toml); to replace the inherited rule set `override = true`, to drop it list it in [pack] `disable`"),
+            "{e}"
+        );
+        // `override = false` says the same thing as leaving it out.
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANK\"\noverride = false\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("duplicate rule id `INSP-BLANK`"), "{e}");
+    }
+
+    #[test]
+    fn override_of_an_unknown_rule_is_located_with_a_suggestion() {
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}\n[[rule]]\nid = \"INSP-BLANKS\"\noverride = true\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("o.toml:8:12: rule `INSP-BLANKS` has `override = true`, but no pack this one extends defines `INSP-BLANKS`; did you mean `INSP-BLANK`?"),
+            "{e}"
+        );
+        let e = load_str(
+            "o.toml",
+            &format!("{CHILD}disable = [\"INSP-BLANK\"]\n\n[[rule]]\nid = \"INSP-BLANK\"\noverride = true\n{RULE}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "o.toml:8:6: rule `INSP-BLANK` is both disabled and defined in this pack"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn forbid_needs_one_valid_way_to_match() {
+        let base = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nremedy = \"x\"\nseverity = \"minor\"\nfind = [\"名单\"]\n";
+        let p = load_str(
+            "f.toml",
+            &format!("{base}forbid = [{{ label = \"手机号\", pattern = '1[3-9]\\d{{9}}' }}]\n"),
+        )
+        .unwrap();
+        assert_eq!(p.rules.last().unwrap().forbid.len(), 1);
+        let e = load_str(
+            "f.toml",
+            &format!("{base}forbid = [{{ label = \"x\", pattern = \"[0-9\" }}]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "f.toml:13:36: rule `X-1`: `forbid` pattern is not a valid regular expression: error: unclosed character class"
+            ),
+            "{e}"
+        );
+        let e = load_str("f.toml", &format!("{base}forbid = [{{ label = \"x\" }}]\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("needs exactly one of `pattern` or `detect`"),
+            "{e}"
+        );
+        let e = load_str(
+            "f.toml",
+            &format!("{base}forbid = [{{ label = \"x\", detect = \"passport\" }}]\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("f.toml:13:") && e.contains("cn_resident_id"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn province_deadlines_are_checked() {
+        let base = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nremedy = \"x\"\nseverity = \"minor\"\nfind = [\"预算\"]\n";
+        let p = load_str(
+            "p.toml",
+            &format!("{base}due = {{ by = \"04-30\", covers = \"current\", province = {{ \"42\" = \"03-31\" }} }}\n"),
+        )
+        .unwrap();
+        let due = p.rules.last().unwrap().due.as_ref().unwrap();
+        assert_eq!(due.province["42"].get_ref(), "03-31");
+        let e = load_str(
+            "p.toml",
+            &format!("{base}due = {{ by = \"04-30\", covers = \"current\", province = {{ \"99\" = \"03-31\" }} }}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("p.toml:13:63: rule `X-1`: `99` is not a province code")
+                && e.contains("42 湖北省"),
+            "{e}"
+        );
+        let e = load_str(
+            "p.toml",
+            &format!("{base}due = {{ by = \"04-30\", covers = \"current\", province = {{ \"42\" = \"3月31日\" }} }}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("p.toml:13:63: invalid due date `3月31日`"),
+            "{e}"
+        );
     }
 
     #[test]

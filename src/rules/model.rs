@@ -31,6 +31,11 @@ pub struct PackHeader {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub extends: Vec<Spanned<String>>,
+    /// Ids of inherited rules this pack leaves out (a rule that does not apply to this kind of
+    /// agency). Naming a rule that no parent pack defines is an error.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub disable: Vec<Spanned<String>>,
     /// IANA time zone for "today" when no --as-of is given.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -160,6 +165,8 @@ pub enum Where {
     Title,
     /// Link texts anywhere on the site.
     Link,
+    /// The URLs links point to (`usa.gov`, `/foia`), as a scanner matching `href`s does.
+    Url,
 }
 
 /// A requirement on the content of the page that satisfies a document rule.
@@ -176,6 +183,33 @@ pub struct Require {
     /// The page shows a phone number whose label contains any of these (`[""]` = any phone).
     #[serde(default)]
     pub phone: Vec<String>,
+}
+
+/// Something the page that satisfies a document rule must not show, such as full ID card
+/// numbers in a published list. Give `pattern` or `detect`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Forbid {
+    /// What the report calls it (完整身份证号码 ...).
+    pub label: String,
+    #[serde(default)]
+    pub label_en: Option<String>,
+    /// A regular expression (Rust `regex` syntax) the page text must not match.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub pattern: Option<Spanned<String>>,
+    /// A built-in detector, stricter than a pattern can be.
+    #[serde(default)]
+    pub detect: Option<Detector>,
+}
+
+/// Built-in detectors for `forbid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Detector {
+    /// A full 18-character 居民身份证号码 (GB 11643): a plausible birth date and a valid check
+    /// character, not masked (`620521********1234` is not one).
+    CnResidentId,
 }
 
 /// Which year's document must exist by the due date.
@@ -196,6 +230,11 @@ pub struct Due {
     #[schemars(with = "String")]
     pub by: Spanned<String>,
     pub covers: Covers,
+    /// Provinces with their own deadline: `{ "42" = "03-31" }`, keyed by the two-digit province
+    /// code (the first digits of the 网站标识码).
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, String>")]
+    pub province: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 /// Which links a dead-link rule counts.
@@ -216,6 +255,11 @@ pub enum LinkScope {
 pub struct Rule {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// Replace the inherited rule with the same id. Without it, reusing an inherited id is an
+    /// error, so an accidental clash never silently replaces a rule.
+    #[serde(default, rename = "override")]
+    #[schemars(with = "Option<bool>")]
+    pub override_: Option<Spanned<bool>>,
     pub name: String,
     #[serde(default)]
     pub name_en: Option<String>,
@@ -244,6 +288,9 @@ pub struct Rule {
     pub where_: Option<Vec<Where>>,
     #[serde(default)]
     pub require: Vec<Require>,
+    /// What the pages found must not show; a match is a gap (`exposed`).
+    #[serde(default)]
+    pub forbid: Vec<Forbid>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub max_age: Option<Age>,
