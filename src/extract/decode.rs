@@ -84,6 +84,23 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>)
         )
     };
     let (text, _, had_errors) = encoding.decode(bytes);
+    // A server that labels every page UTF-8 while an old template writes GB2312 and says so in
+    // its meta tag: the header is plainly wrong when its decoding fails and the meta's does not.
+    if had_errors
+        && source == CharsetSource::Header
+        && encoding == UTF_8
+        && let Some(meta) = meta_charset(bytes).filter(|m| *m != UTF_8)
+    {
+        let (text, _, meta_errors) = meta.decode(bytes);
+        if !meta_errors {
+            return Decoded {
+                text: text.into_owned(),
+                encoding: meta,
+                source: CharsetSource::Meta,
+                had_errors: false,
+            };
+        }
+    }
     Decoded {
         text: text.into_owned(),
         encoding,
@@ -141,6 +158,27 @@ mod tests {
         let d = decode_html(&bom, Some("text/html; charset=gbk"), None);
         assert_eq!(d.source, CharsetSource::Bom);
         assert_eq!(d.text, "年报");
+    }
+
+    #[test]
+    fn a_utf8_header_on_a_gb2312_page_yields_to_the_meta_when_it_cannot_decode() {
+        let html = gbk(
+            "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\
+             <title>河阳县教育局政府信息公开指南</title></head><body>联系电话</body></html>",
+        );
+        let d = decode_html(&html, Some("text/html; charset=utf-8"), None);
+        assert_eq!(d.source, CharsetSource::Meta);
+        assert_eq!(d.encoding, encoding_rs::GBK);
+        assert!(d.text.contains("政府信息公开指南"));
+        assert!(!d.had_errors);
+        // A header that decodes cleanly still wins over the meta.
+        let d = decode_html(
+            "<meta charset=gb2312><p>年报</p>".as_bytes(),
+            Some("text/html; charset=utf-8"),
+            None,
+        );
+        assert_eq!(d.source, CharsetSource::Header);
+        assert!(d.text.contains("年报"));
     }
 
     #[test]

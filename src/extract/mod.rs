@@ -446,6 +446,55 @@ fn pagination(scripts: &[ElementRef<'_>], base: &Url) -> Vec<Url> {
     out
 }
 
+static JSON_ARRAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"=\s*\[\s*\{").expect("valid regex"));
+
+/// The rows of a list that a script draws from a JSON array literal it holds
+/// (`var itemObj = [{"title": ..., "url": ..., "date": ...}]`, research §4.2): `Some` when the
+/// script holds such an array and puts HTML into the page, with the rows that parse as JSON and
+/// have a title and a link (possibly none).
+fn json_rows(code: &str) -> Option<Vec<(String, String, Option<Date>)>> {
+    const TITLE: [&str; 4] = ["title", "aT", "name", "doctitle"];
+    const LINK: [&str; 5] = ["url", "aU", "link", "href", "docpuburl"];
+    const DATE: [&str; 6] = [
+        "date",
+        "aPd",
+        "pubDate",
+        "publish_time",
+        "time",
+        "docreltime",
+    ];
+    let start = JSON_ARRAY.find(code)?.end();
+    if !["innerHTML", "document.write", ".html(", ".append("]
+        .iter()
+        .any(|k| code.contains(k))
+    {
+        return None;
+    }
+    let open = code[..start].rfind('[')?;
+    let mut rows = Vec::new();
+    let Some(Ok(serde_json::Value::Array(items))) =
+        serde_json::Deserializer::from_str(&code[open..])
+            .into_iter::<serde_json::Value>()
+            .next()
+    else {
+        return Some(rows);
+    };
+    for item in &items {
+        let field = |keys: &[&str]| {
+            keys.iter()
+                .find_map(|k| item.get(*k).and_then(|v| v.as_str()))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        if let (Some(title), Some(link)) = (field(&TITLE), field(&LINK)) {
+            let date = field(&DATE).and_then(dates::first_date);
+            rows.push((clean(title), link.to_string(), date));
+        }
+    }
+    Some(rows)
+}
+
 /// Extracts the facts of one page. Returns them with the links to follow.
 pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Discovered>) {
     let tld = page
@@ -630,6 +679,25 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
                     continue;
                 }
                 let date = dates::last_date(&frag.root_element().text().collect::<String>());
+                discovered.push(Discovered {
+                    url: url.clone(),
+                    kind: normalize::kind_of_href(&url),
+                });
+                entries.push(ListEntry { title, url, date });
+            }
+        } else if let Some(rows) = json_rows(&code) {
+            // A list drawn in the browser from a JSON array in the page (`var itemObj = [...]`):
+            // the rows are there to read. When they cannot be read, the list is still not empty.
+            script_list = true;
+            for (title, href, date) in rows {
+                let Some(url) = normalize::resolve_in(&base, &href, decoded.encoding)
+                    .map(|u| normalize::normalize(&u))
+                else {
+                    continue;
+                };
+                if !listed.insert(url.clone()) {
+                    continue;
+                }
                 discovered.push(Discovered {
                     url: url.clone(),
                     kind: normalize::kind_of_href(&url),
@@ -835,6 +903,64 @@ mod tests {
                 .iter()
                 .any(|d| d.url.path() == "/art/2026/11/3/art_4521_901.html")
         );
+    }
+
+    #[test]
+    fn a_list_drawn_from_a_json_array_in_the_page_is_read() {
+        let html = r#"<html><head><meta charset="utf-8"><meta name="ColumnName" content="通知公告"></head><body>
+<ul class="list" id="tzgg-list"></ul>
+<script>var itemObj = [{"title": "关于做好冬季校园安全工作的通知", "url": "/gkmlpt/content/2/2802/post_2802311.html", "date": "2026-11-21"},
+{"aT": "教师资格认定公告", "aU": "./post_2803120.html", "aPd": "2026-10-30 17:00"}, {"title": "no link"}];
+var html = '';
+for (var i = 0; i < itemObj.length; i++) { html += '<li>' + itemObj[i].title + '</li>'; }
+document.getElementById('tzgg-list').innerHTML = html;</script></body></html>"#;
+        let (f, links) = extract(
+            &page("http://127.0.0.1/gkmlpt/tzgg.html", html),
+            &TextPolicy::default(),
+        );
+        assert_eq!(f.kind, PageKind::List);
+        let rows: Vec<(&str, &str, Option<Date>)> = f
+            .entries
+            .iter()
+            .map(|e| (e.title.as_str(), e.url.path(), e.date))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "关于做好冬季校园安全工作的通知",
+                    "/gkmlpt/content/2/2802/post_2802311.html",
+                    Some(jiff::civil::date(2026, 11, 21))
+                ),
+                (
+                    "教师资格认定公告",
+                    "/gkmlpt/post_2803120.html",
+                    Some(jiff::civil::date(2026, 10, 30))
+                ),
+            ]
+        );
+        assert!(
+            links
+                .iter()
+                .any(|d| d.url.path() == "/gkmlpt/post_2803120.html")
+        );
+        // An array the extractor cannot read still means the list is drawn by script, not empty.
+        let broken = html.replace("[{\"title\"", "[{title");
+        let (f, _) = extract(
+            &page("http://127.0.0.1/gkmlpt/tzgg.html", &broken),
+            &TextPolicy::default(),
+        );
+        assert!(f.entries.is_empty());
+        assert!(f.js_templates);
+        // A page that holds data but draws nothing with it is not a list.
+        let (f, _) = extract(
+            &page(
+                "http://127.0.0.1/a.html",
+                r#"<html><body><p>正文</p><script>var cfg = [{"title": "x", "url": "/y.html"}];</script></body></html>"#,
+            ),
+            &TextPolicy::default(),
+        );
+        assert!(f.entries.is_empty());
     }
 
     #[test]

@@ -1,0 +1,421 @@
+//! One small fixture site per CMS family (TRS WCM, Hanweb JCMS, a gkmlpt-like platform, a GB2312
+//! long-tail county CMS), crawled over 127.0.0.1. Each site's README says what it contains and
+//! what the tool is expected to read from it; these tests assert what a user relies on: the
+//! columns with their entries and newest dates, pagination, where each date came from, phones,
+//! script-only lists, stub menu links and dead links.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use gongkai::crawl::{self, CrawlConfig, CrawlLog, Extractor, FetchedPage, Outcome, PageSink};
+use gongkai::extract::{self, DateSource, PageFacts, PageKind, TextPolicy};
+use gongkai::target::{Scope, StaticServer};
+use serde_json::Value;
+use url::Url;
+
+/// `gongkai audit fixtures/sites/<site> -f json` as of 2026-11-26.
+fn audit(site: &str) -> Value {
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            &format!("fixtures/sites/{site}"),
+            "--rules",
+            "cn-edu-county",
+            "--as-of",
+            "2026-11-26",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn column<'a>(r: &'a Value, name: &str) -> &'a Value {
+    r["site"]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no column {name}: {}", r["site"]["columns"]))
+}
+
+fn finding<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == id)
+        .unwrap()
+}
+
+/// A column's state, entry count, newest date and that date's source.
+fn summary(c: &Value) -> (String, u64, String, String) {
+    (
+        c["state"].as_str().unwrap().to_string(),
+        c["entries"].as_u64().unwrap(),
+        c["newest"]["date"].as_str().unwrap_or("").to_string(),
+        c["newest"]["source"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+fn s(state: &str, n: u64, date: &str, source: &str) -> (String, u64, String, String) {
+    (state.into(), n, date.into(), source.into())
+}
+
+struct Collect(Vec<PageFacts>);
+
+impl PageSink for Collect {
+    type Facts = PageFacts;
+
+    fn extractor(&self) -> Extractor<PageFacts> {
+        let policy = TextPolicy {
+            all: true,
+            terms: Vec::new(),
+        };
+        Arc::new(move |page: FetchedPage| extract::extract(&page, &policy))
+    }
+
+    fn add(&mut self, facts: PageFacts) {
+        self.0.push(facts);
+    }
+}
+
+fn config() -> CrawlConfig {
+    CrawlConfig {
+        timeout: Duration::from_secs(5),
+        interval: Duration::ZERO,
+        retries: 1,
+        ..CrawlConfig::default()
+    }
+}
+
+/// Crawls `start` and returns every page's facts with the crawl log.
+async fn crawl_from(start: &Url) -> (Vec<PageFacts>, CrawlLog) {
+    let scope = Scope::from_url(start);
+    let mut sink = Collect(Vec::new());
+    let log = crawl::crawl(&config(), start, &scope, &mut sink)
+        .await
+        .unwrap();
+    (sink.0, log)
+}
+
+/// Serves a fixture site with the embedded static server and crawls it.
+async fn crawl_site(site: &str) -> (Url, Vec<PageFacts>, CrawlLog) {
+    let server = StaticServer::start(&Path::new("fixtures/sites").join(site))
+        .await
+        .unwrap();
+    let start = server.url();
+    let (pages, log) = crawl_from(&start).await;
+    drop(server);
+    (start, pages, log)
+}
+
+fn page<'a>(pages: &'a [PageFacts], path: &str) -> &'a PageFacts {
+    pages
+        .iter()
+        .find(|p| p.url.path() == path)
+        .unwrap_or_else(|| panic!("{path} not crawled"))
+}
+
+fn phones(p: &[extract::Phone]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = p
+        .iter()
+        .map(|p| (p.number.clone(), p.label.clone().unwrap_or_default()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = v
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// TRS WCM
+
+#[test]
+fn trs_columns_are_the_union_of_their_pages_in_both_pagination_signatures() {
+    let r = audit("chongyuan-trs");
+    assert_eq!(r["site"]["site_name"], "崇远县教育局");
+    assert_eq!(r["site"]["site_id_code"], "6205230007");
+    // 工作动态: 3 rows on index.html + 2 on index_1.html (classic `createPageHTML(3, 0, ...)`);
+    // index_2.html is a 350-byte stub and adds nothing.
+    assert_eq!(
+        summary(column(&r, "工作动态")),
+        s("has_entries", 5, "2026-11-23", "list_row")
+    );
+    // 通知公告: 2 rows on index.html + 1 on index_2.html (6-argument form: page 2 is index_2).
+    assert_eq!(
+        summary(column(&r, "通知公告")),
+        s("has_entries", 3, "2026-11-16", "list_row")
+    );
+    // No guessed page is dead: the 6-argument form never sends the crawler to index_1.html.
+    assert_eq!(r["site"]["dead_links"], 0);
+    assert_eq!(finding(&r, "INSP-NEWS-FRESH")["status"], "pass");
+    assert_eq!(finding(&r, "INSP-NOTICE-FRESH")["status"], "pass");
+    assert_eq!(finding(&r, "INSP-HOME-FRESH")["status"], "pass");
+    // The 学生资助 menu link is `javascript:alert('该栏目正在建设中...')`: a blank column.
+    let blank = finding(&r, "INSP-BLANK");
+    assert_eq!(blank["status"], "gap");
+    assert_eq!(blank["reason"], "empty");
+    assert_eq!(blank["count"], 1);
+    assert!(
+        blank["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("学生资助"),
+        "{blank}"
+    );
+}
+
+#[tokio::test]
+async fn trs_article_dates_meta_and_furniture() {
+    let (start, pages, log) = crawl_site("chongyuan-trs").await;
+    let art = page(&pages, "/gzdt/202611/t20261120_123.html");
+    assert_eq!(art.kind, PageKind::Article);
+    assert_eq!(art.title, "崇远县召开2026年秋季学期中小学安全工作推进会");
+    // PubDate (2026-11-23) wins over the URL's creation date (t20261120) and the 成文日期.
+    let d = art.pub_date.unwrap();
+    assert_eq!(
+        (d.date.to_string(), d.source),
+        ("2026-11-23".into(), DateSource::MetaPubDate)
+    );
+    // `KeyWords` is the spec's Keywords tag, whatever its case.
+    assert_eq!(art.meta.get("keywords").map(String::as_str), Some(""));
+    assert_eq!(
+        art.meta.get("url").map(String::as_str),
+        Some("http://jyj.chongyuan.gov.cn/gzdt/202611/t20261120_123.html")
+    );
+    // The Word-pasted body is read as text, without its markup.
+    let body = art.text.as_deref().unwrap();
+    assert!(body.contains("共排查隐患17处"), "{body}");
+    assert!(
+        !body.contains("mso-") && !body.contains("supportLists"),
+        "{body}"
+    );
+    // No phone in the body: the 索引号, dates and counters are not phones.
+    assert_eq!(phones(&art.phones), vec![]);
+    assert_eq!(
+        phones(&art.furniture_phones),
+        pairs(&[
+            ("0938-5821102", "联系电话"),
+            ("0938-5821119", "监督举报电话")
+        ])
+    );
+    // The stub page is fetched but is no list page; index_1.html of the 6-argument column is
+    // never requested.
+    let stub = page(&pages, "/gzdt/index_2.html");
+    assert_ne!(stub.kind, PageKind::List);
+    assert!(stub.entries.is_empty());
+    assert!(
+        log.outcome(&start.join("/tzgg/index_1.html").unwrap())
+            .is_none()
+    );
+    assert_eq!(
+        log.outcome(&start.join("/tzgg/index_2.html").unwrap())
+            .map(|c| c.outcome),
+        Some(Outcome::Ok)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hanweb JCMS
+
+#[test]
+fn hanweb_columns_read_their_rows_from_datastore_cdata() {
+    let r = audit("hanweb-jyj");
+    assert_eq!(r["site"]["site_name"], "澄川县教育体育局");
+    // The rows exist only inside <script type="text/xml"><datastore> CDATA. The page says 23
+    // records in all; the rest come from dataproxy.jsp, which the tool does not request yet,
+    // so only the count is a lower bound: the newest date is right either way.
+    let news = column(&r, "工作动态");
+    assert!(
+        news["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/col/col4521/index.html")
+    );
+    let (state, n, date, source) = summary(news);
+    assert_eq!(
+        (state.as_str(), date.as_str(), source.as_str()),
+        ("has_entries", "2026-11-18", "list_row")
+    );
+    assert!(n >= 3, "{news}");
+    assert_eq!(
+        summary(column(&r, "通知公告")),
+        s("has_entries", 2, "2026-11-12", "list_row")
+    );
+    assert_eq!(r["site"]["dead_links"], 0);
+    assert_eq!(finding(&r, "INSP-NEWS-FRESH")["status"], "pass");
+}
+
+#[tokio::test]
+async fn hanweb_maketime_is_never_a_publish_date() {
+    let (_, pages, _) = crawl_site("hanweb-jyj").await;
+    let date = |path: &str| {
+        let d = page(&pages, path).pub_date.unwrap();
+        (d.date.to_string(), d.source)
+    };
+    // Every article carries Maketime 2026-11-25 21:14:06 (the page rebuild time).
+    // With PubDate: PubDate.
+    assert_eq!(
+        date("/art/2026/11/3/art_4521_901.html"),
+        ("2026-11-03".into(), DateSource::MetaPubDate)
+    );
+    // Without PubDate but with a visible 发布日期: the label.
+    assert_eq!(
+        date("/art/2026/10/27/art_4521_887.html"),
+        ("2026-10-27".into(), DateSource::Label)
+    );
+    // With neither: the unpadded /art/YYYY/M/D/ URL date, still not Maketime.
+    assert_eq!(
+        date("/art/2026/10/9/art_4522_880.html"),
+        ("2026-10-09".into(), DateSource::Url)
+    );
+    let art = page(&pages, "/art/2026/11/3/art_4521_901.html");
+    assert_eq!(art.title, "澄川县举办2026年中小学班主任基本功大赛");
+    assert_eq!(art.kind, PageKind::Article);
+}
+
+// ---------------------------------------------------------------------------------------------
+// gkmlpt-like platform
+
+#[test]
+fn gkmlpt_script_lists_are_read_or_inconclusive_never_empty() {
+    let r = audit("gkmlpt-jyj");
+    // The catalogue is filled by `$.ajax` from /gkmlpt/api/...: not statically visible.
+    assert_eq!(
+        summary(column(&r, "政府信息公开目录")),
+        s("js_only", 0, "", "")
+    );
+    // 通知公告 is drawn from a JSON array in the page: its rows are read from it.
+    assert_eq!(
+        summary(column(&r, "通知公告")),
+        s("has_entries", 3, "2026-11-21", "list_row")
+    );
+    for c in r["site"]["columns"].as_array().unwrap() {
+        assert_ne!(c["state"], "empty", "{c}");
+    }
+    assert_eq!(finding(&r, "INSP-BLANK")["status"], "pass");
+    assert_eq!(finding(&r, "INSP-NOTICE-FRESH")["status"], "pass");
+    // The rows' links (to the detail pages) are followed, and exist.
+    assert_eq!(r["site"]["dead_links"], 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GB2312 long-tail county CMS
+
+#[test]
+fn gb2312_long_tail_site_columns_and_dead_links() {
+    let r = audit("longtail-gb");
+    // GB2312 declared only in http-equiv meta, served as bare text/html.
+    assert_eq!(r["site"]["site_name"], "河阳县教育局");
+    assert_eq!(r["site"]["site_id_code"], "6205240001");
+    // A table list with `[YYYY-MM-DD]` cells, named from its breadcrumb.
+    assert_eq!(
+        summary(column(&r, "通知公告")),
+        s("has_entries", 3, "2026-11-16", "list_row")
+    );
+    // One dead link, planted as `../../list_99.htm`. javascript:void(0), hhref, the
+    // protocol-relative outbound link and the iframe to another port are not dead links.
+    assert_eq!(r["site"]["dead_links"], 1);
+    let dead = finding(&r, "INSP-DEAD-LINKS");
+    assert_eq!(dead["status"], "gap");
+    assert_eq!(dead["count"], 1);
+    let ev = &dead["evidence"][0];
+    assert_eq!(
+        Url::parse(ev["url"].as_str().unwrap()).unwrap().path(),
+        "/xxgk/list_99.htm"
+    );
+    assert_eq!(ev["http_status"], 404);
+}
+
+#[tokio::test]
+async fn gb2312_phones_are_read_with_labels_and_registration_numbers_are_not_phones() {
+    let (start, pages, log) = crawl_site("longtail-gb").await;
+    let home = page(&pages, "/");
+    assert_eq!(home.charset, "GBK");
+    let footer = pairs(&[
+        ("0938-8123456", "联系电话"),
+        ("0938-8123457", "传真"),
+        ("8123460", "监督举报电话"),
+        ("8123461", "监督举报电话"),
+    ]);
+    assert_eq!(phones(&home.furniture_phones), footer);
+    let art = page(&pages, "/xxgk/2026/11/show_345.htm");
+    assert_eq!(
+        phones(&art.phones),
+        pairs(&[("0938-8123458", "咨询电话"), ("13909381234", "监督电话")])
+    );
+    // ICP, 公安备案, 网站标识码 and 邮编 digits are never phones, anywhere.
+    for p in &pages {
+        for ph in p.phones.iter().chain(&p.furniture_phones) {
+            for n in ["10002345", "62052402000111", "6205240001", "741500"] {
+                assert!(!ph.number.contains(n), "{} on {}", ph.number, p.url);
+            }
+        }
+    }
+    // 发布时间：2026年11月16日 in the article header.
+    let d = art.pub_date.unwrap();
+    assert_eq!(
+        (d.date.to_string(), d.source),
+        ("2026-11-16".into(), DateSource::Label)
+    );
+    // `../../../index.html` from three levels down resolves to the home page.
+    assert!(
+        art.links
+            .iter()
+            .any(|l| l.url.path() == "/index.html" && l.text == "首页")
+    );
+    // Non-links are never requested; the iframe on another port is not reported dead.
+    assert!(!log.checks.values().any(|c| c.url.scheme() == "javascript"));
+    let frame = Url::parse("http://127.0.0.1:18180/zwgk/open/index.html").unwrap();
+    assert!(home.links.iter().any(|l| l.url == frame));
+    assert_ne!(log.outcome(&frame).map(|c| c.outcome), Some(Outcome::Dead));
+    let _ = start;
+}
+
+/// The server labels one GB2312 page `charset=utf-8`; its meta says gb2312. The header's
+/// decoding fails, the meta's does not: the page is read as GBK.
+#[tokio::test]
+async fn gb2312_page_under_a_conflicting_utf8_header_is_still_read() {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let root = Path::new("fixtures/sites/longtail-gb");
+    let guide = std::fs::read(root.join("xxgk/show_301.htm")).unwrap();
+    let app = axum::Router::new()
+        .route(
+            "/xxgk/show_301.htm",
+            axum::routing::get(move || {
+                let body = guide.clone();
+                async move {
+                    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+                }
+            }),
+        )
+        .fallback_service(tower_http::services::ServeDir::new(root));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    let start = Url::parse(&format!("http://{addr}/")).unwrap();
+    let (pages, _) = crawl_from(&start).await;
+    let guide = page(&pages, "/xxgk/show_301.htm");
+    assert_eq!(guide.charset, "GBK");
+    assert_eq!(guide.title, "河阳县教育局政府信息公开指南");
+    assert_eq!(
+        phones(&guide.phones),
+        pairs(&[("0938-8123466", "联系电话")])
+    );
+}
