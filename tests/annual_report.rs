@@ -5,39 +5,16 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::{finding, verdict};
+
 fn audit(site: &str) -> Value {
-    let out = Command::cargo_bin("gongkai")
-        .unwrap()
-        .args([
-            "audit",
-            &format!("fixtures/sites/nianbao/{site}"),
-            "--rules",
-            "cn-gov-baseline",
-            "--as-of",
-            "2026-11-26",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
-}
-
-fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == id)
-        .unwrap_or_else(|| panic!("no finding for {id}"))
-}
-
-fn verdict(f: &Value) -> String {
-    match f["reason"].as_str() {
-        Some(r) => format!("{}/{r}", f["status"].as_str().unwrap()),
-        None => f["status"].as_str().unwrap().to_string(),
-    }
+    common::audit_json(
+        &format!("fixtures/sites/nianbao/{site}"),
+        "cn-gov-baseline",
+        &[],
+    )
+    .0
 }
 
 /// The cited rows: the text of every evidence item.

@@ -338,3 +338,67 @@ async fn an_archived_crawl_replays_to_the_same_outcomes() {
     assert_eq!(verdicts(&replay), verdicts(&live));
     assert_eq!(replay.score.points, live.score.points);
 }
+
+/// A disclosure catalogue embedded in a frame served from another port of the site's host is
+/// crawled like the site itself (its pages and their links), while an ordinary link to that
+/// port, and a frame on another host, stay out of scope.
+#[tokio::test]
+async fn a_frame_on_another_port_of_the_host_is_followed() {
+    let site = tempfile::tempdir().unwrap();
+    let catalogue = tempfile::tempdir().unwrap();
+    let cat = gongkai::target::StaticServer::start(catalogue.path())
+        .await
+        .unwrap();
+    let cat_url = cat.url();
+    std::fs::create_dir_all(catalogue.path().join("xxgk")).unwrap();
+    std::fs::write(
+        catalogue.path().join("xxgk/index.html"),
+        r#"<html><head><meta charset="utf-8"><meta name="ColumnName" content="信息公开目录"></head><body>
+<ul><li><a href="./202611/t20261120_1.html">县教育局2026年部门预算公开</a><span>2026-11-20</span></li></ul></body></html>"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(catalogue.path().join("xxgk/202611")).unwrap();
+    std::fs::write(
+        catalogue.path().join("xxgk/202611/t20261120_1.html"),
+        r#"<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="县教育局2026年部门预算公开"></head><body><p>正文</p></body></html>"#,
+    )
+    .unwrap();
+    let frame = cat_url.join("xxgk/index.html").unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        format!(
+            r#"<html><head><meta charset="utf-8"></head><body>
+<iframe src="{frame}"></iframe>
+<a href="{other}">同主机另一端口的普通链接</a>
+<iframe src="http://localhost.invalid/xxgk/index.html"></iframe></body></html>"#,
+            other = cat_url.join("other.html").unwrap(),
+        ),
+    )
+    .unwrap();
+    let srv = gongkai::target::StaticServer::start(site.path())
+        .await
+        .unwrap();
+    let start = srv.url().join("index.html").unwrap();
+    let scope = Scope::from_url(&start);
+    let mut sink = Collect(Vec::new());
+    let log = crawl::crawl(&config(), &start, &scope, &mut sink)
+        .await
+        .unwrap();
+    let fetched: Vec<String> = sink.0.iter().map(|p| p.url.to_string()).collect();
+    assert!(fetched.contains(&frame.to_string()), "{fetched:?}");
+    let article = cat_url.join("xxgk/202611/t20261120_1.html").unwrap();
+    assert!(fetched.contains(&article.to_string()), "{fetched:?}");
+    let outcome = |u: &Url| {
+        log.checks
+            .get(&gongkai::crawl::UrlKey::of(u))
+            .map(|c| c.outcome)
+    };
+    assert_eq!(
+        outcome(&cat_url.join("other.html").unwrap()),
+        Some(Outcome::OutOfScope)
+    );
+    assert_eq!(
+        outcome(&Url::parse("http://localhost.invalid/xxgk/index.html").unwrap()),
+        Some(Outcome::OutOfScope)
+    );
+}

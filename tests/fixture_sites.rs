@@ -7,61 +7,11 @@ use std::collections::BTreeMap;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::{evidence_paths, finding, verdicts};
+
 fn audit(site: &str) -> (Value, i32) {
-    let out = Command::cargo_bin("gongkai")
-        .unwrap()
-        .args([
-            "audit",
-            &format!("fixtures/sites/{site}"),
-            "--rules",
-            "cn-edu-county",
-            "--as-of",
-            "2026-11-26",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (v, out.status.code().unwrap())
-}
-
-/// rule id → "status" or "status/reason".
-fn verdicts(report: &Value) -> BTreeMap<String, String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let id = f["rule_id"].as_str().unwrap().to_string();
-            let s = f["status"].as_str().unwrap();
-            let v = match f["reason"].as_str() {
-                Some(r) => format!("{s}/{r}"),
-                None => s.to_string(),
-            };
-            (id, v)
-        })
-        .collect()
-}
-
-fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == id)
-        .unwrap()
-}
-
-fn evidence_paths(f: &Value) -> Vec<String> {
-    f["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["url"].as_str())
-        .map(|u| url::Url::parse(u).unwrap().path().to_string())
-        .collect()
+    common::audit_json(&format!("fixtures/sites/{site}"), "cn-edu-county", &[])
 }
 
 const ALL_RULES: [&str; 45] = [

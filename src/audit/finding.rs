@@ -231,7 +231,7 @@ impl Evidence {
             date: date.map(|d| d.date),
             date_source: date.map(|d| d.source),
             other_dates: other_dates(&p.date_signals, date),
-            doc: p.doc_meta.clone(),
+            doc: p.doc_meta.as_deref().cloned(),
             http_status: Some(200),
             ..Evidence::default()
         }

@@ -82,7 +82,7 @@ impl Hit<'_> {
                 .page
                 .map(|p| finding::other_dates(&p.date_signals, self.date))
                 .unwrap_or_default(),
-            doc: self.page.and_then(|p| p.doc_meta.clone()),
+            doc: self.page.and_then(|p| p.doc_meta.as_deref().cloned()),
             http_status: self.status,
             found_on: self.found_on.clone(),
             ..Evidence::default()

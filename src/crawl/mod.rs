@@ -439,7 +439,11 @@ fn path_key(url: &Url) -> String {
     u.to_string()
 }
 
-/// Crawls `scope` from `start`, streaming pages to `sink`.
+/// How many frame origins on the site's host beyond the scope a crawl follows.
+const MAX_FRAME_SCOPES: usize = 4;
+
+/// Crawls `scope` from `start`, streaming pages to `sink`, and the directories of frames that
+/// the site's pages embed from another port or scheme of its host.
 pub async fn crawl<S: PageSink>(
     cfg: &CrawlConfig,
     start: &Url,
@@ -460,6 +464,11 @@ pub async fn crawl<S: PageSink>(
         retries: cfg.retries,
     };
     let mut log = CrawlLog::default();
+    // Disclosure catalogues often sit in a frame served from another port (or scheme) of the
+    // same host: such a frame's directory joins the scope, a few at most.
+    let mut frame_scopes: Vec<Scope> = Vec::new();
+    let within =
+        |frames: &[Scope], url: &Url| scope.contains(url) || frames.iter().any(|s| s.contains(url));
     let count = |log: &mut CrawlLog, r: &fetch::Response| {
         log.summary.requests += r.requests;
         *log.summary
@@ -685,9 +694,16 @@ pub async fn crawl<S: PageSink>(
                         kind: d.kind,
                         depth: depth + 1,
                     };
-                    if !scope.contains(&next.url) {
-                        record(&mut log, &next, Outcome::OutOfScope, None, Vec::new(), None);
-                        continue;
+                    if !within(&frame_scopes, &next.url) {
+                        let frame_here = next.kind == LinkKind::Frame
+                            && next.url.host_str() == start.host_str()
+                            && frame_scopes.len() < MAX_FRAME_SCOPES;
+                        if !frame_here {
+                            record(&mut log, &next, Outcome::OutOfScope, None, Vec::new(), None);
+                            continue;
+                        }
+                        tracing::info!(url = %next.url, "following a frame on another port of the site's host");
+                        frame_scopes.push(Scope::from_url(&next.url));
                     }
                     queue.push_back(next);
                 }
@@ -747,7 +763,7 @@ pub async fn crawl<S: PageSink>(
             r.body = None;
         }
         // A redirect that leaves the scope is followed for its status but not parsed.
-        let final_in_scope = scope.contains(&r.final_url);
+        let final_in_scope = within(&frame_scopes, &r.final_url);
         if let (Outcome::Ok, Some(body)) = (r.outcome, r.body.take())
             && final_in_scope
         {

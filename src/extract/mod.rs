@@ -78,10 +78,10 @@ pub struct PageFacts {
     pub date_signals: Vec<DatedBy>,
     /// The 信息公开目录 metadata block (索引号, 发布机构, 成文日期 ...), when the page has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc_meta: Option<DocMeta>,
+    pub doc_meta: Option<Box<DocMeta>>,
     /// Site identifiers in the page furniture (网站标识码, ICP and 公安备案 numbers, 主办单位).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer: Option<FooterIds>,
+    pub footer: Option<Box<FooterIds>>,
     /// The placeholder text of an empty column (`暂无信息`).
     pub empty_marker: Option<String>,
     /// An empty list container (`<ul></ul>`) and nothing else listed.
@@ -495,6 +495,36 @@ fn json_rows(code: &str) -> Option<Vec<(String, String, Option<Date>)>> {
     Some(rows)
 }
 
+static JSON_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""(?:content|contents|body|htmlContent|detail)"\s*:\s*""#).expect("valid regex")
+});
+
+/// The text of an article body that a script holds as an escaped HTML string and draws into the
+/// page (gkmlpt-style `DETAIL = {"content": "\u003Cp\u003E..."}` + `innerHTML`, research §1.3):
+/// a browser shows it, so the audit reads it too rather than reporting the body's items missing.
+/// The caller checks that some script of the page draws it.
+fn json_body(code: &str) -> Option<String> {
+    let mut text = String::new();
+    for m in JSON_BODY.find_iter(code) {
+        // The match ends just after the opening quote of the string value.
+        let value = &code[m.end() - 1..];
+        let Some(Ok(html)) = serde_json::Deserializer::from_str(value)
+            .into_iter::<String>()
+            .next()
+        else {
+            continue;
+        };
+        if !html.contains('<') {
+            continue;
+        }
+        let frag = Html::parse_fragment(&html);
+        for t in frag.root_element().text() {
+            push_text(&mut text, t);
+        }
+    }
+    (!text.is_empty()).then_some(text)
+}
+
 /// Extracts the facts of one page. Returns them with the links to follow.
 pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Discovered>) {
     let tld = page
@@ -648,8 +678,14 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     // Hanweb JCMS ships a column's first records as CDATA inside <script type="text/xml">: an
     // HTML parser never sees those links, so parse each record as a fragment.
     let mut script_list = false;
+    let mut script_bodies = Vec::new();
+    let mut draws = false;
     for sc in &walk.scripts {
         let code: String = sc.text().collect();
+        draws |= ["innerHTML", "document.write", ".html("]
+            .iter()
+            .any(|k| code.contains(k));
+        script_bodies.extend(json_body(&code));
         if sc
             .value()
             .attr("type")
@@ -709,6 +745,11 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         }
     }
 
+    if draws {
+        for b in &script_bodies {
+            push_text(&mut walk.content, b);
+        }
+    }
     let content = std::mem::take(&mut walk.content);
     let furniture = std::mem::take(&mut walk.furniture);
     let mut js_templates = walk.templates;
@@ -794,8 +835,8 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         entries,
         pub_date,
         date_signals,
-        doc_meta,
-        footer: identity::footer_ids(&furniture),
+        doc_meta: doc_meta.map(Box::new),
+        footer: identity::footer_ids(&furniture).map(Box::new),
         empty_marker,
         empty_list,
         stub_links,
@@ -1055,5 +1096,33 @@ document.getElementById('tzgg-list').innerHTML = html;</script></body></html>"#;
         );
         assert!(f.empty_marker.is_none());
         assert!(f.js_templates);
+    }
+    #[test]
+    fn an_article_body_held_as_an_escaped_html_string_is_read_when_a_script_draws_it() {
+        let data = r#"<script>window._CONFIG = {DETAIL:{"title": "x", "content": "\u003Cp\u003E\u6536\u8d39\u9879\u76ee\uff1a\u4f4f\u5bbf\u8d39\u003C\/p\u003E\u003Cp\u003E\u6295\u8bc9\u7535\u8bdd\uff1a0753-7862119\u003C\/p\u003E"}};</script>"#;
+        let drawn = format!(
+            "<html><head>{data}</head><body><div id=\"content\"></div><script>document.getElementById('content').innerHTML = window._CONFIG.DETAIL.content;</script></body></html>"
+        );
+        let policy = TextPolicy {
+            all: true,
+            terms: vec![],
+        };
+        let (f, _) = extract(
+            &page("http://a.cn/gkmlpt/content/1/post_1.html", &drawn),
+            &policy,
+        );
+        assert!(
+            f.text
+                .as_deref()
+                .is_some_and(|t| t.contains("收费项目:住宿费")),
+            "{:?}",
+            f.text
+        );
+        assert_eq!(f.phones.len(), 1);
+        assert_eq!(f.phones[0].label.as_deref(), Some("投诉电话"));
+        // Data that no script draws is not page text.
+        let undrawn = format!("<html><head>{data}</head><body><p>正文</p></body></html>");
+        let (f, _) = extract(&page("http://a.cn/x.html", &undrawn), &policy);
+        assert_eq!(f.text.as_deref(), Some("正文"));
     }
 }

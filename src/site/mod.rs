@@ -248,7 +248,7 @@ impl SiteBuilder {
                 Some((_, u)) => home || (!self.model.is_home(u) && facts.url.as_str() < u.as_str()),
             };
             if better {
-                self.model.footer = Some((f, facts.url.clone()));
+                self.model.footer = Some((*f, facts.url.clone()));
             }
         }
         // Even a one-entry map holds a whole tree node: far more than the one name kept.

@@ -1,0 +1,74 @@
+//! Helpers shared by the tests that audit a bundled fixture site with the real binary and read
+//! its JSON report. Each test file uses some of them.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// `gongkai audit DIR --rules PACK --as-of 2026-11-26 --format json [EXTRA...]`: the report and
+/// the exit code. Panics with the tool's stderr when there is no JSON report.
+pub fn audit_json(dir: &str, pack: &str, extra: &[&str]) -> (Value, i32) {
+    let out = Command::cargo_bin("gongkai")
+        .expect("the gongkai binary is built")
+        .args([
+            "audit",
+            dir,
+            "--rules",
+            pack,
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+        ])
+        .args(extra)
+        .output()
+        .expect("gongkai runs");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (v, out.status.code().unwrap_or(-1))
+}
+
+/// The finding of rule `id`.
+pub fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .find(|f| f["rule_id"] == id)
+        .unwrap_or_else(|| panic!("no finding for {id}"))
+}
+
+/// "status" or "status/reason" of one finding.
+pub fn verdict(f: &Value) -> String {
+    let s = f["status"].as_str().expect("status is a string");
+    match f["reason"].as_str() {
+        Some(r) => format!("{s}/{r}"),
+        None => s.to_string(),
+    }
+}
+
+/// rule id → [`verdict`], for every finding.
+pub fn verdicts(report: &Value) -> BTreeMap<String, String> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            let id = f["rule_id"].as_str().expect("rule_id is a string");
+            (id.to_string(), verdict(f))
+        })
+        .collect()
+}
+
+/// The URL paths a finding cites as evidence.
+pub fn evidence_paths(f: &Value) -> Vec<String> {
+    f["evidence"]
+        .as_array()
+        .expect("evidence is an array")
+        .iter()
+        .filter_map(|e| e["url"].as_str())
+        .map(|u| url::Url::parse(u).expect("evidence URL").path().to_string())
+        .collect()
+}
