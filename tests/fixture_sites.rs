@@ -393,6 +393,11 @@ fn us_example_pack_reads_the_required_links_and_reports_in_english() {
         .unwrap();
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("Office of Inspector General"), "{md}");
+    // Without a SiteName meta the report is titled after what was audited, not left blank.
+    assert!(
+        md.contains("## Disclosure audit: fixtures/sites/us-agency-example"),
+        "{md}"
+    );
     assert!(md.contains("Non-compliant"), "{md}");
     let cjk: Vec<char> = md
         .chars()

@@ -27,12 +27,7 @@ impl Render for BulletinReport {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let en = self.en;
         let s = &report.score;
-        let unit = report
-            .site
-            .site_name
-            .as_deref()
-            .map(sanitize)
-            .unwrap_or_else(|| report.target.start_url.to_string());
+        let unit = sanitize(&report.unit_name());
         let gaps: Vec<_> = ordered(report)
             .into_iter()
             .filter(|f| f.is_counted_gap())

@@ -176,11 +176,7 @@ impl Render for HtmlReport {
         let en = self.en;
         let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
         let s = &report.score;
-        let site = report
-            .site
-            .site_name
-            .clone()
-            .unwrap_or_else(|| report.target.start_url.to_string());
+        let site = report.unit_name();
         let mut h = String::new();
         let _ = write!(
             h,

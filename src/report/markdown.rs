@@ -35,12 +35,7 @@ impl Render for MarkdownReport {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let en = self.en;
         let s = &report.score;
-        let site = report
-            .site
-            .site_name
-            .as_deref()
-            .map(cell)
-            .unwrap_or_default();
+        let site = cell(&report.unit_name());
         writeln!(
             out,
             "## {} {site}\n",

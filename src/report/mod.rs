@@ -190,6 +190,20 @@ pub struct HistoryPoint {
 }
 
 impl Report {
+    /// What the report calls the audited unit: the SiteName meta, else (sites without the meta,
+    /// such as the U.S. example) the directory or the start URL's host the user gave.
+    pub fn unit_name(&self) -> String {
+        match self.site.site_name.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ if self.target.local => self.target.input.clone(),
+            _ => self
+                .target
+                .start_url
+                .host_str()
+                .map_or_else(|| self.target.start_url.to_string(), str::to_string),
+        }
+    }
+
     /// Assembles the report from the stages' outputs.
     #[allow(clippy::too_many_arguments)]
     pub fn new(

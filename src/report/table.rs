@@ -76,12 +76,7 @@ impl TableReport {
 impl Render for TableReport {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let en = self.en;
-        let site = report
-            .site
-            .site_name
-            .clone()
-            .map(|n| sanitize(&n))
-            .unwrap_or_default();
+        let site = sanitize(&report.unit_name());
         writeln!(
             out,
             "{} {}",

@@ -30,10 +30,7 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
     summary.set_column_width(0, 18)?;
     summary.set_column_width(1, 70)?;
     let rows: Vec<(&str, String)> = vec![
-        (
-            t("单位", "Site"),
-            report.site.site_name.clone().unwrap_or_default(),
-        ),
+        (t("单位", "Site"), report.unit_name()),
         (
             t("网站标识码", "Site ID code"),
             report.site.site_id_code.clone().unwrap_or_default(),
