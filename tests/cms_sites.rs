@@ -213,9 +213,9 @@ async fn trs_article_dates_meta_and_furniture() {
 fn hanweb_columns_read_their_rows_from_datastore_cdata() {
     let r = audit("hanweb-jyj");
     assert_eq!(r["site"]["site_name"], "澄川县教育体育局");
-    // The rows exist only inside <script type="text/xml"><datastore> CDATA. The page says 23
-    // records in all; the rest come from dataproxy.jsp, which the tool does not request yet,
-    // so only the count is a lower bound: the newest date is right either way.
+    // The first rows exist only inside <script type="text/xml"><datastore> CDATA; the page says
+    // 5 records in all, and the other 2 come from dataproxy.jsp as the same XML datastore,
+    // asked for with startrecord/endrecord as jpage does. They join the column of the list.
     let news = column(&r, "工作动态");
     assert!(
         news["url"]
@@ -223,12 +223,7 @@ fn hanweb_columns_read_their_rows_from_datastore_cdata() {
             .unwrap()
             .ends_with("/col/col4521/index.html")
     );
-    let (state, n, date, source) = summary(news);
-    assert_eq!(
-        (state.as_str(), date.as_str(), source.as_str()),
-        ("has_entries", "2026-11-18", "list_row")
-    );
-    assert!(n >= 3, "{news}");
+    assert_eq!(summary(news), s("has_entries", 5, "2026-11-18", "list_row"));
     assert_eq!(
         summary(column(&r, "通知公告")),
         s("has_entries", 2, "2026-11-12", "list_row")
@@ -263,6 +258,21 @@ async fn hanweb_maketime_is_never_a_publish_date() {
     let art = page(&pages, "/art/2026/11/3/art_4521_901.html");
     assert_eq!(art.title, "澄川县举办2026年中小学班主任基本功大赛");
     assert_eq!(art.kind, PageKind::Article);
+    // The column's later records were asked of dataproxy.jsp as jpage asks: the nextgroup link
+    // (its raw Chinese webname encoded) plus the record range after the 3 in the page.
+    let proxy = page(&pages, "/module/web/jpage/dataproxy.jsp");
+    let query = proxy.url.query().unwrap_or_default();
+    assert!(
+        query.starts_with(
+            "page=1&appid=1&webid=26&path=/&columnid=4521&unitid=27301&webname=%E6%BE%84"
+        ),
+        "{query}"
+    );
+    assert!(
+        query.ends_with("&startrecord=4&endrecord=5&perpage=15"),
+        "{query}"
+    );
+    assert_eq!(proxy.kind, PageKind::List);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -211,18 +211,24 @@ fn retry_after(h: Option<&reqwest::header::HeaderValue>) -> Option<Duration> {
     Some(Duration::from_secs(secs.max(0) as u64))
 }
 
+/// Whether a body is a page to extract: HTML, or a Hanweb `dataproxy.jsp` datastore (XML that
+/// holds a column's list records).
 fn looks_like_html(content_type: Option<&str>, prefix: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&prefix[..prefix.len().min(512)]).to_ascii_lowercase();
+    let datastore = head.contains("<datastore");
     if let Some(ct) = content_type {
         let ct = ct.to_ascii_lowercase();
         if ct.contains("html") {
             return true;
         }
+        if ct.contains("xml") {
+            return datastore;
+        }
         if !(ct.starts_with("application/octet-stream") || ct.starts_with("text/plain")) {
             return false;
         }
     }
-    let head = String::from_utf8_lossy(&prefix[..prefix.len().min(512)]).to_ascii_lowercase();
-    head.contains("<html") || head.contains("<!doctype html") || head.contains("<head")
+    head.contains("<html") || head.contains("<!doctype html") || head.contains("<head") || datastore
 }
 
 /// Phrases of web application firewalls and bot challenges seen in front of government sites.

@@ -495,6 +495,94 @@ fn json_rows(code: &str) -> Option<Vec<(String, String, Option<Date>)>> {
     Some(rows)
 }
 
+static NEXTGROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]*?href\s*=\s*['"]([^'"]+)['"]"#)
+        .expect("valid regex")
+});
+static TOTAL_RECORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"totalRecord\s*:\s*([0-9]{1,7})").expect("valid regex"));
+static PER_PAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"perPage\s*:\s*([0-9]{1,4})").expect("valid regex"));
+
+/// How many record batches of one Hanweb column the extractor asks `dataproxy.jsp` for.
+const MAX_DATAPROXY_PAGES: usize = 100;
+
+/// Reads the records of a Hanweb JCMS datastore (`<record><![CDATA[<li><a ...>]]></record>`),
+/// in a list page's `<script type="text/xml">` or a `dataproxy.jsp` response: an HTML parser
+/// never sees those links, so each record is parsed as a fragment. Returns how many it read.
+fn hanweb_records(
+    code: &str,
+    base: &Url,
+    encoding: &'static encoding_rs::Encoding,
+    listed: &mut std::collections::HashSet<Url>,
+    discovered: &mut Vec<Discovered>,
+    entries: &mut Vec<ListEntry>,
+) -> usize {
+    let mut read = 0;
+    for c in CDATA.captures_iter(code) {
+        let frag = Html::parse_fragment(&c[1]);
+        let Some(a) = frag.select(&ROW_LINKS).next() else {
+            continue;
+        };
+        let Some(url) = a
+            .value()
+            .attr("href")
+            .and_then(|h| normalize::resolve_in(base, h, encoding))
+        else {
+            continue;
+        };
+        let url = normalize::normalize(&url);
+        let title = a
+            .value()
+            .attr("title")
+            .map(clean)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| clean(&a.text().collect::<String>()));
+        if title.is_empty() {
+            continue;
+        }
+        read += 1;
+        if !listed.insert(url.clone()) {
+            continue;
+        }
+        let date = dates::last_date(&frag.root_element().text().collect::<String>());
+        discovered.push(Discovered {
+            url: url.clone(),
+            kind: normalize::kind_of_href(&url),
+        });
+        entries.push(ListEntry { title, url, date });
+    }
+    read
+}
+
+/// The `dataproxy.jsp` requests that give a Hanweb column's records beyond those in its page:
+/// the `<nextgroup>` link with `startrecord`/`endrecord`/`perpage`, as the jpage script asks
+/// for them (research §1.2), up to `totalRecord`.
+fn dataproxy_pages(
+    next: &Url,
+    loaded: usize,
+    total: usize,
+    per_page: usize,
+) -> impl Iterator<Item = Url> + '_ {
+    // jpage fetches three pages' worth per request.
+    let step = (per_page.max(1) * 3).min(300);
+    let mut start = loaded + 1;
+    std::iter::from_fn(move || {
+        if start > total {
+            return None;
+        }
+        let end = (start + step - 1).min(total);
+        let mut u = next.clone();
+        u.query_pairs_mut()
+            .append_pair("startrecord", &start.to_string())
+            .append_pair("endrecord", &end.to_string())
+            .append_pair("perpage", &per_page.to_string());
+        start = end + 1;
+        Some(u)
+    })
+    .take(MAX_DATAPROXY_PAGES)
+}
+
 static JSON_BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#""(?:content|contents|body|htmlContent|detail)"\s*:\s*""#).expect("valid regex")
 });
@@ -680,8 +768,16 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     let mut script_list = false;
     let mut script_bodies = Vec::new();
     let mut draws = false;
+    let (mut hanweb_loaded, mut hanweb_next, mut hanweb_total, mut hanweb_per_page) =
+        (0usize, None, None, None);
     for sc in &walk.scripts {
         let code: String = sc.text().collect();
+        if let Some(c) = TOTAL_RECORD.captures(&code) {
+            hanweb_total = c[1].parse::<usize>().ok();
+        }
+        if let Some(c) = PER_PAGE.captures(&code) {
+            hanweb_per_page = c[1].parse::<usize>().ok();
+        }
         draws |= ["innerHTML", "document.write", ".html("]
             .iter()
             .any(|k| code.contains(k));
@@ -692,34 +788,16 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             .is_some_and(|t| t.eq_ignore_ascii_case("text/xml"))
             && code.contains("<record")
         {
-            for c in CDATA.captures_iter(&code) {
-                let frag = Html::parse_fragment(&c[1]);
-                let Some(a) = frag.select(&ROW_LINKS).next() else {
-                    continue;
-                };
-                let Some(url) = a
-                    .value()
-                    .attr("href")
-                    .and_then(|h| normalize::resolve_in(&base, h, decoded.encoding))
-                else {
-                    continue;
-                };
-                let url = normalize::normalize(&url);
-                let title = a
-                    .value()
-                    .attr("title")
-                    .map(clean)
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| clean(&a.text().collect::<String>()));
-                if title.is_empty() || !listed.insert(url.clone()) {
-                    continue;
-                }
-                let date = dates::last_date(&frag.root_element().text().collect::<String>());
-                discovered.push(Discovered {
-                    url: url.clone(),
-                    kind: normalize::kind_of_href(&url),
-                });
-                entries.push(ListEntry { title, url, date });
+            hanweb_loaded += hanweb_records(
+                &code,
+                &base,
+                decoded.encoding,
+                &mut listed,
+                &mut discovered,
+                &mut entries,
+            );
+            if let Some(c) = NEXTGROUP.captures(&code) {
+                hanweb_next = normalize::resolve_in(&base, &c[1], decoded.encoding);
             }
         } else if let Some(rows) = json_rows(&code) {
             // A list drawn in the browser from a JSON array in the page (`var itemObj = [...]`):
@@ -745,6 +823,30 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         }
     }
 
+    // A Hanweb column's later records come from dataproxy.jsp as the same XML datastore.
+    if let (Some(next), Some(total)) = (&hanweb_next, hanweb_total) {
+        for url in dataproxy_pages(next, hanweb_loaded, total, hanweb_per_page.unwrap_or(15)) {
+            discovered.push(Discovered {
+                url,
+                kind: LinkKind::Page,
+            });
+        }
+    }
+    let head_cut = (0..=head_end.min(1024))
+        .rev()
+        .find(|&i| decoded.text.is_char_boundary(i))
+        .unwrap_or(0);
+    let head = &decoded.text[..head_cut];
+    if head.contains("<datastore") && !head.to_ascii_lowercase().contains("<html") {
+        hanweb_records(
+            &decoded.text,
+            &base,
+            decoded.encoding,
+            &mut listed,
+            &mut discovered,
+            &mut entries,
+        );
+    }
     if draws {
         for b in &script_bodies {
             push_text(&mut walk.content, b);
@@ -1124,5 +1226,42 @@ document.getElementById('tzgg-list').innerHTML = html;</script></body></html>"#;
         let undrawn = format!("<html><head>{data}</head><body><p>正文</p></body></html>");
         let (f, _) = extract(&page("http://a.cn/x.html", &undrawn), &policy);
         assert_eq!(f.text.as_deref(), Some("正文"));
+    }
+    #[test]
+    fn hanweb_later_records_are_asked_of_dataproxy_and_its_xml_is_a_list() {
+        let list = r#"<html><head><meta name="ColumnName" content="通知公告"></head><body><div id="9"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&columnid=4522&webname=县局"></a>]]></nextgroup>
+<recordset><record><![CDATA[<li><a href='/art/2026/11/3/art_4522_1.html'>一</a><span>2026-11-03</span></li>]]></record>
+<record><![CDATA[<li><a href='/art/2026/11/2/art_4522_2.html'>二</a><span>2026-11-02</span></li>]]></record></recordset>
+</datastore></script></div><script>$('#9').jpage({totalRecord:40, perPage:10});</script></body></html>"#;
+        let (_, found) = extract(
+            &page("http://a.cn/col/col4522/index.html", list),
+            &TextPolicy::default(),
+        );
+        let proxies: Vec<String> = found
+            .iter()
+            .filter(|d| d.url.path().ends_with("dataproxy.jsp"))
+            .map(|d| d.url.query().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            proxies,
+            vec![
+                "page=1&columnid=4522&webname=%E5%8E%BF%E5%B1%80&startrecord=3&endrecord=32&perpage=10",
+                "page=1&columnid=4522&webname=%E5%8E%BF%E5%B1%80&startrecord=33&endrecord=40&perpage=10",
+            ]
+        );
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?><datastore><recordset>
+<record><![CDATA[<li><a href='/art/2026/10/9/art_4522_3.html' title='三'>三</a><span>2026-10-09</span></li>]]></record>
+</recordset><totalrecord>40</totalrecord></datastore>"#;
+        let (f, _) = extract(
+            &page(
+                "http://a.cn/module/web/jpage/dataproxy.jsp?page=1&columnid=4522&startrecord=3",
+                xml,
+            ),
+            &TextPolicy::default(),
+        );
+        assert_eq!(f.kind, PageKind::List);
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.entries[0].date, Some(jiff::civil::date(2026, 10, 9)));
     }
 }

@@ -111,6 +111,16 @@ static PAGINATED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The key that joins the pages of one list: `.../gzdt/index_2.html` → `.../gzdt/`.
 pub fn column_key(url: &Url) -> String {
+    // A Hanweb `dataproxy.jsp?...&columnid=4521` batch belongs to the column `/col/col4521/`.
+    if url.path().ends_with("/dataproxy.jsp")
+        && let Some((_, id)) = url
+            .query_pairs()
+            .find(|(k, _)| k.eq_ignore_ascii_case("columnid"))
+        && !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("{}/col/col{id}/", url.origin().ascii_serialization());
+    }
     let mut u = url.clone();
     u.set_query(None);
     u.set_fragment(None);
@@ -558,6 +568,11 @@ mod tests {
     fn pagination_pages_share_a_column_key() {
         let k = |s: &str| column_key(&Url::parse(s).unwrap());
         assert_eq!(k("http://a.cn/x/gzdt/index.html"), "http://a.cn/x/gzdt/");
+        // Hanweb's dataproxy batches join the column they belong to.
+        assert_eq!(
+            k("http://a.cn/module/web/jpage/dataproxy.jsp?page=1&columnid=4521&startrecord=4"),
+            k("http://a.cn/col/col4521/index.html")
+        );
         assert_eq!(k("http://a.cn/x/gzdt/index_1.html"), "http://a.cn/x/gzdt/");
         assert_eq!(
             k("http://a.cn/x/gzdt/index_12.shtml"),
