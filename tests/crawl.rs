@@ -341,7 +341,8 @@ async fn an_archived_crawl_replays_to_the_same_outcomes() {
 
 /// A disclosure catalogue embedded in a frame served from another port of the site's host is
 /// crawled like the site itself (its pages and their links), while an ordinary link to that
-/// port, and a frame on another host, stay out of scope.
+/// port, a frame on the audited origin outside the scope's path, and a frame on another host
+/// stay out of scope.
 #[tokio::test]
 async fn a_frame_on_another_port_of_the_host_is_followed() {
     let site = tempfile::tempdir().unwrap();
@@ -364,12 +365,14 @@ async fn a_frame_on_another_port_of_the_host_is_followed() {
     )
     .unwrap();
     let frame = cat_url.join("xxgk/index.html").unwrap();
+    std::fs::create_dir_all(site.path().join("zwgk")).unwrap();
     std::fs::write(
-        site.path().join("index.html"),
+        site.path().join("zwgk/index.html"),
         format!(
             r#"<html><head><meta charset="utf-8"></head><body>
 <iframe src="{frame}"></iframe>
 <a href="{other}">同主机另一端口的普通链接</a>
+<iframe src="/ads/banner.html"></iframe>
 <iframe src="http://localhost.invalid/xxgk/index.html"></iframe></body></html>"#,
             other = cat_url.join("other.html").unwrap(),
         ),
@@ -378,7 +381,7 @@ async fn a_frame_on_another_port_of_the_host_is_followed() {
     let srv = gongkai::target::StaticServer::start(site.path())
         .await
         .unwrap();
-    let start = srv.url().join("index.html").unwrap();
+    let start = srv.url().join("zwgk/index.html").unwrap();
     let scope = Scope::from_url(&start);
     let mut sink = Collect(Vec::new());
     let log = crawl::crawl(&config(), &start, &scope, &mut sink)
@@ -386,6 +389,15 @@ async fn a_frame_on_another_port_of_the_host_is_followed() {
         .unwrap();
     let fetched: Vec<String> = sink.0.iter().map(|p| p.url.to_string()).collect();
     assert!(fetched.contains(&frame.to_string()), "{fetched:?}");
+    // A frame on the audited origin but outside the scope's path stays outside it.
+    assert_eq!(
+        log.checks
+            .get(&gongkai::crawl::UrlKey::of(
+                &srv.url().join("ads/banner.html").unwrap()
+            ))
+            .map(|c| c.outcome),
+        Some(Outcome::OutOfScope)
+    );
     let article = cat_url.join("xxgk/202611/t20261120_1.html").unwrap();
     assert!(fetched.contains(&article.to_string()), "{fetched:?}");
     let outcome = |u: &Url| {

@@ -695,8 +695,11 @@ pub async fn crawl<S: PageSink>(
                         depth: depth + 1,
                     };
                     if !within(&frame_scopes, &next.url) {
+                        // Only another port or scheme: a frame on the audited origin but
+                        // outside `--scope` stays outside, as the user asked.
                         let frame_here = next.kind == LinkKind::Frame
                             && next.url.host_str() == start.host_str()
+                            && next.url.origin() != start.origin()
                             && frame_scopes.len() < MAX_FRAME_SCOPES;
                         if !frame_here {
                             record(&mut log, &next, Outcome::OutOfScope, None, Vec::new(), None);
