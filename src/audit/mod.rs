@@ -116,23 +116,6 @@ impl Terms {
     }
 }
 
-fn matched<'t>(hay: &str, terms: &'t [String]) -> Option<&'t str> {
-    terms
-        .iter()
-        .find(|t| !t.is_empty() && contains_ci(hay, t))
-        .map(String::as_str)
-}
-
-/// `hay` contains `needle`, ignoring ASCII case (so "About Us" finds "About us"); Chinese text
-/// has no case and takes the plain path.
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    if !needle.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return hay.contains(needle);
-    }
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-}
-
 fn fmt_date(d: Date, en: bool) -> String {
     if en {
         d.to_string()
@@ -1449,13 +1432,10 @@ impl<'a> Ctx<'a> {
             .iter()
             .flat_map(|p| p.phones.iter().map(move |ph| (ph, &p.url)));
         let furniture = self.site.furniture_phones.iter().map(|(ph, u)| (ph, u));
+        let find = Terms::new(&r.find);
         for (ph, url) in content.chain(furniture) {
             {
-                if let Some(label) = ph
-                    .label
-                    .as_deref()
-                    .filter(|l| matched(l, &r.find).is_some())
-                {
+                if let Some(label) = ph.label.as_deref().filter(|l| find.any_in(l)) {
                     return self.finding(
                         r,
                         Status::Pass,

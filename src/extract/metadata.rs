@@ -259,13 +259,7 @@ pub fn parse(text: &str) -> Option<DocMeta> {
             .get(i + 1)
             .map(|n| n.start)
             .filter(|&s| s >= h.end)
-            .unwrap_or_else(|| {
-                let mut e = (h.end + 160).min(text.len());
-                while !text.is_char_boundary(e) {
-                    e -= 1;
-                }
-                e
-            });
+            .unwrap_or_else(|| h.end + super::prefix(&text[h.end..], 160).len());
         let value = text[h.end..end].trim();
         match h.field {
             Field::IndexNo if meta.index_no.is_none() => meta.index_no = index_no(value),

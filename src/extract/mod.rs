@@ -366,6 +366,15 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// At most the first `max` bytes of `s`, cut at a character boundary.
+pub(crate) fn prefix(s: &str, max: usize) -> &str {
+    let end = (0..=max.min(s.len()))
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0);
+    &s[..end]
+}
+
 fn clean(s: &str) -> String {
     let mut out = String::new();
     push_text(&mut out, &dates::normalize_text(s));
@@ -684,12 +693,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         links.push(Link { url, text, kind });
     }
     // A meta refresh is a redirect the HTTP layer never sees.
-    let head_end = decoded.text.len().min(8192);
-    let head_end = (0..=head_end)
-        .rev()
-        .find(|&i| decoded.text.is_char_boundary(i))
-        .unwrap_or(0);
-    if let Some(url) = crate::crawl::refresh_target(&decoded.text[..head_end], &base) {
+    if let Some(url) = crate::crawl::refresh_target(prefix(&decoded.text, 8192), &base) {
         discovered.push(Discovered {
             url,
             kind: LinkKind::Page,
@@ -832,11 +836,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             });
         }
     }
-    let head_cut = (0..=head_end.min(1024))
-        .rev()
-        .find(|&i| decoded.text.is_char_boundary(i))
-        .unwrap_or(0);
-    let head = &decoded.text[..head_cut];
+    let head = prefix(&decoded.text, 1024);
     if head.contains("<datastore") && !head.to_ascii_lowercase().contains("<html") {
         hanweb_records(
             &decoded.text,
