@@ -4,6 +4,7 @@
 pub mod annual;
 mod cms;
 pub mod finding;
+mod index;
 pub mod score;
 
 use aho_corasick::AhoCorasick;
@@ -19,6 +20,15 @@ use crate::crawl::Outcome;
 use crate::extract::{DatedBy, PageFacts, PageKind};
 use crate::rules::{Age, Check, ColumnClass, Covers, LinkScope, Rule, RulePack, Where};
 use crate::site::{Column, ColumnState, SiteModel, column_key};
+use index::{Candidates, TermIndex};
+
+/// The candidates of a rule with no `find` terms.
+static EMPTY: Candidates = Candidates {
+    columns: Vec::new(),
+    pages: Vec::new(),
+    entries: Vec::new(),
+    links: Vec::new(),
+};
 
 /// Most evidence items listed per finding.
 const MAX_EVIDENCE: usize = 8;
@@ -30,6 +40,7 @@ pub fn audit(site: &SiteModel, pack: &RulePack, as_of: Date) -> Vec<Finding> {
         pack,
         as_of,
         homes: site.pages.iter().map(|p| site.is_home(&p.url)).collect(),
+        index: TermIndex::build(site, &pack.rules),
     };
     pack.rules.iter().map(|r| ctx.evaluate(r)).collect()
 }
@@ -48,6 +59,8 @@ struct Ctx<'a> {
     as_of: Date,
     /// Whether each page of the site is the home page (asked per rule for every page).
     homes: Vec<bool>,
+    /// Where each rule's `find` terms occur.
+    index: TermIndex,
 }
 
 /// How a candidate for a document rule stands.
@@ -277,6 +290,16 @@ impl<'a> Ctx<'a> {
             .clone()
             .unwrap_or_else(|| vec![Where::Column, Where::Title, Where::Link]);
         let find = Terms::new(&r.find);
+        // The index narrows the search; `find` below decides, so a rule outside the pack (none
+        // today) is simply indexed on its own.
+        let own;
+        let cand = match self.index.get(r.id.get_ref()) {
+            Some(c) => c,
+            None => {
+                own = TermIndex::build(self.site, [r]);
+                own.get(r.id.get_ref()).unwrap_or(&EMPTY)
+            }
+        };
         let mut seen: HashSet<String> = HashSet::new();
         let mut out = Vec::new();
         let mut push = |h: Hit<'a>, seen: &mut HashSet<String>| {
@@ -285,7 +308,7 @@ impl<'a> Ctx<'a> {
             }
         };
         if wheres.contains(&Where::Column) {
-            for c in &self.site.columns {
+            for c in cand.columns.iter().map(|&i| &self.site.columns[i as usize]) {
                 if find.any_in(&c.name) {
                     let live = match c.state {
                         ColumnState::HasEntries => Liveness::Live,
@@ -308,7 +331,11 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        for (p, &home) in self.site.pages.iter().zip(&self.homes) {
+        for (p, home) in cand
+            .pages
+            .iter()
+            .map(|&i| (&self.site.pages[i as usize], self.homes[i as usize]))
+        {
             if home || p.kind == PageKind::List {
                 continue;
             }
@@ -333,36 +360,36 @@ impl<'a> Ctx<'a> {
             }
         }
         if wheres.contains(&Where::Title) {
-            for c in &self.site.columns {
-                for e in &c.entries {
-                    if find.any_in(&e.title) {
-                        let page = self.site.page(&e.url);
-                        let (live, status) = if page.is_some() {
-                            (Liveness::Live, Some(200))
-                        } else {
-                            self.link_liveness(&e.url)
-                        };
-                        push(
-                            Hit {
-                                url: e.url.clone(),
-                                text: e.title.clone(),
-                                date: e.date.or(page.and_then(|p| p.pub_date)),
-                                live,
-                                status,
-                                found_on: Some(c.url.clone()),
-                                column: None,
-                                page,
-                            },
-                            &mut seen,
-                        );
-                    }
+            for &(ci, ei) in &cand.entries {
+                let c = &self.site.columns[ci as usize];
+                let e = &c.entries[ei as usize];
+                if find.any_in(&e.title) {
+                    let page = self.site.page(&e.url);
+                    let (live, status) = if page.is_some() {
+                        (Liveness::Live, Some(200))
+                    } else {
+                        self.link_liveness(&e.url)
+                    };
+                    push(
+                        Hit {
+                            url: e.url.clone(),
+                            text: e.title.clone(),
+                            date: e.date.or(page.and_then(|p| p.pub_date)),
+                            live,
+                            status,
+                            found_on: Some(c.url.clone()),
+                            column: None,
+                            page,
+                        },
+                        &mut seen,
+                    );
                 }
             }
         }
         let by_link = wheres.contains(&Where::Link);
         let by_url = wheres.contains(&Where::Url);
         if by_link || by_url {
-            for l in &self.site.links {
+            for l in cand.links.iter().map(|&i| &self.site.links[i as usize]) {
                 let text: Option<String> = by_link
                     .then(|| l.texts.iter().find(|t| find.any_in(t)))
                     .flatten()

@@ -5,7 +5,8 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
+use regex::{Captures, Regex};
 use serde::{Deserialize, Serialize};
 
 /// What a footer says about the site. Every field is optional: real footers omit some.
@@ -49,23 +50,47 @@ static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// The words each identifier pattern above contains, in the order of the patterns: a pattern is
+/// only run near one of its words, which keeps a long footer cheap (the furniture of every page
+/// passes through here).
+static ANCHORS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["网站标识码", "ICP", "公网安备", "公安", "主办", "版权所有"])
+        .expect("valid footer anchors")
+});
+
+/// Bytes of text read before and after an anchor: room for a province character and spaces
+/// before it, and for a 40-character name or a long filing number after it.
+const BEFORE: usize = 16;
+const AFTER: usize = 256;
+
 /// The identifiers in furniture text (already through `dates::normalize_text`); `None` when
 /// there are none.
 pub fn footer_ids(furniture: &str) -> Option<FooterIds> {
+    let anchors: Vec<aho_corasick::Match> = ANCHORS.find_overlapping_iter(furniture).collect();
+    // The first match of `re` that contains one of the anchors numbered `which`.
+    let near = |which: &[usize], re: &Regex| -> Option<Captures> {
+        anchors
+            .iter()
+            .filter(|m| which.contains(&m.pattern().as_usize()))
+            .find_map(|m| {
+                let window =
+                    super::around(furniture, m.start().saturating_sub(BEFORE), m.end() + AFTER);
+                re.captures(window)
+            })
+    };
     let ids = FooterIds {
-        site_id_code: SITE_ID.captures(furniture).map(|c| c[1].to_string()),
-        icp: ICP
-            .captures(furniture)
-            .map(|c| c[1].trim().replace(' ', "")),
-        psb: PSB.captures(furniture).and_then(|c| {
+        site_id_code: near(&[0], &SITE_ID).map(|c| c[1].to_string()),
+        icp: near(&[1], &ICP).map(|c| c[1].trim().replace(' ', "")),
+        psb: near(&[2, 3], &PSB).and_then(|c| {
             c.get(1)
                 .or_else(|| c.get(2))
                 .map(|m| m.as_str().trim().to_string())
         }),
         // 主办单位 names the body; 版权所有 often names the site.
-        sponsor: SPONSOR
-            .captures(furniture)
-            .or_else(|| COPYRIGHT.captures(furniture))
+        sponsor: near(&[4], &SPONSOR)
+            .or_else(|| near(&[5], &COPYRIGHT))
             .map(|c| c[1].to_string()),
     };
     (!ids.is_empty()).then_some(ids)
@@ -160,6 +185,18 @@ mod tests {
         // An 11-digit run is not a 10-digit code.
         assert!(footer_ids("网站标识码:35900000012").is_none());
         assert!(footer_ids("联系电话：0938-6721406").is_none());
+        // A word mentioned before the identifier it introduces, far from it: each mention is
+        // tried in turn.
+        let long = format!(
+            "本站网站标识码说明：见页脚。{} 网站标识码：6205210014",
+            "栏目导航 ".repeat(80)
+        );
+        assert_eq!(
+            footer_ids(&normalize_text(&long))
+                .and_then(|f| f.site_id_code)
+                .as_deref(),
+            Some("6205210014")
+        );
     }
 
     #[test]

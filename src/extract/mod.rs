@@ -368,11 +368,25 @@ impl<'a> Walk<'a> {
 
 /// At most the first `max` bytes of `s`, cut at a character boundary.
 pub(crate) fn prefix(s: &str, max: usize) -> &str {
-    let end = (0..=max.min(s.len()))
+    &s[..floor_boundary(s, max)]
+}
+
+/// The bytes `from..to` of `s`, widened to character boundaries (and cut at its end).
+pub(crate) fn around(s: &str, from: usize, to: usize) -> &str {
+    let from = floor_boundary(s, from);
+    let to = (to.min(s.len())..=s.len())
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(s.len());
+    &s[from..to]
+}
+
+/// The last character boundary of `s` at or before byte `i` (`str::floor_char_boundary`, which
+/// is newer than our minimum Rust).
+fn floor_boundary(s: &str, i: usize) -> usize {
+    (0..=i.min(s.len()))
         .rev()
         .find(|&i| s.is_char_boundary(i))
-        .unwrap_or(0);
-    &s[..end]
+        .unwrap_or(0)
 }
 
 fn clean(s: &str) -> String {

@@ -63,29 +63,72 @@ const TRAPS: [&str; 11] = [
 /// `举报电话：3865000、3865031` need room for the first number.
 const LABEL_WINDOW: usize = 28;
 
+/// The matches `CANDIDATE.find_iter(text)` would give, as byte ranges, found faster: the
+/// regex is run only on the stretches of characters a match can hold (digits, whitespace,
+/// brackets and dashes) around a run of five or more digits. It cannot match across any other
+/// character, so each stretch is searched exactly as the whole text would be, and the rest of
+/// the page (nearly all of it) is only looked at byte by byte.
+fn candidates(text: &str) -> Vec<(usize, usize)> {
+    let phone_char = |c: char| c.is_ascii_digit() || c.is_whitespace() || "()-—".contains(c);
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let run = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - run < 5 {
+            continue;
+        }
+        let from = text[..run]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| phone_char(c))
+            .last()
+            .map_or(run, |(j, _)| j);
+        let to = text[i..]
+            .char_indices()
+            .take_while(|&(_, c)| phone_char(c))
+            .last()
+            .map_or(i, |(j, c)| i + j + c.len_utf8());
+        out.extend(
+            CANDIDATE
+                .find_iter(&text[from..to])
+                .map(|m| (from + m.start(), from + m.end())),
+        );
+        i = to;
+    }
+    out
+}
+
 /// Extracts phones from text already passed through `normalize_text`.
 pub fn phones_in(text: &str) -> Vec<Phone> {
     let mut out: Vec<Phone> = Vec::new();
-    // Find with the fast matcher, then take the groups from the match alone: capturing across
-    // a whole page of text was most of this function's cost.
-    for m in CANDIDATE.find_iter(text) {
-        let Some(c) = CANDIDATE.captures(m.as_str()) else {
-            continue;
-        };
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
+    for (start, end) in candidates(text) {
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
         // Part of a longer token: an ID, an URL, a document number, a decimal.
         if before.is_some_and(|ch| ch.is_ascii_alphanumeric() || "/_.-〔[".contains(ch))
             || after.is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '年' || ch == '〕')
         {
             continue;
         }
+        // The groups come from the match alone: capturing across a whole page of text was most
+        // of this function's cost.
+        let Some(c) = CANDIDATE.captures(&text[start..end]) else {
+            continue;
+        };
         let area = c.get(1).or(c.get(2)).map(|a| a.as_str());
         let num = &c[3];
         // The last LABEL_WINDOW characters before the number, found walking back (a page has
         // many candidates; collecting everything before each one was quadratic).
         let ctx: &str = {
-            let head = &text[..m.start()];
+            let head = &text[..start];
             let from = head
                 .char_indices()
                 .rev()
@@ -225,5 +268,15 @@ mod tests {
         assert!(numbers("文号：清教发〔2026〕12号").is_empty());
         assert!(numbers("邮编：741400").is_empty());
         assert!(numbers("共计 1234567 元").is_empty());
+    }
+
+    proptest::proptest! {
+        /// The stretch search finds exactly what the regex finds over the whole text.
+        #[test]
+        fn candidates_are_the_regex_matches(text in "([0-9]{1,13}|[()\\-— \u{3000}\n年号a中]{1,3}){0,12}") {
+            let whole: Vec<(usize, usize)> =
+                CANDIDATE.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            proptest::prop_assert_eq!(candidates(&text), whole);
+        }
     }
 }
