@@ -169,9 +169,12 @@ async fn trs_article_dates_meta_and_furniture() {
         ("2026-11-23".into(), DateSource::MetaPubDate)
     );
     // `KeyWords` is the spec's Keywords tag, whatever its case.
-    assert_eq!(art.meta.get("keywords").map(String::as_str), Some(""));
     assert_eq!(
-        art.meta.get("url").map(String::as_str),
+        art.signals().meta.get("keywords").map(String::as_str),
+        Some("")
+    );
+    assert_eq!(
+        art.signals().meta.get("url").map(String::as_str),
         Some("http://jyj.chongyuan.gov.cn/gzdt/202611/t20261120_123.html")
     );
     // The Word-pasted body is read as text, without its markup.
@@ -184,7 +187,7 @@ async fn trs_article_dates_meta_and_furniture() {
     // No phone in the body: the 索引号, dates and counters are not phones.
     assert_eq!(phones(&art.phones), vec![]);
     assert_eq!(
-        phones(&art.furniture_phones),
+        phones(&art.signals().furniture_phones),
         pairs(&[
             ("0938-5821102", "联系电话"),
             ("0938-5821119", "监督举报电话")
@@ -344,14 +347,14 @@ fn gb2312_long_tail_site_columns_and_dead_links() {
 async fn gb2312_phones_are_read_with_labels_and_registration_numbers_are_not_phones() {
     let (start, pages, log) = crawl_site("longtail-gb").await;
     let home = page(&pages, "/");
-    assert_eq!(home.charset, "GBK");
+    assert_eq!(home.signals().charset, "GBK");
     let footer = pairs(&[
         ("0938-8123456", "联系电话"),
         ("0938-8123457", "传真"),
         ("8123460", "监督举报电话"),
         ("8123461", "监督举报电话"),
     ]);
-    assert_eq!(phones(&home.furniture_phones), footer);
+    assert_eq!(phones(&home.signals().furniture_phones), footer);
     let art = page(&pages, "/xxgk/2026/11/show_345.htm");
     assert_eq!(
         phones(&art.phones),
@@ -359,7 +362,7 @@ async fn gb2312_phones_are_read_with_labels_and_registration_numbers_are_not_pho
     );
     // ICP, 公安备案, 网站标识码 and 邮编 digits are never phones, anywhere.
     for p in &pages {
-        for ph in p.phones.iter().chain(&p.furniture_phones) {
+        for ph in p.phones.iter().chain(&p.signals().furniture_phones) {
             for n in ["10002345", "62052402000111", "6205240001", "741500"] {
                 assert!(!ph.number.contains(n), "{} on {}", ph.number, p.url);
             }
@@ -373,14 +376,15 @@ async fn gb2312_phones_are_read_with_labels_and_registration_numbers_are_not_pho
     );
     // `../../../index.html` from three levels down resolves to the home page.
     assert!(
-        art.links
+        art.signals()
+            .links
             .iter()
             .any(|l| l.url.path() == "/index.html" && l.text == "首页")
     );
     // Non-links are never requested; the iframe on another port is not reported dead.
     assert!(!log.checks.values().any(|c| c.url.scheme() == "javascript"));
     let frame = Url::parse("http://127.0.0.1:18180/zwgk/open/index.html").unwrap();
-    assert!(home.links.iter().any(|l| l.url == frame));
+    assert!(home.signals().links.iter().any(|l| l.url == frame));
     assert_ne!(log.outcome(&frame).map(|c| c.outcome), Some(Outcome::Dead));
     let _ = start;
 }
@@ -412,7 +416,7 @@ async fn gb2312_page_under_a_conflicting_utf8_header_is_still_read() {
     let start = Url::parse(&format!("http://{addr}/")).unwrap();
     let (pages, _) = crawl_from(&start).await;
     let guide = page(&pages, "/xxgk/show_301.htm");
-    assert_eq!(guide.charset, "GBK");
+    assert_eq!(guide.signals().charset, "GBK");
     assert_eq!(guide.title, "河阳县教育局政府信息公开指南");
     assert_eq!(
         phones(&guide.phones),

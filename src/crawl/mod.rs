@@ -410,12 +410,25 @@ fn is_soft_404(
 
 /// The URL of a `<meta http-equiv="refresh" content="0;url=...">`.
 pub fn refresh_target(html: &str, base: &Url) -> Option<Url> {
-    let lower = html.to_ascii_lowercase();
-    let at = lower
-        .find("http-equiv=\"refresh\"")
-        .or_else(|| lower.find("http-equiv=refresh"))?;
-    let tag_start = lower[..at].rfind('<')?;
-    let tag_end = at + lower[at..].find('>')?;
+    // Searched without lower-casing a copy of the page: this runs on every page.
+    static QUOTED: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["http-equiv=\"refresh\""])
+            .expect("valid refresh marker")
+    });
+    static BARE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["http-equiv=refresh"])
+            .expect("valid refresh marker")
+    });
+    let at = QUOTED
+        .find(html)
+        .or_else(|| BARE.find(html))
+        .map(|m| m.start())?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
     let tag = &html[tag_start..tag_end];
     let content = tag.to_ascii_lowercase().find("url=")?;
     let raw = tag[content + 4..].trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
@@ -945,4 +958,30 @@ async fn read_sitemaps(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_refresh_targets() {
+        let base = Url::parse("http://jyj.example.gov.cn/xxgk/tzgg/202603/t20260315_1.html")
+            .expect("valid url");
+        let target = |html: &str| refresh_target(html, &base).map(|u| u.to_string());
+        assert_eq!(
+            target(r#"<head><meta http-equiv="refresh" content="0;url=../index.html"></head>"#),
+            Some("http://jyj.example.gov.cn/xxgk/tzgg/index.html".into())
+        );
+        // Old templates shout, leave the value unquoted and quote the URL inside it.
+        assert_eq!(
+            target(r#"<META HTTP-EQUIV=Refresh CONTENT="3; URL='/xxgk/'">"#),
+            Some("http://jyj.example.gov.cn/xxgk/".into())
+        );
+        assert_eq!(
+            target(r#"<meta http-equiv="Content-Type" content="text/html">"#),
+            None
+        );
+        assert_eq!(target("<p>页面将自动 refresh</p>"), None);
+    }
 }

@@ -8,7 +8,8 @@ pub mod metadata;
 pub mod phones;
 pub mod tables;
 
-use std::collections::{BTreeMap, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::LazyLock;
 
 use ego_tree::NodeRef;
@@ -62,14 +63,9 @@ pub struct PageFacts {
     /// ArticleTitle meta, else the first heading, else the first part of `<title>`.
     pub title: String,
     pub html_title: String,
-    /// Standard government meta tags, names lower-cased (`columnname`, `pubdate`, ...). The
-    /// site model keeps what it needs of them and empties this.
-    pub meta: BTreeMap<String, String>,
     /// The ColumnName meta; in the site model, the last breadcrumb item when there is none.
     pub column: Option<String>,
     pub breadcrumb: Vec<String>,
-    pub headings: Vec<String>,
-    pub links: Vec<Link>,
     pub entries: Vec<ListEntry>,
     pub pub_date: Option<DatedBy>,
     /// Every date signal of the page with its source, `pub_date` chosen among them by
@@ -79,31 +75,52 @@ pub struct PageFacts {
     /// The 信息公开目录 metadata block (索引号, 发布机构, 成文日期 ...), when the page has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_meta: Option<Box<DocMeta>>,
-    /// Site identifiers in the page furniture (网站标识码, ICP and 公安备案 numbers, 主办单位).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer: Option<Box<FooterIds>>,
     /// The placeholder text of an empty column (`暂无信息`).
     pub empty_marker: Option<String>,
     /// An empty list container (`<ul></ul>`) and nothing else listed.
     pub empty_list: bool,
-    /// Text of menu links that only pop up "正在建设中" instead of opening a column.
-    pub stub_links: Vec<String>,
     /// Parts of the page are rendered by script templates (avalon `ms-*`, Vue `v-*`).
     pub js_templates: bool,
     /// Phones in the page's own content (header, navigation and footer excluded).
     pub phones: Vec<Phone>,
-    /// Phones in the footer and other page furniture.
-    pub furniture_phones: Vec<Phone>,
     /// The content text, kept only for pages the rule pack cares about.
     pub text: Option<String>,
     /// Section headings and tables of an annual report page (年度报告); `None` on other pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<Box<tables::ReportFacts>>,
-    pub charset: String,
     pub truncated: bool,
+    /// What the page says about the site; the site model folds it into site-wide records and
+    /// drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signals: Option<Box<SiteSignals>>,
+}
+
+/// What a page says about the site rather than about itself: its links (the link graph), the
+/// site-wide meta tags, menu stubs, furniture phones, footer identifiers and its encoding. Boxed
+/// apart from [`PageFacts`], which the site model keeps for every page of the audit, so that
+/// this part is gone once the model has read it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SiteSignals {
+    /// Standard government meta tags, names lower-cased (`columnname`, `pubdate`, ...).
+    pub meta: BTreeMap<String, String>,
+    pub links: Vec<Link>,
+    /// Text of menu links that only pop up "正在建设中" instead of opening a column.
+    pub stub_links: Vec<String>,
+    /// Phones in the footer and other page furniture.
+    pub furniture_phones: Vec<Phone>,
+    /// Site identifiers in the page furniture (网站标识码, ICP and 公安备案 numbers, 主办单位).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<FooterIds>,
+    pub charset: String,
 }
 
 impl PageFacts {
+    /// What the page says about the site (empty once the site model has read it).
+    pub fn signals(&self) -> &SiteSignals {
+        static NONE: LazyLock<SiteSignals> = LazyLock::new(SiteSignals::default);
+        self.signals.as_deref().unwrap_or(&NONE)
+    }
+
     /// The column name: ColumnName meta, else the last breadcrumb item, else the title.
     pub fn column_name(&self) -> Option<&str> {
         self.column
@@ -636,6 +653,39 @@ fn json_body(code: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// What a page's furniture (header, navigation, breadcrumb, footer) says about the site.
+#[derive(Clone)]
+struct FurnitureFacts {
+    footer: Option<FooterIds>,
+    phones: Vec<Phone>,
+}
+
+impl FurnitureFacts {
+    /// Furniture repeats from page to page of a column: each extraction thread keeps the last
+    /// few it read, with their text, and reads only furniture it has not seen.
+    fn of(furniture: &str) -> FurnitureFacts {
+        const KEPT: usize = 8;
+        thread_local! {
+            static SEEN: RefCell<VecDeque<(String, FurnitureFacts)>> =
+                const { RefCell::new(VecDeque::new()) };
+        }
+        SEEN.with_borrow_mut(|seen| {
+            if let Some((_, f)) = seen.iter().find(|(text, _)| text == furniture) {
+                return f.clone();
+            }
+            let f = FurnitureFacts {
+                footer: identity::footer_ids(furniture),
+                phones: phones::phones_in(furniture),
+            };
+            if seen.len() == KEPT {
+                seen.pop_back();
+            }
+            seen.push_front((furniture.to_string(), f.clone()));
+            f
+        })
+    }
+}
+
 /// Extracts the facts of one page. Returns them with the links to follow.
 pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Discovered>) {
     let tld = page
@@ -937,32 +987,34 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             &crumbs,
         ],
     );
+    let furniture_facts = FurnitureFacts::of(&furniture);
     let facts = PageFacts {
         url: page.final_url.clone(),
         depth: page.depth,
         kind,
         title,
         html_title,
-        meta,
         column,
         breadcrumb,
-        headings,
-        links,
         entries,
         pub_date,
         date_signals,
         doc_meta: doc_meta.map(Box::new),
-        footer: identity::footer_ids(&furniture).map(Box::new),
         empty_marker,
         empty_list,
-        stub_links,
         js_templates,
         phones: phones::phones_in(&content),
-        furniture_phones: phones::phones_in(&furniture),
         text: keep.then_some(content),
         report,
-        charset: decoded.encoding.name().to_string(),
         truncated: page.truncated,
+        signals: Some(Box::new(SiteSignals {
+            meta,
+            links,
+            stub_links,
+            furniture_phones: furniture_facts.phones,
+            footer: furniture_facts.footer,
+            charset: decoded.encoding.name().to_string(),
+        })),
     };
     (facts, discovered)
 }
@@ -1006,7 +1058,7 @@ mod tests {
         assert_eq!(f.kind, PageKind::List);
         assert_eq!(f.column_name(), Some("工作动态"));
         assert_eq!(
-            f.meta.get("siteidcode").map(String::as_str),
+            f.signals().meta.get("siteidcode").map(String::as_str),
             Some("6201250003")
         );
         assert_eq!(f.breadcrumb, vec!["首页", "法定主动公开内容", "工作动态"]);
@@ -1014,9 +1066,9 @@ mod tests {
         assert_eq!(f.entries[0].title, "县教育局召开全县中小学安全工作会议");
         assert_eq!(f.entries[0].date, Some(jiff::civil::date(2026, 11, 20)));
         assert_eq!(f.entries[2].date, Some(jiff::civil::date(2026, 10, 8)));
-        assert_eq!(f.stub_links, vec!["校园风采"]);
+        assert_eq!(f.signals().stub_links, vec!["校园风采"]);
         assert!(f.phones.is_empty(), "footer phones are furniture");
-        assert_eq!(f.furniture_phones.len(), 1);
+        assert_eq!(f.signals().furniture_phones.len(), 1);
         let urls: Vec<String> = links.iter().map(|d| d.url.to_string()).collect();
         assert!(urls.contains(&"http://127.0.0.1/fdzdgknr/gzdt/index_1.html".to_string()));
         assert!(urls.contains(&"http://127.0.0.1/fdzdgknr/gzdt/index_2.html".to_string()));

@@ -145,13 +145,18 @@ fn newest(entries: &[Entry], until: Option<Date>) -> Option<DatedBy> {
 #[derive(Debug)]
 pub struct Prepared {
     facts: PageFacts,
-    /// Normalised form of each of `facts.links`.
+    /// Normalised form of each of the page's links.
     link_keys: Vec<UrlKey>,
 }
 
 impl Prepared {
     pub fn new(facts: PageFacts) -> Prepared {
-        let link_keys = facts.links.iter().map(|l| UrlKey::of(&l.url)).collect();
+        let link_keys = facts
+            .signals()
+            .links
+            .iter()
+            .map(|l| UrlKey::of(&l.url))
+            .collect();
         Prepared { facts, link_keys }
     }
 }
@@ -192,10 +197,13 @@ impl SiteBuilder {
             mut facts,
             link_keys,
         } = prepared;
+        // What the page says about the site is folded into the site-wide records below and not
+        // kept with the page: it would grow memory with every page of a large site.
+        let signals = facts.signals.take().map(|s| *s).unwrap_or_default();
         let is_home = self.model.is_home(&facts.url);
         // Where this page will be in `pages`; it is pushed at the end of this call.
         let this_page = self.model.pages.len();
-        for (l, key) in facts.links.iter().zip(link_keys) {
+        for (l, key) in signals.links.iter().zip(link_keys) {
             let idx = *self.link_index.entry(key).or_insert_with(|| {
                 self.model.links.push(LinkTarget {
                     url: l.url.clone(),
@@ -223,20 +231,14 @@ impl SiteBuilder {
             }
             t.from_home |= is_home;
         }
-        for s in &facts.stub_links {
+        for s in &signals.stub_links {
             if !s.is_empty() && !self.model.stub_columns.contains(s) {
                 self.model.stub_columns.push(s.clone());
             }
         }
-        // The link targets above hold everything the audit needs from the page's links; keeping
-        // them per page too would grow memory with every page of a large site. The same goes for
-        // site-wide meta tags and footer phones, kept once for the site, and for headings, which
-        // only served to find the title.
-        facts.links = Vec::new();
-        facts.headings = Vec::new();
         let home = self.model.is_home(&facts.url);
         for (key, slot) in [("sitename", 0), ("siteidcode", 1), ("sitedomain", 2)] {
-            if let Some(v) = facts.meta.get(key).filter(|v| !v.trim().is_empty()) {
+            if let Some(v) = signals.meta.get(key).filter(|v| !v.trim().is_empty()) {
                 let (best, current) = match slot {
                     0 => (&mut self.site_name_from, &mut self.model.site_name),
                     1 => (&mut self.site_id_from, &mut self.model.site_id_code),
@@ -252,17 +254,15 @@ impl SiteBuilder {
                 }
             }
         }
-        if let Some(f) = facts.footer.take() {
+        if let Some(f) = signals.footer {
             let better = match &self.model.footer {
                 None => true,
                 Some((_, u)) => home || (!self.model.is_home(u) && facts.url.as_str() < u.as_str()),
             };
             if better {
-                self.model.footer = Some((*f, facts.url.clone()));
+                self.model.footer = Some((f, facts.url.clone()));
             }
         }
-        // Even a one-entry map holds a whole tree node: far more than the one name kept.
-        facts.meta = BTreeMap::new();
         // Only list pages need their breadcrumb (a column's path); for the others the column
         // name it gives is enough.
         if facts.kind != PageKind::List {
@@ -276,7 +276,6 @@ impl SiteBuilder {
         if facts.html_title == facts.title {
             facts.html_title = String::new();
         }
-        facts.charset = String::new();
         // Rules only ever use labelled phones (举报电话, 投诉电话 ...); unlabelled numbers in the
         // body of every article would otherwise be kept for nothing.
         facts.phones.retain(|p| p.label.is_some());
@@ -288,7 +287,7 @@ impl SiteBuilder {
         if let Some(t) = &mut facts.text {
             t.shrink_to_fit();
         }
-        for ph in std::mem::take(&mut facts.furniture_phones) {
+        for ph in signals.furniture_phones {
             match self
                 .model
                 .furniture_phones
