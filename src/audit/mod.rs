@@ -405,11 +405,8 @@ impl<'a> Ctx<'a> {
                 if let Some(text) = text {
                     let page = self.site.page(&l.url);
                     let (live, status) = self.link_liveness(&l.url);
-                    let column = self
-                        .site
-                        .columns
-                        .iter()
-                        .find(|c| column_key(&c.url) == column_key(&l.url));
+                    let key = column_key(&l.url);
+                    let column = self.site.columns.iter().find(|c| column_key(&c.url) == key);
                     let live = match (live, column.map(|c| c.state)) {
                         (Liveness::Live, Some(ColumnState::Empty)) => Liveness::Empty,
                         (Liveness::Live, Some(ColumnState::JsOnly)) => {

@@ -34,7 +34,7 @@ pub struct Decoded {
 static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
     // `charset=` inside any <meta> tag: `<meta charset="x">`, `<META CHARSET=x>`,
     // `<meta http-equiv="Content-Type" content="text/html; charset=x">`, in any attribute order.
-    Regex::new(r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#).expect("valid regex")
+    Regex::new(r#"(?i-u)<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#).expect("valid regex")
 });
 
 /// Bytes of the prefix handed to the detector; it is slow (about 11 MB/s) and a prefix suffices.

@@ -3,10 +3,8 @@
 //! and what could not be fetched.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
 
 use jiff::civil::Date;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -101,13 +99,32 @@ pub struct SiteModel {
     as_of: Option<Date>,
 }
 
-static HOME_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:index|default)\.(?:s?html?|jsp|aspx?|php)$").expect("valid regex")
-});
-static PAGINATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.*/)(?:index|default)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$")
-        .expect("valid regex")
-});
+/// Whether `file` (a last path segment) is a column's list file: `index.html`, `default.aspx`
+/// and the like, or with `paged` also a later page of it (`index_2.html`). Written out rather
+/// than as a regex: it runs for every page and every link.
+fn is_list_file(file: &str, paged: bool) -> bool {
+    let Some(rest) = file
+        .strip_prefix("index")
+        .or_else(|| file.strip_prefix("default"))
+    else {
+        return false;
+    };
+    let rest = match rest.strip_prefix('_') {
+        Some(r) if paged => {
+            let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return false;
+            }
+            &r[digits..]
+        }
+        Some(_) => return false,
+        None => rest,
+    };
+    matches!(
+        rest,
+        ".html" | ".htm" | ".shtml" | ".shtm" | ".jsp" | ".asp" | ".aspx" | ".php"
+    )
+}
 
 /// The key that joins the pages of one list: `.../gzdt/index_2.html` → `.../gzdt/`.
 pub fn column_key(url: &Url) -> String {
@@ -125,9 +142,9 @@ pub fn column_key(url: &Url) -> String {
     u.set_query(None);
     u.set_fragment(None);
     let s = u.to_string();
-    match PAGINATED.captures(&s) {
-        Some(c) => c[1].to_string(),
-        None => s,
+    match s.rfind('/').map(|i| s.split_at(i + 1)) {
+        Some((dir, file)) if is_list_file(file, true) => dir.to_string(),
+        _ => s,
     }
 }
 
@@ -555,13 +572,27 @@ impl SiteModel {
         let Some(file) = url.path_segments().and_then(|mut s| s.next_back()) else {
             return false;
         };
-        url.query().is_none() && HOME_FILE.is_match(file) && column_key(url) == column_key(start)
+        url.query().is_none() && is_list_file(file, false) && column_key(url) == column_key(start)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The written-out list-file test says what the patterns it replaced said.
+        #[test]
+        fn list_files_as_the_patterns_said(
+            file in "(index|default|indx|Index)(_[0-9]{0,3}|_a)?\\.(s?html?|jsp|aspx?|php|txt|HTML)(x|/)?"
+        ) {
+            let home = regex::Regex::new(r"^(?:index|default)\.(?:s?html?|jsp|aspx?|php)$").unwrap();
+            let paged =
+                regex::Regex::new(r"^(?:index|default)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$").unwrap();
+            proptest::prop_assert_eq!(is_list_file(&file, false), home.is_match(&file));
+            proptest::prop_assert_eq!(is_list_file(&file, true), paged.is_match(&file));
+        }
+    }
 
     #[test]
     fn pagination_pages_share_a_column_key() {
