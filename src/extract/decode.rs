@@ -5,6 +5,7 @@
 //! `gb2312`/`gbk` labels resolve to GBK, whose decoder is GB18030's, so GBK-only characters in
 //! pages labelled gb2312 decode correctly.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, UTF_8};
@@ -23,8 +24,9 @@ pub enum CharsetSource {
 
 /// Decoded text plus what was learnt about its encoding.
 #[derive(Debug)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the body when it was already valid UTF-8 (most pages): no copy.
+    pub text: Cow<'a, str>,
     pub encoding: &'static Encoding,
     pub source: CharsetSource,
     /// Bytes that did not decode were replaced with U+FFFD.
@@ -67,7 +69,11 @@ pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Decodes an HTML body. `tld` is a hint for the detector (`b"cn"`).
-pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>) -> Decoded {
+pub fn decode_html<'a>(
+    bytes: &'a [u8],
+    content_type: Option<&str>,
+    tld: Option<&[u8]>,
+) -> Decoded<'a> {
     let (encoding, source) = if let Some((enc, _)) = Encoding::for_bom(bytes) {
         (enc, CharsetSource::Bom)
     } else if let Some(enc) = content_type.and_then(header_charset) {
@@ -94,7 +100,7 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>)
         let (text, _, meta_errors) = meta.decode(bytes);
         if !meta_errors {
             return Decoded {
-                text: text.into_owned(),
+                text,
                 encoding: meta,
                 source: CharsetSource::Meta,
                 had_errors: false,
@@ -102,7 +108,7 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>)
         }
     }
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding,
         source,
         had_errors,
