@@ -267,12 +267,7 @@ pub fn is_challenge(body: &[u8]) -> bool {
         return true;
     }
     // JavaScript names are case-sensitive; HTML tags are not.
-    static LINK: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["<a "])
-            .expect("valid link marker")
-    });
+    static LINK: LazyLock<AhoCorasick> = LazyLock::new(|| super::markers(&["<a "]));
     memchr::memmem::find(body, b"document.cookie").is_some()
         && SCRIPT.is_match(body)
         && !LINK.is_match(body)

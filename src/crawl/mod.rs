@@ -313,13 +313,16 @@ struct Soft404Print {
     len: usize,
 }
 
+/// A searcher for fixed HTML markers, ignoring ASCII case as HTML does.
+fn markers(patterns: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .expect("literal markers always build")
+}
+
 fn html_title(body: &[u8]) -> String {
-    static TITLE: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["<title", "</title>"])
-            .expect("valid title markers")
-    });
+    static TITLE: LazyLock<AhoCorasick> = LazyLock::new(|| markers(&["<title", "</title>"]));
     let head = &body[..body.len().min(4096)];
     let mut open = None;
     for m in TITLE.find_iter(head) {
@@ -383,12 +386,7 @@ fn is_soft_404(
         }
         // A deleted document that refreshes to its parent column (seen on TRS sites). A refresh
         // elsewhere is an ordinary redirect, which the extractor follows as a link.
-        static REFRESH: LazyLock<AhoCorasick> = LazyLock::new(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(["refresh"])
-                .expect("valid refresh marker")
-        });
+        static REFRESH: LazyLock<AhoCorasick> = LazyLock::new(|| markers(&["refresh"]));
         let text = || String::from_utf8_lossy(body);
         if REFRESH.is_match(body)
             && text().trim().len() < 1024
@@ -411,18 +409,8 @@ fn is_soft_404(
 /// The URL of a `<meta http-equiv="refresh" content="0;url=...">`.
 pub fn refresh_target(html: &str, base: &Url) -> Option<Url> {
     // Searched without lower-casing a copy of the page: this runs on every page.
-    static QUOTED: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["http-equiv=\"refresh\""])
-            .expect("valid refresh marker")
-    });
-    static BARE: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["http-equiv=refresh"])
-            .expect("valid refresh marker")
-    });
+    static QUOTED: LazyLock<AhoCorasick> = LazyLock::new(|| markers(&["http-equiv=\"refresh\""]));
+    static BARE: LazyLock<AhoCorasick> = LazyLock::new(|| markers(&["http-equiv=refresh"]));
     let at = QUOTED
         .find(html)
         .or_else(|| BARE.find(html))

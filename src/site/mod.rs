@@ -253,7 +253,6 @@ impl SiteBuilder {
                 self.model.stub_columns.push(s.clone());
             }
         }
-        let home = self.model.is_home(&facts.url);
         for (key, slot) in [("sitename", 0), ("siteidcode", 1), ("sitedomain", 2)] {
             if let Some(v) = signals.meta.get(key).filter(|v| !v.trim().is_empty()) {
                 let (best, current) = match slot {
@@ -261,12 +260,12 @@ impl SiteBuilder {
                     1 => (&mut self.site_id_from, &mut self.model.site_id_code),
                     _ => (&mut self.site_domain_from, &mut self.model.site_domain),
                 };
-                let better = home
+                let better = is_home
                     || best
                         .as_ref()
                         .is_none_or(|(was_home, u)| !*was_home && facts.url.as_str() < u.as_str());
                 if better {
-                    *best = Some((home, facts.url.clone()));
+                    *best = Some((is_home, facts.url.clone()));
                     *current = Some(v.clone());
                 }
             }
@@ -274,7 +273,9 @@ impl SiteBuilder {
         if let Some(f) = signals.footer {
             let better = match &self.model.footer {
                 None => true,
-                Some((_, u)) => home || (!self.model.is_home(u) && facts.url.as_str() < u.as_str()),
+                Some((_, u)) => {
+                    is_home || (!self.model.is_home(u) && facts.url.as_str() < u.as_str())
+                }
             };
             if better {
                 self.model.footer = Some((f, facts.url.clone()));
