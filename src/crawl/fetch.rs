@@ -256,8 +256,8 @@ pub fn is_challenge(body: &[u8]) -> bool {
         return false;
     }
     // Byte searches: this runs on every small page, on the crawl loop.
-    static MARKERS: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(CHALLENGE_MARKERS).expect("valid challenge markers"));
+    static MARKERS: LazyLock<regex::bytes::Regex> =
+        LazyLock::new(|| super::phrases(&CHALLENGE_MARKERS));
     static SCRIPT: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .build(["location.reload", "location.href", "location.replace"])

@@ -321,6 +321,14 @@ fn markers(patterns: &[&str]) -> AhoCorasick {
         .expect("literal markers always build")
 }
 
+/// A search for any of some fixed phrases. A regex of the escaped phrases rather than an
+/// Aho-Corasick automaton: on Chinese text the regex engine's literal search was over ten times
+/// as fast (0.4–0.7 µs against 8 µs on a 3 KB page), and these run on every small page.
+fn phrases(list: &[&str]) -> regex::bytes::Regex {
+    let alternation: Vec<String> = list.iter().map(|p| regex::escape(p)).collect();
+    regex::bytes::Regex::new(&alternation.join("|")).expect("escaped phrases always compile")
+}
+
 fn html_title(body: &[u8]) -> String {
     static TITLE: LazyLock<AhoCorasick> = LazyLock::new(|| markers(&["<title", "</title>"]));
     let head = &body[..body.len().min(4096)];
@@ -379,8 +387,8 @@ fn is_soft_404(
         return Some("serves the home page instead");
     }
     if body.len() < 8 * 1024 {
-        static MARKERS: LazyLock<AhoCorasick> =
-            LazyLock::new(|| AhoCorasick::new(NOT_FOUND_MARKERS).expect("valid not-found markers"));
+        static MARKERS: LazyLock<regex::bytes::Regex> =
+            LazyLock::new(|| phrases(&NOT_FOUND_MARKERS));
         if MARKERS.is_match(body) {
             return Some("the page says it does not exist");
         }
