@@ -739,6 +739,16 @@ impl<'a> Ctx<'a> {
             );
         };
         let title = &rep.page.title;
+        // A finding about the report page itself, with that page as its evidence.
+        let on_page = |status, reason, message| {
+            self.finding(
+                r,
+                status,
+                reason,
+                message,
+                vec![page_evidence(rep.page, None)],
+            )
+        };
         let (problems, reason, pass): (Vec<Problem>, Reason, Text) = match aspect {
             Aspect::Sections => (
                 sections(rep.facts),
@@ -766,15 +776,13 @@ impl<'a> Ctx<'a> {
                     checked += appeals(t, &mut out);
                 }
                 if checked == 0 {
-                    return self.finding(
-                        r,
+                    return on_page(
                         Status::Inconclusive,
                         Some(Reason::Unreadable),
                         Text::new(
                             format!("“{title}”中未找到可核对数据的统计表"),
                             format!("\"{title}\" has no table whose figures could be checked"),
                         ),
-                        vec![page_evidence(rep.page, None)],
                     );
                 }
                 (
@@ -796,39 +804,29 @@ impl<'a> Ctx<'a> {
                     ),
                 ),
                 Some(y) => {
-                    return self.finding(
-                        r,
+                    return on_page(
                         Status::Pass,
                         None,
                         Text::new(
                             format!("“{title}”为{y}年度报告，适用2019年格式"),
                             format!("\"{title}\" covers {y}, when the 2019 format applied"),
                         ),
-                        vec![page_evidence(rep.page, None)],
                     );
                 }
                 None => {
-                    return self.finding(
-                        r,
+                    return on_page(
                         Status::Inconclusive,
                         Some(Reason::NotApplicable),
                         Text::new(
                             format!("无法确定“{title}”所属年度"),
                             format!("cannot tell which year \"{title}\" covers"),
                         ),
-                        vec![page_evidence(rep.page, None)],
                     );
                 }
             },
         };
         if problems.is_empty() {
-            return self.finding(
-                r,
-                Status::Pass,
-                None,
-                pass,
-                vec![page_evidence(rep.page, None)],
-            );
+            return on_page(Status::Pass, None, pass);
         }
         let n = problems.len();
         let more = |en: bool| {
