@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::{evidence_paths, finding, verdicts};
+use common::{copy_dir, evidence_paths, finding, verdicts};
 
 fn audit(site: &str) -> (Value, i32) {
     common::audit_json(&format!("fixtures/sites/{site}"), "cn-edu-county", &[])
@@ -407,19 +407,6 @@ fn us_example_pack_reads_the_required_links_and_reports_in_english() {
         cjk.is_empty(),
         "Chinese in the English report: {cjk:?}\n{md}"
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Replaces `from` with `to` in every HTML file under `dir`.

@@ -5,6 +5,9 @@
 //! rule as of 2026-11-26, and the rule's finding must be a pass, or a gap (with the reason the
 //! case names). A rule without both fixtures fails `every_rule_has_a_pass_and_a_fail_fixture`.
 
+mod common;
+use common::copy_dir;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -87,19 +90,6 @@ fn read_case(dir: &Path) -> Result<Case, String> {
     let path = dir.join("case.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {

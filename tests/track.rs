@@ -3,6 +3,9 @@
 //! first fixed and the second regressed, `history` must show when each gap opened and closed, and
 //! a file that is not a history must be refused untouched.
 
+mod common;
+use common::copy_dir;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -19,19 +22,6 @@ fn gongkai() -> Command {
     let mut c = Command::cargo_bin("gongkai").unwrap();
     c.env_remove("GONGKAI_HISTORY").env_remove("NO_COLOR");
     c
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Rewrites a file without the lines that contain `needle`; panics if none did.

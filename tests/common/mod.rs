@@ -72,3 +72,17 @@ pub fn evidence_paths(f: &Value) -> Vec<String> {
         .map(|u| url::Url::parse(u).expect("evidence URL").path().to_string())
         .collect()
 }
+
+/// Copies a directory tree (a fixture site) to `to`, so a test can change its copy.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
