@@ -48,6 +48,7 @@ const HOME: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>�
 <li><a href="/busy.html">限流页面</a><span>2026-11-15</span></li>
 <li><a href="/private/secret.html">禁止抓取</a><span>2026-11-14</span></li>
 <li><a href="/missing.html">不存在的页面</a><span>2026-11-13</span></li>
+<li><a href="/big.html">历年文件汇编</a><span>2026-11-12</span></li>
 </ul>
 <p><a href="/files/gone.pdf">附件一</a> <a href="/files/nohead.pdf">附件二</a> <img src="/img/logo.png">
 <a href="http://127.0.0.1:9/elsewhere.html">外部链接</a></p>
@@ -115,6 +116,29 @@ async fn handler(State(hits): State<Hits>, req: Request) -> Response {
         )
             .into_response(),
         "/busy.html" => html("<html><head><title>限流后成功</title></head><body></body></html>"),
+        // A list far larger than a typical page (extracted off the runtime's workers), whose
+        // last row is the only way to a page on the site.
+        "/big.html" => {
+            let mut page = String::from(
+                "<html><head><title>历年文件汇编_测试县教育局</title></head><body><ul>",
+            );
+            for i in 0..BIG_ROWS {
+                let href = if i + 1 == BIG_ROWS {
+                    "/after-big.html".to_string()
+                } else {
+                    // Out of scope, so the test does not fetch thousands of pages.
+                    format!("http://127.0.0.1:9/wj/{i}.html")
+                };
+                page.push_str(&format!(
+                    "<li><a href=\"{href}\">测试县教育局关于做好第{i}项工作的通知</a><span>2025-03-14</span></li>\n"
+                ));
+            }
+            page.push_str("</ul></body></html>");
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+        }
+        "/after-big.html" => html(
+            "<html><head><title>汇编之后_测试</title></head><body><h1>汇编之后</h1></body></html>",
+        ),
         "/files/gone.pdf" => StatusCode::NOT_FOUND.into_response(),
         // Refuses HEAD, and refuses to send the whole file: only a ranged GET succeeds.
         "/files/nohead.pdf" if method == Method::HEAD => {
@@ -131,6 +155,9 @@ async fn handler(State(hits): State<Hits>, req: Request) -> Response {
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// Rows of `/big.html`: about 600 KB of list.
+const BIG_ROWS: usize = 6000;
 
 async fn serve() -> (Url, Hits) {
     let hits = Hits::default();
@@ -242,6 +269,11 @@ async fn misbehaving_server_outcomes() {
     let gbk = sink.0.iter().find(|p| p.url.path() == "/gbk.html").unwrap();
     assert_eq!(gbk.title, "教育收费公示");
     assert_eq!(gbk.phones[0].number, "0938-6123400");
+
+    // A page of over half a megabyte is read to its last row.
+    let big = sink.0.iter().find(|p| p.url.path() == "/big.html").unwrap();
+    assert_eq!(big.entries.len(), BIG_ROWS);
+    assert!(sink.0.iter().any(|p| p.title == "汇编之后"));
 
     // Every page is requested once, however many links point at it.
     assert_eq!(hits.of("/").len(), 1);
