@@ -309,9 +309,14 @@ pub fn labelled_publish_date(text: &str) -> Option<Date> {
                 continue;
             }
             let rest = text[from..].trim_start_matches([' ', ':', '\t', '\n', '\r', '】', ']']);
-            // The date must follow the label closely, not somewhere later in the page.
-            let window: String = rest.chars().take(24).collect();
-            if let Some((at, d)) = dates_in(&window).first()
+            // The date must follow the label closely, not somewhere later in the page. Every
+            // date starts with a digit, so a label followed by words is passed over at once:
+            // `时间` and `日期` are common words in prose.
+            if !rest.bytes().take(3).any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let window = &rest[..rest.char_indices().nth(24).map_or(rest.len(), |(i, _)| i)];
+            if let Some((at, d)) = dates_in(window).first()
                 && *at <= 2
             {
                 return Some(*d);

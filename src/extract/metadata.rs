@@ -162,8 +162,14 @@ fn labels(text: &str) -> Vec<Hit> {
     let mut out = Vec::new();
     // Plain matching (no capture groups) runs on every page; the field is looked up after.
     for m in re.find_iter(text) {
-        let label: String = m.as_str().chars().filter(|c| *c != ' ').collect();
-        let Some(field) = fields.iter().find(|(l, _)| *l == label).map(|(_, f)| *f) else {
+        let field_of = |label: &str| fields.iter().find(|(l, _)| *l == label).map(|(_, f)| *f);
+        // Common words (来源, 标题, 时间) match on most pages: no copy unless a label is spaced.
+        let field = if m.as_str().contains(' ') {
+            field_of(&m.as_str().replace(' ', ""))
+        } else {
+            field_of(m.as_str())
+        };
+        let Some(field) = field else {
             continue;
         };
         // A label stands alone: followed by a colon, a space, a bracket or the end (a cell).
