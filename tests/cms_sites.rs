@@ -51,10 +51,7 @@ impl PageSink for Collect {
     type Facts = PageFacts;
 
     fn extractor(&self) -> Extractor<PageFacts> {
-        let policy = TextPolicy {
-            all: true,
-            terms: Vec::new(),
-        };
+        let policy = TextPolicy::everything();
         Arc::new(move |page: FetchedPage| extract::extract(&page, &policy))
     }
 

@@ -210,7 +210,7 @@ proptest! {
     fn extraction_never_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..2048), gbk in any::<bool>()) {
         let ct = if gbk { "text/html; charset=gbk" } else { "text/html" };
         let p = page("http://jyj.example.gov.cn/xxgk/index.html", body, Some(ct));
-        let (facts, found) = extract::extract(&p, &TextPolicy { all: true, terms: vec![] });
+        let (facts, found) = extract::extract(&p, &TextPolicy::everything());
         for d in &found {
             prop_assert!(matches!(d.url.scheme(), "http" | "https"));
         }
@@ -220,7 +220,7 @@ proptest! {
     #[test]
     fn extraction_never_panics_on_broken_html(html in html_soup()) {
         let p = page("http://jyj.example.gov.cn/xxgk/tzgg/index.html", html.clone().into_bytes(), None);
-        let (facts, found) = extract::extract(&p, &TextPolicy { all: true, terms: vec![] });
+        let (facts, found) = extract::extract(&p, &TextPolicy::everything());
         for d in &found {
             prop_assert!(matches!(d.url.scheme(), "http" | "https"), "{} from {:?}", d.url, html);
         }

@@ -267,28 +267,29 @@ const NOT_PUBLISH_PREFIX: [char; 10] = ['更', '新', '改', '成', '生', '文'
 /// Removes spaces between two CJK characters: templates pad labels to align them
 /// (`发 布 日 期`, `标　　题`), which hides the label from a plain search.
 fn close_cjk_gaps(s: &str) -> Cow<'_, str> {
-    let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-    if !s.contains(' ') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    // The last character written other than a space, and the spaces held back since it.
-    let mut prev: Option<char> = None;
-    let mut spaces = 0;
-    for c in s.chars() {
-        if c == ' ' {
-            spaces += 1;
-            continue;
+    let is_cjk = |c: Option<char>| c.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut out: Option<String> = None;
+    // Copied up to here; runs of spaces are found with memchr and the text between them is
+    // copied whole (this runs on the content of every page).
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(at) = memchr::memchr(b' ', &s.as_bytes()[i..]) {
+        let start = i + at;
+        let end = start + s[start..].bytes().take_while(|&b| b == b' ').count();
+        if is_cjk(s[..start].chars().next_back()) && is_cjk(s[end..].chars().next()) {
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(&s[copied..start]);
+            copied = end;
         }
-        if !(prev.is_some_and(is_cjk) && is_cjk(c)) {
-            out.extend(std::iter::repeat_n(' ', spaces));
-        }
-        spaces = 0;
-        out.push(c);
-        prev = Some(c);
+        i = end;
     }
-    out.extend(std::iter::repeat_n(' ', spaces));
-    Cow::Owned(out)
+    match out {
+        Some(mut o) => {
+            o.push_str(&s[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(s),
+    }
 }
 
 /// The date after a publish-time label (`发布时间：2026-11-20 09:30`) in normalised text.
@@ -631,5 +632,34 @@ mod tests {
         // A MakeTime meta is not passed in at all; a 更新时间 label is not a publish date.
         let s = page_signals(None, "更新时间: 2026-11-25", "", "http://a.cn/x.html", None);
         assert!(s.is_empty());
+    }
+
+    /// The definition: a run of spaces goes when the characters on both sides are CJK.
+    fn close_gaps_by_chars(s: &str) -> String {
+        let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        let mut out = String::new();
+        let (mut prev, mut spaces) = (None::<char>, 0);
+        for c in s.chars() {
+            if c == ' ' {
+                spaces += 1;
+                continue;
+            }
+            if !(prev.is_some_and(is_cjk) && is_cjk(c)) {
+                out.extend(std::iter::repeat_n(' ', spaces));
+            }
+            spaces = 0;
+            out.push(c);
+            prev = Some(c);
+        }
+        out.extend(std::iter::repeat_n(' ', spaces));
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cjk_gaps_close_as_defined(s in "[ 发布时间日期:0-9a。]{0,40}") {
+            let closed = close_cjk_gaps(&s);
+            proptest::prop_assert_eq!(closed.as_ref(), close_gaps_by_chars(&s));
+        }
     }
 }

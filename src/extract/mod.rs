@@ -134,16 +134,37 @@ impl PageFacts {
 /// that some rule looks for. Decided before the crawl, so memory stays bounded.
 #[derive(Debug, Clone, Default)]
 pub struct TextPolicy {
-    pub all: bool,
-    pub terms: Vec<String>,
+    all: bool,
+    terms: Vec<String>,
+    /// The terms in one automaton, so that a page's fields are read once rather than once per
+    /// term; `None` when it could not be built, and the terms are searched one by one.
+    matcher: Option<aho_corasick::AhoCorasick>,
 }
 
 impl TextPolicy {
+    /// Keeps the text of pages whose title, column or breadcrumb mention one of `terms`.
+    pub fn mentioning(terms: Vec<String>) -> TextPolicy {
+        TextPolicy {
+            all: false,
+            matcher: aho_corasick::AhoCorasick::new(&terms).ok(),
+            terms,
+        }
+    }
+
+    /// Keeps the text of every page.
+    pub fn everything() -> TextPolicy {
+        TextPolicy {
+            all: true,
+            ..TextPolicy::default()
+        }
+    }
+
     fn keeps(&self, fields: &[&str]) -> bool {
         self.all
-            || fields
-                .iter()
-                .any(|f| self.terms.iter().any(|t| f.contains(t.as_str())))
+            || fields.iter().any(|f| match &self.matcher {
+                Some(m) => m.is_match(f),
+                None => self.terms.iter().any(|t| f.contains(t.as_str())),
+            })
     }
 }
 
@@ -287,13 +308,64 @@ impl Marks {
     }
 }
 
+/// Appends the words of `t` to `buf`, one space between words: runs of whitespace collapse and
+/// ends are trimmed.
 fn push_text(buf: &mut String, t: &str) {
-    // Trims and collapses runs of whitespace inside a text node.
-    for w in t.split_whitespace() {
+    let mut push = |w: &str| {
         if !buf.is_empty() {
             buf.push(' ');
         }
         buf.push_str(w);
+    };
+    let b = t.as_bytes();
+    let (mut i, mut word) = (0, None);
+    while i < b.len() {
+        let n = whitespace_len(&b[i..]);
+        if n == 0 {
+            word.get_or_insert(i);
+            // Step over the whole character: its lead byte says how long it is.
+            i += match b[i] {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => 1,
+            };
+            continue;
+        }
+        // Whitespace only ever starts on a character boundary (its first byte is ASCII or a
+        // lead byte), so both ends of a word are boundaries.
+        if let Some(w) = word.take() {
+            push(&t[w..i]);
+        }
+        i += n;
+    }
+    if let Some(w) = word {
+        push(&t[w..]);
+    }
+}
+
+/// The length of the whitespace character at the start of `b`, 0 when there is none: the set of
+/// `char::is_whitespace`, read from bytes. Chinese text is mostly three-byte characters that
+/// cannot be whitespace, and decoding each one was most of the cost of collapsing spaces in
+/// every text node of every page.
+fn whitespace_len(b: &[u8]) -> usize {
+    // Most characters are ruled out by their first byte.
+    if !matches!(b.first(), Some(0x09..=0x0D | b' ' | 0xC2 | 0xE1..=0xE3)) {
+        return 0;
+    }
+    match b {
+        [b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ', ..] => 1,
+        // U+0085, U+00A0
+        [0xC2, 0x85 | 0xA0, ..] => 2,
+        // U+1680
+        [0xE1, 0x9A, 0x80, ..] => 3,
+        // U+2000–U+200A, U+2028, U+2029, U+202F
+        [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..] => 3,
+        // U+205F
+        [0xE2, 0x81, 0x9F, ..] => 3,
+        // U+3000
+        [0xE3, 0x80, 0x80, ..] => 3,
+        _ => 0,
     }
 }
 
@@ -1061,6 +1133,36 @@ mod tests {
     }
 
     #[test]
+    fn whitespace_bytes_are_the_unicode_whitespace() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut b = [0; 4];
+            let s = c.encode_utf8(&mut b);
+            let n = whitespace_len(s.as_bytes());
+            assert_eq!(n > 0, c.is_whitespace(), "{c:?}");
+            assert!(n == 0 || n == s.len(), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_collapses_like_split_whitespace(
+            before in "[a 中。]{0,3}",
+            t in "[ \t\n\u{0B}\u{0C}\r\u{85}\u{A0}\u{1680}\u{2000}-\u{200B}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{3001}a中。]{0,24}",
+        ) {
+            let mut fast = before.clone();
+            push_text(&mut fast, &t);
+            let mut plain = before;
+            for w in t.split_whitespace() {
+                if !plain.is_empty() {
+                    plain.push(' ');
+                }
+                plain.push_str(w);
+            }
+            proptest::prop_assert_eq!(fast, plain);
+        }
+    }
+
+    #[test]
     fn every_empty_marker_has_a_stem() {
         for m in EMPTY_MARKERS {
             assert!(EMPTY_STEMS.iter().any(|s| m.contains(s)), "{m}");
@@ -1240,10 +1342,7 @@ document.getElementById('tzgg-list').innerHTML = html;</script></body></html>"#;
 <div class="info">发布时间：2026-08-25 09:30 来源：县教育局</div>
 <div class="TRS_Editor"><p>收费项目：住宿费</p><p>投诉电话：0938－6123400</p></div>
 <div id="footer">监督举报电话：0938-6100000</div></body></html>"#;
-        let policy = TextPolicy {
-            all: false,
-            terms: vec!["收费".into()],
-        };
+        let policy = TextPolicy::mentioning(vec!["收费".into()]);
         let (f, _) = extract(
             &page("http://a.cn/jysf/202608/t20260820_1.html", html),
             &policy,
@@ -1303,10 +1402,7 @@ document.getElementById('tzgg-list').innerHTML = html;</script></body></html>"#;
         let drawn = format!(
             "<html><head>{data}</head><body><div id=\"content\"></div><script>document.getElementById('content').innerHTML = window._CONFIG.DETAIL.content;</script></body></html>"
         );
-        let policy = TextPolicy {
-            all: true,
-            terms: vec![],
-        };
+        let policy = TextPolicy::everything();
         let (f, _) = extract(
             &page("http://a.cn/gkmlpt/content/1/post_1.html", &drawn),
             &policy,

@@ -149,7 +149,7 @@ impl RulePack {
                 }
             }
         }
-        TextPolicy { all: false, terms }
+        TextPolicy::mentioning(terms)
     }
 }
 
