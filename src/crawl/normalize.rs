@@ -67,6 +67,61 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
 /// Resolves `href` like a browser on a page in `encoding`: the query of a relative link is
 /// percent-encoded in the page's encoding (GBK on many county sites), the path in UTF-8.
 pub fn resolve_in(base: &Url, href: &str, encoding: &'static encoding_rs::Encoding) -> Option<Url> {
+    // Pages of one directory repeat the same menu, breadcrumb and footer links, and a list page
+    // names each row's link twice: each thread remembers what the links of the last directory
+    // it saw resolved to. Parsing a URL costs far more than looking it up.
+    const KEPT: usize = 512;
+    thread_local! {
+        static LAST_DIR: std::cell::RefCell<(String, usize, std::collections::HashMap<String, Option<Url>>)> =
+            std::cell::RefCell::default();
+    }
+    let Some(dir) = directory_of(base).filter(|_| depends_only_on_directory(href.trim())) else {
+        return resolve_uncached(base, href, encoding);
+    };
+    let enc = std::ptr::from_ref(encoding) as usize;
+    LAST_DIR.with_borrow_mut(|(last, last_enc, seen)| {
+        if last != dir || *last_enc != enc {
+            last.clear();
+            last.push_str(dir);
+            *last_enc = enc;
+            seen.clear();
+        }
+        if let Some(u) = seen.get(href) {
+            return u.clone();
+        }
+        let u = resolve_uncached(base, href, encoding);
+        if seen.len() < KEPT {
+            seen.insert(href.to_string(), u.clone());
+        }
+        u
+    })
+}
+
+/// The base URL up to the last `/` of its path: what a reference that is not empty and starts
+/// with neither `?` nor `#` is resolved against (RFC 3986 §5.2). `None` for a URL without a
+/// path of segments.
+fn directory_of(base: &Url) -> Option<&str> {
+    if base.cannot_be_a_base() {
+        return None;
+    }
+    let s = &base[..url::Position::AfterPath];
+    s.rfind('/').map(|i| &s[..=i])
+}
+
+/// Whether resolving `href` (trimmed) depends on the base's directory alone, not on its file
+/// name, query or fragment. The parser ignores leading spaces and control characters, so an
+/// href starting with one is not judged here.
+fn depends_only_on_directory(href: &str) -> bool {
+    href.as_bytes()
+        .first()
+        .is_some_and(|&b| b > b' ' && b != b'?' && b != b'#')
+}
+
+fn resolve_uncached(
+    base: &Url,
+    href: &str,
+    encoding: &'static encoding_rs::Encoding,
+) -> Option<Url> {
     if is_non_link(href) {
         return None;
     }
@@ -223,5 +278,36 @@ mod tests {
         assert_eq!(k("http://a.cn/x/W0201.jpg"), LinkKind::Image);
         assert_eq!(k("http://a.cn/x/index.shtml"), LinkKind::Page);
         assert_eq!(k("http://a.cn/x/"), LinkKind::Page);
+    }
+
+    proptest::proptest! {
+        /// The per-thread memo answers as parsing would, whatever order pages and links come in:
+        /// bases share directories, differ in file, query and fragment, and hrefs start with
+        /// anything a template writes.
+        #[test]
+        fn remembered_links_resolve_as_parsed(
+            pages in proptest::collection::vec((
+                proptest::sample::select(vec![
+                    "http://a.cn/xxgk/", "http://a.cn/xxgk/gzdt/", "https://a.cn/xxgk/",
+                    "http://b.cn:8080/xxgk/",
+                ]),
+                proptest::sample::select(vec!["", "index.html", "t1.html", "list.jsp?page=2", "x.html#f"]),
+                proptest::sample::select(vec![encoding_rs::UTF_8, encoding_rs::GBK]),
+            ), 1..8),
+            hrefs in proptest::collection::vec("[ \t\n\u{3000}?#./a中=&:\\\\]{0,6}", 1..6),
+        ) {
+            for (dir, file, encoding) in pages {
+                let base = Url::parse(&format!("{dir}{file}")).unwrap();
+                // Plus the forms that must never be remembered by directory.
+                let tricky = ["?page=3", "#top", "", "\u{3000}?page=3", "\u{3000}#top", " ?x"];
+                for href in hrefs.iter().map(String::as_str).chain(tricky) {
+                    proptest::prop_assert_eq!(
+                        resolve_in(&base, href, encoding),
+                        resolve_uncached(&base, href, encoding),
+                        "{} + {:?}", base, href
+                    );
+                }
+            }
+        }
     }
 }
