@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, ValueEnum};
-use gongkai::pipeline::AuditOptions;
+use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::{Format, Lang, Report};
 use gongkai::rules::{self, Severity};
 use gongkai::track::History;
@@ -264,7 +264,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         ..AuditOptions::default()
     };
     let runtime = super::runtime().map_err(usage)?;
-    let report = runtime.block_on(super::spawned_audit(opts, pack.clone().into()));
+    let report = runtime.block_on(pipeline::run_spawned(opts, pack.clone().into()));
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

@@ -350,7 +350,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
                 let history = &history;
                 async move {
                     let run = match archive {
-                        Ok(a) => super::spawned_audit(opts, pack.clone())
+                        Ok(a) => pipeline::run_spawned(opts, pack.clone())
                             .await
                             .map(|r| (r, a))
                             .map_err(|e| match e {

@@ -119,19 +119,6 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// Runs an audit as a task of the runtime rather than on the thread that waits for it: the crawl
-/// loop then shares the runtime's workers with the requests and extractions it waits on, and
-/// their results reach it without waking another thread (an eighth less CPU at 10,000 pages).
-pub async fn spawned_audit(
-    opts: gongkai::pipeline::AuditOptions,
-    pack: std::sync::Arc<gongkai::rules::RulePack>,
-) -> Result<gongkai::report::Report, gongkai::pipeline::AuditError> {
-    match tokio::spawn(async move { gongkai::pipeline::run(&opts, &pack).await }).await {
-        Ok(r) => r,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
-}
-
 /// Prints an error the way every subcommand does.
 pub fn error(msg: impl std::fmt::Display) {
     eprintln!("error: {msg}");

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gongkai::pipeline::AuditOptions;
+use gongkai::pipeline::{self, AuditOptions};
 use gongkai::report::Lang;
 use gongkai::report::Render;
 use gongkai::report::json::JsonReport;
@@ -140,7 +140,7 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         ..AuditOptions::default()
     };
     let runtime = super::runtime().map_err(usage)?;
-    let fresh = runtime.block_on(super::spawned_audit(opts, pack.clone().into()));
+    let fresh = runtime.block_on(pipeline::run_spawned(opts, pack.clone().into()));
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

@@ -299,15 +299,16 @@ pub fn net(cfg: &CrawlConfig) -> Result<fetch::Net, CrawlError> {
     })
 }
 
-/// The result of a spawned task. Nothing cancels the crawl's tasks, so an error is a panic,
+/// The result of a spawned task. Nothing cancels an audit's tasks, so an error is a panic,
 /// passed on as one.
-fn joined<T>(r: Result<T, tokio::task::JoinError>) -> T {
+pub(crate) fn joined<T>(r: Result<T, tokio::task::JoinError>) -> T {
     match r {
         Ok(v) => v,
         Err(e) => match e.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),
-            // Only a runtime shutting down cancels a task, and this loop runs on that runtime.
-            Err(e) => unreachable!("crawl task cancelled: {e}"),
+            // Only a runtime shutting down cancels a task, and whoever awaits it runs on that
+            // runtime.
+            Err(e) => unreachable!("audit task cancelled: {e}"),
         },
     }
 }
