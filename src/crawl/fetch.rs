@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use aho_corasick::AhoCorasick;
 
-use reqwest::header::{CONTENT_TYPE, LOCATION, RANGE, RETRY_AFTER};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RANGE, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -303,10 +303,15 @@ enum Body {
 }
 
 impl Body {
-    async fn chunk(&mut self) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    /// Appends the next chunk of the body to `buf`; `false` at its end.
+    async fn chunk_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, reqwest::Error> {
         match self {
-            Body::Live(r) => Ok(r.chunk().await?.map(|b| b.to_vec())),
-            Body::Stored(b) => Ok(b.take()),
+            Body::Live(r) => Ok(r
+                .chunk()
+                .await?
+                .map(|b| buf.extend_from_slice(&b))
+                .is_some()),
+            Body::Stored(b) => Ok(b.take().map(|b| buf.extend_from_slice(&b)).is_some()),
         }
     }
 }
@@ -583,10 +588,16 @@ async fn fetch_once(
         {
             let mut decided = any_body;
             keep = true;
+            // Room for the whole body at once when the server says how long it is (compressed
+            // bodies grow past it; the cap bounds the guess).
+            let announced = resp
+                .headers
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+            buf.reserve(announced.unwrap_or(0).min(limits.max_body_bytes + 1));
             loop {
-                match resp.body.chunk().await {
-                    Ok(Some(chunk)) => {
-                        buf.extend_from_slice(&chunk);
+                match resp.body.chunk_into(&mut buf).await {
+                    Ok(true) => {
                         if !decided && buf.len() >= 512 {
                             decided = true;
                             keep = looks_like_html(content_type.as_deref(), &buf);
@@ -600,7 +611,7 @@ async fn fetch_once(
                             break;
                         }
                     }
-                    Ok(None) => {
+                    Ok(false) => {
                         complete = true;
                         break;
                     }
