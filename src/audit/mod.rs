@@ -19,7 +19,7 @@ pub use score::{Score, score};
 use crate::crawl::Outcome;
 use crate::extract::{DatedBy, PageFacts, PageKind};
 use crate::rules::{Age, Check, ColumnClass, Covers, LinkScope, Rule, RulePack, Where};
-use crate::site::{Column, ColumnState, SiteModel, column_key};
+use crate::site::{Column, ColumnState, Entry, SiteModel, column_key};
 use index::{Candidates, TermIndex};
 
 /// The candidates of a rule with no `find` terms.
@@ -301,6 +301,27 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A column's list entry as a hit: live when its page was crawled, else as its link stands;
+    /// dated by the list, else by its page.
+    fn entry_hit(&self, e: &Entry, list: &Url) -> Hit<'a> {
+        let page = self.site.page(&e.url);
+        let (live, status) = if page.is_some() {
+            (Liveness::Live, Some(200))
+        } else {
+            self.link_liveness(&e.url)
+        };
+        Hit {
+            url: e.url.clone(),
+            text: e.title.clone(),
+            date: e.date.or(page.and_then(|p| p.pub_date)),
+            live,
+            status,
+            found_on: Some(list.clone()),
+            column: None,
+            page,
+        }
+    }
+
     fn link_liveness(&self, url: &Url) -> (Liveness, Option<u16>) {
         match self.site.check(url) {
             Some(c) => {
@@ -401,25 +422,7 @@ impl<'a> Ctx<'a> {
                 let c = &self.site.columns[ci as usize];
                 let e = &c.entries[ei as usize];
                 if find.any_in(&e.title) {
-                    let page = self.site.page(&e.url);
-                    let (live, status) = if page.is_some() {
-                        (Liveness::Live, Some(200))
-                    } else {
-                        self.link_liveness(&e.url)
-                    };
-                    push(
-                        Hit {
-                            url: e.url.clone(),
-                            text: e.title.clone(),
-                            date: e.date.or(page.and_then(|p| p.pub_date)),
-                            live,
-                            status,
-                            found_on: Some(c.url.clone()),
-                            column: None,
-                            page,
-                        },
-                        &mut seen,
-                    );
+                    push(self.entry_hit(e, &c.url), &mut seen);
                 }
             }
         }
@@ -653,22 +656,7 @@ impl<'a> Ctx<'a> {
             for h in &live {
                 for e in h.column.map(|c| c.entries.as_slice()).unwrap_or_default() {
                     if year_in(&e.title) && !candidates.iter().any(|c| c.url == e.url) {
-                        let page = self.site.page(&e.url);
-                        let (live, status) = if page.is_some() {
-                            (Liveness::Live, Some(200))
-                        } else {
-                            self.link_liveness(&e.url)
-                        };
-                        candidates.push(Hit {
-                            url: e.url.clone(),
-                            text: e.title.clone(),
-                            date: e.date.or(page.and_then(|p| p.pub_date)),
-                            live,
-                            status,
-                            found_on: Some(h.url.clone()),
-                            column: None,
-                            page,
-                        });
+                        candidates.push(self.entry_hit(e, &h.url));
                     }
                 }
             }
