@@ -516,3 +516,77 @@ fn waivers_excuse_gaps_until_they_expire() {
                 .and(no_panic()),
         );
 }
+
+/// An age too long for date arithmetic is refused where it is written, instead of passing
+/// `rules check` and aborting the audit.
+#[test]
+fn an_absurd_max_age_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ages.toml");
+    fs::write(
+        &f,
+        "[pack]\nid = \"ages\"\nname = \"期限\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"T-AGE\"\nname = \"测试\"\nbasis = \"测试\"\nseverity = \"minor\"\nremedy = \"测试\"\nfind = [\"通知公告\"]\nmax_age = \"99999999d\"\n",
+    )
+    .unwrap();
+    gongkai()
+        .args(["rules", "check", f.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("ages.toml:13:")
+                .and(contains("at most 100 years"))
+                .and(no_panic()),
+        );
+    gongkai()
+        .args([
+            "audit",
+            "fixtures/sites/qingshui-jyj",
+            "--rules",
+            f.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("at most 100 years").and(no_panic()));
+}
+
+/// A SiteIDCode with a Chinese character where the `bm` of a department's code would be is a
+/// malformed identifier to report, not a reason to abort (it sliced inside the character).
+#[test]
+fn a_site_code_with_a_chinese_character_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("index.html"),
+        "<html><head><meta charset=\"utf-8\"><meta name=\"SiteIDCode\" content=\"标1234567\"><title>某县教育局</title></head><body><a href=\"tzgg/\">通知公告</a></body></html>",
+    )
+    .unwrap();
+    let out = gongkai()
+        .args([
+            "audit",
+            dir.path().to_str().unwrap(),
+            "--rules",
+            "cn-site-inspection",
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let identity = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "INSP-SITE-IDENTITY")
+        .expect("the site identity finding");
+    assert_eq!(identity["status"], "gap", "{identity}");
+    assert_eq!(identity["reason"], "inconsistent", "{identity}");
+    assert!(
+        identity["evidence"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("标1234567")),
+        "{identity}"
+    );
+}

@@ -55,6 +55,20 @@ fn built_in_packs_validate_against_the_schema_and_a_typo_does_not() {
     let typo = "[pack]\nid = \"x\"\nname = \"x\"\n\n[[rule]]\nid = \"A\"\nname = \"a\"\nbasis = \"b\"\nseverity = \"major\"\ndeduct = 1.0\nremedy = \"r\"\nfnid = [\"x\"]\n";
     let json = serde_json::to_value(toml::from_str::<toml::Value>(typo).unwrap()).unwrap();
     assert!(!validator.is_valid(&json));
+    // The schema knows which keys belong to which check kind, as the loader does.
+    let rule = |body: &str| {
+        let text = format!(
+            "[pack]\nid = \"x\"\nname = \"x\"\n\n[[rule]]\nid = \"A\"\nname = \"a\"\nbasis = \"b\"\nseverity = \"major\"\nremedy = \"r\"\n{body}"
+        );
+        serde_json::to_value(toml::from_str::<toml::Value>(&text).unwrap()).unwrap()
+    };
+    assert!(validator.is_valid(&rule("find = [\"指南\"]\n")));
+    assert!(validator.is_valid(&rule(
+        "check = \"annual_report\"\nfind = [\"年报\"]\naspect = \"tables\"\n"
+    )));
+    assert!(!validator.is_valid(&rule("find = [\"指南\"]\naspect = \"tables\"\n")));
+    assert!(!validator.is_valid(&rule("check = \"home_fresh\"\n")));
+    assert!(!validator.is_valid(&rule("check = \"phone\"\nfind = []\n")));
 }
 
 #[test]

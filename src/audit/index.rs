@@ -15,7 +15,7 @@ use crate::site::SiteModel;
 
 /// The places where a rule's terms may occur, as indexes into the site model's vectors, in the
 /// order the model holds them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Candidates {
     /// `site.columns` whose name holds a term.
     pub columns: Vec<u32>,
@@ -42,7 +42,7 @@ impl TermIndex {
         for r in rules {
             let slot = ids.len() as u32;
             ids.push(r.id.get_ref());
-            for t in r.find.iter().filter(|t| !t.is_empty()) {
+            for t in r.check.find_terms().iter().filter(|t| !t.is_empty()) {
                 // Terms are matched ignoring ASCII case, so `About` and `about` are one pattern.
                 let at = *term_at.entry(t.to_ascii_lowercase()).or_insert_with(|| {
                     terms.push(t);
@@ -55,16 +55,31 @@ impl TermIndex {
             }
         }
         let mut lists: Vec<Candidates> = ids.iter().map(|_| Candidates::default()).collect();
-        let ac = (!terms.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&terms)
-                    .ok()
-            })
-            .flatten();
-        if let Some(ac) = ac {
+        let ac = (!terms.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&terms)
+        });
+        if let Some(Err(_)) = ac {
+            // The index only narrows the search: without it every place is a candidate for
+            // every rule that has terms (slower, never a rule that silently finds nothing).
+            let everything = Candidates {
+                columns: (0..site.columns.len() as u32).collect(),
+                pages: (0..site.pages.len() as u32).collect(),
+                entries: site
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(ci, c)| (0..c.entries.len() as u32).map(move |ei| (ci as u32, ei)))
+                    .collect(),
+                links: (0..site.links.len() as u32).collect(),
+            };
+            for l in &mut lists {
+                *l = everything.clone();
+            }
+        }
+        if let Some(Ok(ac)) = ac {
             let mut scan = Scan {
                 ac: &ac,
                 term_rules: &term_rules,

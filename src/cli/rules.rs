@@ -66,68 +66,8 @@ fn show(r: &Rule, pack: &RulePack) {
     if let Some(x) = r.cap {
         lines.push(("cap", x.to_string()));
     }
-    lines.push(("check", as_written(&r.check)));
-    if let Some(a) = &r.aspect {
-        lines.push(("aspect", as_written(a)));
-    }
-    if !r.find.is_empty() {
-        lines.push(("find", r.find.join("、")));
-    }
-    if let Some(w) = &r.where_ {
-        lines.push(("where", format!("{w:?}").to_lowercase()));
-    }
-    for q in &r.require {
-        let mut ways = Vec::new();
-        if !q.any.is_empty() {
-            ways.push(format!("any of {}", q.any.join("、")));
-        }
-        if !q.phone.is_empty() {
-            ways.push(format!("a phone labelled {}", q.phone.join("/")));
-        }
-        let label = match &q.label_en {
-            Some(e) => format!("{} ({e})", q.label),
-            None => q.label.clone(),
-        };
-        lines.push(("require", format!("{label}: {}", ways.join(", or "))));
-    }
-    if let Some(a) = &r.max_age {
-        lines.push(("max_age", a.to_string()));
-    }
-    if let Some(d) = &r.due {
-        let provinces: Vec<String> = d
-            .province
-            .iter()
-            .map(|(code, by)| {
-                let name = rules::province::find(code)
-                    .map(|p| p.zh)
-                    .unwrap_or_default();
-                format!("{code} {name} by {}", by.get_ref())
-            })
-            .collect();
-        lines.push((
-            "due",
-            format!(
-                "by {} each year, for the {} period{}",
-                d.by.get_ref(),
-                format!("{:?}", d.covers).to_lowercase(),
-                if provinces.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {}", provinces.join(", "))
-                }
-            ),
-        ));
-    }
-    if let Some(c) = &r.class {
-        lines.push(("class", c.get_ref().clone()));
-    }
-    if !r.classes.is_empty() {
-        let c: Vec<&str> = r.classes.iter().map(|c| c.get_ref().as_str()).collect();
-        lines.push(("classes", c.join(", ")));
-    }
-    if let Some(t) = r.threshold {
-        lines.push(("threshold", t.to_string()));
-    }
+    lines.push(("check", r.check.name().to_string()));
+    lines.extend(r.check.describe());
     lines.push(("remedy", r.remedy.clone()));
     if let Some(e) = &r.remedy_en {
         lines.push(("remedy_en", e.clone()));
@@ -257,12 +197,4 @@ pub fn run(cmd: RulesCommand) -> u8 {
             exit::OK
         }
     }
-}
-
-/// A unit enum value as the rule file spells it (`annual_report`, `stale_columns`).
-fn as_written<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -3,11 +3,11 @@
 
 use super::model::{Detector, Forbid};
 
-/// The first forbidden match of `f` in `text`, masked; `re` is `f.pattern` compiled.
-pub fn first_match(text: &str, f: &Forbid, re: Option<&regex::Regex>) -> Option<String> {
-    let found = match (f.detect, re) {
+/// The first forbidden match of `f` in `text`, masked.
+pub fn first_match(text: &str, f: &Forbid) -> Option<String> {
+    let found = match (f.detect, &f.pattern) {
         (Some(Detector::CnResidentId), _) => cn_resident_id(text),
-        (None, Some(re)) => re.find(text).map(|m| m.as_str()),
+        (None, Some(re)) => re.0.find(text).map(|m| m.as_str()),
         (None, None) => None,
     };
     found.map(mask)

@@ -11,10 +11,13 @@ use std::path::{Path, PathBuf};
 
 use model::PackFile;
 pub use model::{
-    Age, Aspect, Check, ColumnClass, Covers, Detector, Forbid, Grade, LinkScope, Require, Rule,
-    Scoring, Severity, Where,
+    Age, Aspect, ColumnClass, Covers, Detector, Due, Forbid, Grade, LinkScope, Pattern, Require,
+    Rule, RuleHeader, Scoring, Severity, Where,
 };
 
+use serde::Deserialize as _;
+
+use crate::audit::checks::{CheckSpec, Validation};
 use crate::extract::TextPolicy;
 
 /// Packs compiled into the binary, so `--rules cn-edu-county` works from any directory.
@@ -141,8 +144,8 @@ impl RulePack {
     pub fn text_policy(&self) -> TextPolicy {
         let mut terms: Vec<String> = Vec::new();
         for r in &self.rules {
-            if !r.require.is_empty() || !r.forbid.is_empty() {
-                for t in &r.find {
+            if r.check.reads_text() {
+                for t in r.check.find_terms() {
                     if !terms.contains(t) {
                         terms.push(t.clone());
                     }
@@ -215,10 +218,145 @@ pub fn load_str(name: &str, text: &str) -> Result<RulePack, RuleError> {
 }
 
 fn parse(src: &Source) -> Result<PackFile, RuleError> {
-    toml::from_str::<PackFile>(&src.text).map_err(|e| {
-        let msg = e.message().trim_end().to_string();
-        src.error(e.span(), msg)
-    })
+    use toml::de::{DeTable, DeValue, ValueDeserializer};
+    let located = |e: toml::de::Error| src.error(e.span(), e.message().trim_end().to_string());
+    let mut root = DeTable::parse(&src.text).map_err(located)?;
+    // The `[[rule]]` tables are read one by one: a body's type depends on its `check`.
+    let rule_tables = root.get_mut().remove("rule");
+    let mut file: PackFile =
+        PackFile::deserialize(toml::de::Deserializer::from(root)).map_err(|e| {
+            let msg = e.message().trim_end().to_string();
+            // The keys a rule file may have at its top, `rule` among them.
+            let msg = msg.replace(
+                "expected one of `pack`, `scoring`, `class`",
+                "expected one of `pack`, `scoring`, `class`, `rule`",
+            );
+            src.error(e.span(), msg)
+        })?;
+    let Some(rules) = rule_tables else {
+        return Ok(file);
+    };
+    let not_tables = || {
+        src.error(
+            Some(rules.span()),
+            "`rule` must be an array of tables: write each rule under its own `[[rule]]`",
+        )
+    };
+    let DeValue::Array(items) = rules.get_ref() else {
+        return Err(not_tables());
+    };
+    for item in items {
+        let span = item.span();
+        let DeValue::Table(t) = item.get_ref() else {
+            return Err(not_tables());
+        };
+        let mut head = DeTable::new();
+        let mut body = DeTable::new();
+        let mut kind: Option<(String, Range<usize>)> = None;
+        for (k, v) in t {
+            if k.get_ref() == "check" {
+                let Some(name) = v.get_ref().as_str() else {
+                    return Err(src.error(
+                        Some(v.span()),
+                        format!(
+                            "`check` must be a string, one of: {}",
+                            CheckSpec::NAMES.join(", ")
+                        ),
+                    ));
+                };
+                kind = Some((name.to_string(), v.span()));
+            } else if RuleHeader::KEYS.contains(&k.get_ref().as_ref()) {
+                head.insert(k.clone(), v.clone());
+            } else {
+                body.insert(k.clone(), v.clone());
+            }
+        }
+        let header = RuleHeader::deserialize(ValueDeserializer::from(toml::Spanned::new(
+            span.clone(),
+            DeValue::Table(head),
+        )))
+        .map_err(|e| {
+            src.error(
+                e.span().or(Some(span.clone())),
+                e.message().trim_end().to_string(),
+            )
+        })?;
+        let (name, name_span) = kind.unwrap_or((CheckSpec::DEFAULT.to_string(), span.clone()));
+        let id = header.id.get_ref().clone();
+        let de = ValueDeserializer::from(toml::Spanned::new(span.clone(), DeValue::Table(body)));
+        let check = match CheckSpec::parse(&name, de) {
+            None => {
+                return Err(src.error(
+                    Some(name_span),
+                    format!(
+                        "unknown check `{name}`{}; the check kinds are: {}",
+                        suggest_among(&name, CheckSpec::NAMES),
+                        CheckSpec::NAMES.join(", ")
+                    ),
+                ));
+            }
+            Some(Err(e)) => {
+                return Err(src.error(
+                    e.span().or(Some(span.clone())),
+                    body_error(&id, &name, e.message().trim_end()),
+                ));
+            }
+            Some(Ok(check)) => check,
+        };
+        file.rules.push(toml::Spanned::new(
+            span,
+            Rule {
+                head: header,
+                check,
+            },
+        ));
+    }
+    Ok(file)
+}
+
+/// A body's serde error in the rule author's terms: which rule and kind, what the kind
+/// accepts, and where a misplaced key belongs.
+fn body_error(id: &str, kind: &str, message: &str) -> String {
+    let head = format!("rule `{id}` (check = \"{kind}\")");
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+    {
+        return format!("{head} needs `{field}`");
+    }
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return format!("{head}: {message}");
+    };
+    let field = rest.split('`').next().unwrap_or_default();
+    let owners = owners_of(field);
+    let tail = if owners.is_empty() {
+        format!("; every rule also has: {}", RuleHeader::KEYS.join(", "))
+    } else {
+        format!(
+            "; `{field}` belongs to check = {}",
+            owners
+                .iter()
+                .map(|o| format!("\"{o}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    };
+    format!("{message}{tail}")
+}
+
+/// The kinds whose bodies have a key, from their schemas.
+fn owners_of(field: &str) -> Vec<&'static str> {
+    let mut generator = schemars::SchemaGenerator::default();
+    CheckSpec::body_schemas(&mut generator)
+        .into_iter()
+        .filter(|(_, s)| {
+            s.as_object()
+                .and_then(|o| o.get("properties"))
+                .and_then(|p| p.as_object())
+                .is_some_and(|p| p.contains_key(field))
+        })
+        .map(|(n, _)| n)
+        .collect()
 }
 
 /// Resolves `extends` depth first, parents before children, each pack once.
@@ -431,34 +569,31 @@ fn suggest(id: &str, known: &[String]) -> String {
     if known.is_empty() {
         return "; the packs it extends define no rules".to_string();
     }
-    let want = id.to_ascii_uppercase();
-    let best = known
-        .iter()
-        .map(|k| (edit_distance(&want, &k.to_ascii_uppercase()), k))
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((d, k)) if d <= 3 || k.to_ascii_uppercase().contains(&want) => {
-            format!("; did you mean `{k}`?")
-        }
-        _ => format!("; inherited rules are: {}", known.join(", ")),
+    match closest(id, known.iter().map(String::as_str)) {
+        Some(k) => format!("; did you mean `{k}`?"),
+        None => format!("; inherited rules are: {}", known.join(", ")),
     }
 }
 
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+/// "; did you mean `x`?" for the closest of `known`, or nothing.
+fn suggest_among(word: &str, known: &[&str]) -> String {
+    closest(word, known.iter().copied())
+        .map(|k| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
 }
 
+/// The known word a typo most likely meant: within three edits, or containing it (ASCII case
+/// ignored).
+fn closest<'k>(word: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    let want = word.to_ascii_uppercase();
+    known
+        .map(|k| (strsim::levenshtein(&want, &k.to_ascii_uppercase()), k))
+        .min_by_key(|(d, _)| *d)
+        .filter(|(d, k)| *d <= 3 || k.to_ascii_uppercase().contains(&want))
+        .map(|(_, k)| k)
+}
+
+/// What a rule's types cannot say: sane points, and its kind's own checks.
 fn validate(
     src: &Source,
     span: Range<usize>,
@@ -466,124 +601,6 @@ fn validate(
     classes: &[ColumnClass],
 ) -> Result<(), RuleError> {
     let id = r.id.get_ref();
-    let need = |what: &str| {
-        src.error(
-            Some(span.clone()),
-            format!(
-                "rule `{id}` (check = \"{}\") needs {what}",
-                check_name(r.check)
-            ),
-        )
-    };
-    let known = |c: &toml::Spanned<String>| -> Result<(), RuleError> {
-        if classes.iter().any(|k| k.id == *c.get_ref()) {
-            Ok(())
-        } else {
-            let ids: Vec<&str> = classes.iter().map(|k| k.id.as_str()).collect();
-            Err(src.error(
-                Some(c.span()),
-                format!(
-                    "unknown column class `{}`; defined classes are: {}",
-                    c.get_ref(),
-                    ids.join(", ")
-                ),
-            ))
-        }
-    };
-    match r.check {
-        Check::Document | Check::Phone | Check::AnnualReport if r.find.is_empty() => {
-            return Err(need("`find` terms"));
-        }
-        Check::AnnualReport if r.aspect.is_none() => {
-            return Err(need(
-                "an `aspect`: \"sections\", \"tables\", \"arithmetic\" or \"template\"",
-            ));
-        }
-        Check::Column => known(r.class.as_ref().ok_or_else(|| need("`class`"))?)?,
-        Check::StaleColumns => {
-            if r.classes.is_empty() {
-                return Err(need("`classes`"));
-            }
-            for c in &r.classes {
-                known(c)?;
-            }
-            if r.threshold.is_none() {
-                return Err(need("`threshold`"));
-            }
-        }
-        Check::BlankColumns if r.threshold.is_none() => return Err(need("`threshold`")),
-        Check::HomeFresh if r.max_age.is_none() => return Err(need("`max_age`")),
-        Check::ForgedDates => {
-            if r.max_lag.is_none() {
-                return Err(need("`max_lag`"));
-            }
-            if r.batch_lag.is_some() != r.threshold.is_some() {
-                return Err(need(
-                    "`batch_lag` and `threshold` together (or neither, to skip the batch test)",
-                ));
-            }
-        }
-        _ => {}
-    }
-    for q in &r.require {
-        if q.any.is_empty() && q.phone.is_empty() {
-            return Err(src.error(
-                Some(span.clone()),
-                format!(
-                    "rule `{id}`: requirement `{}` needs `any` terms or `phone` labels",
-                    q.label
-                ),
-            ));
-        }
-    }
-    for f in &r.forbid {
-        match (&f.pattern, f.detect) {
-            (Some(p), None) => {
-                if let Err(e) = regex::Regex::new(p.get_ref()) {
-                    let first = e.to_string();
-                    let first = first.lines().last().unwrap_or_default().trim().to_string();
-                    return Err(src.error(
-                        Some(p.span()),
-                        format!("rule `{id}`: `forbid` pattern is not a valid regular expression: {first}"),
-                    ));
-                }
-            }
-            (None, Some(_)) => {}
-            _ => {
-                return Err(src.error(
-                    Some(span.clone()),
-                    format!(
-                        "rule `{id}`: forbid `{}` needs exactly one of `pattern` or `detect`",
-                        f.label
-                    ),
-                ));
-            }
-        }
-    }
-    if let Some(due) = &r.due {
-        for by in std::iter::once(&due.by).chain(due.province.values()) {
-            if parse_month_day(by.get_ref()).is_none() {
-                return Err(src.error(
-                    Some(by.span()),
-                    format!(
-                        "invalid due date `{}`: expected MM-DD such as \"01-31\"",
-                        by.get_ref()
-                    ),
-                ));
-            }
-        }
-        for (code, by) in &due.province {
-            if code.len() != 2 || province::find(code).is_none() {
-                return Err(src.error(
-                    Some(by.span()),
-                    format!(
-                        "rule `{id}`: `{code}` is not a province code; use the two-digit code: {}",
-                        province::codes()
-                    ),
-                ));
-            }
-        }
-    }
     let points_ok = |x: f64| x.is_finite() && x >= 0.0;
     if !points_ok(r.deduct) || !r.per_item.is_none_or(points_ok) || !r.cap.is_none_or(points_ok) {
         return Err(src.error(
@@ -593,102 +610,16 @@ fn validate(
             ),
         ));
     }
-    if r.threshold == Some(0) {
-        return Err(src.error(
-            Some(span),
-            format!("rule `{id}`: threshold must be 1 or more"),
-        ));
-    }
-    if r.where_.as_ref().is_some_and(Vec::is_empty) {
-        return Err(src.error(
-            Some(span),
-            format!("rule `{id}`: `where` is empty; omit it to search columns, titles and links"),
-        ));
-    }
-    if r.find
-        .iter()
-        .chain(r.require.iter().flat_map(|q| q.any.iter()))
-        .any(|t| t.trim().is_empty())
-    {
-        return Err(src.error(
-            Some(span),
-            format!("rule `{id}`: an empty search term would match everything"),
-        ));
-    }
-    if r.check == Check::Column
-        && r.max_age.is_none()
-        && let Some(c) = r
-            .class
-            .as_ref()
-            .and_then(|c| classes.iter().find(|k| k.id == *c.get_ref()))
-        && c.max_age.is_none()
-    {
-        return Err(src.error(
-            Some(span),
+    r.check.validate(&Validation { classes }).map_err(|e| {
+        src.error(
+            e.span.or(Some(span)),
             format!(
-                "rule `{id}`: class `{}` has no max_age, so give the rule a `max_age`",
-                c.id
+                "rule `{id}` (check = \"{}\"): {}",
+                r.check.name(),
+                e.message
             ),
-        ));
-    }
-    // Keys that the check ignores are mistakes: say so instead of silently dropping them.
-    let document_only =
-        !r.require.is_empty() || !r.forbid.is_empty() || r.due.is_some() || r.where_.is_some();
-    let aggregate_only = r.class.is_some() || !r.classes.is_empty() || r.threshold.is_some();
-    let lag = r.max_lag.is_some() || r.batch_lag.is_some();
-    if lag && r.check != Check::ForgedDates {
-        return Err(src.error(
-            Some(span),
-            format!(
-                "rule `{id}` (check = \"{}\") does not use max_lag or batch_lag; they belong to check = \"forged_dates\"",
-                check_name(r.check)
-            ),
-        ));
-    }
-    let misplaced = match r.check {
-        _ if r.aspect.is_some() && r.check != Check::AnnualReport => Some("aspect"),
-        Check::ForgedDates => (document_only
-            || !r.find.is_empty()
-            || r.class.is_some()
-            || !r.classes.is_empty()
-            || r.max_age.is_some())
-        .then_some("find, require, due, where, class, classes or max_age"),
-        Check::SiteIdentity => {
-            (document_only || !r.find.is_empty() || aggregate_only || r.max_age.is_some())
-                .then_some("find, require, due, where, class, classes, threshold or max_age")
-        }
-        Check::Document => aggregate_only.then_some("class, classes or threshold"),
-        Check::AnnualReport => {
-            (!r.require.is_empty() || r.due.is_some() || aggregate_only || r.max_age.is_some())
-                .then_some("require, due, max_age, class, classes or threshold")
-        }
-        Check::Phone => (document_only || aggregate_only || r.max_age.is_some())
-            .then_some("require, forbid, due, where, max_age, class, classes or threshold"),
-        Check::Column => {
-            (document_only || !r.find.is_empty() || !r.classes.is_empty() || r.threshold.is_some())
-                .then_some("find, require, forbid, due, where, classes or threshold")
-        }
-        Check::StaleColumns => (document_only || !r.find.is_empty() || r.class.is_some())
-            .then_some("find, require, forbid, due, where or class"),
-        Check::BlankColumns | Check::DeadLinks => (document_only
-            || !r.find.is_empty()
-            || r.class.is_some()
-            || !r.classes.is_empty()
-            || r.max_age.is_some())
-        .then_some("find, require, forbid, due, where, class, classes or max_age"),
-        Check::HomeFresh => (document_only || !r.find.is_empty() || aggregate_only)
-            .then_some("find, require, forbid, due, where, class, classes or threshold"),
-    };
-    if let Some(keys) = misplaced {
-        return Err(src.error(
-            Some(span),
-            format!(
-                "rule `{id}` (check = \"{}\") does not use {keys}; remove them or change `check`",
-                check_name(r.check)
-            ),
-        ));
-    }
-    Ok(())
+        )
+    })
 }
 
 /// Checks the scoring table and the column classes of one file.
@@ -721,13 +652,6 @@ fn validate_file(src: &Source, f: &PackFile) -> Result<(), RuleError> {
     Ok(())
 }
 
-fn check_name(c: Check) -> String {
-    toml::Value::try_from(c)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// `MM-DD` → (month, day), checked against a leap year so `02-29` is allowed.
 pub fn parse_month_day(s: &str) -> Option<(i8, i8)> {
     let (m, d) = s.split_once('-')?;
@@ -738,7 +662,7 @@ pub fn parse_month_day(s: &str) -> Option<(i8, i8)> {
 
 /// The JSON Schema of a rule file (the TOML read as JSON), for editors and rule authors.
 pub fn file_schema() -> schemars::Schema {
-    schemars::schema_for!(model::PackFile)
+    schemars::schema_for!(model::PackFileSchema)
 }
 
 /// The rules reference (`docs/rules.md`): every rule of every built-in pack with its legal
@@ -907,7 +831,10 @@ mod tests {
         );
         let e = load_str(
             "b.toml",
-            &format!("{base}severity = \"minor\"\ncheck = \"column\"\nclass = \"nonesuch\"\n"),
+            &format!(
+                "{}severity = \"minor\"\ncheck = \"column\"\nclass = \"nonesuch\"\n",
+                base.replace("find = [\"a\"]\n", "")
+            ),
         )
         .unwrap_err()
         .to_string();
@@ -934,27 +861,33 @@ mod tests {
             ("check = \"column\"\nclass = \"budget\"\n", "has no max_age"),
             (
                 "check = \"column\"\nclass = \"news\"\nfind = [\"a\"]\n",
-                "does not use",
+                "r.toml:14:1: unknown field `find`, expected `class` or `max_age`; `find` belongs to check = \"document\"",
             ),
-            ("find = [\"a\"]\nthreshold = 3\n", "does not use"),
+            (
+                "find = [\"a\"]\nthreshold = 3\n",
+                "`threshold` belongs to check = \"stale_columns\" or \"blank_columns\"",
+            ),
             ("find = [\"a\"]\nmax_age = \"14天\"\n", "invalid age"),
             (
                 "check = \"annual_report\"\nfind = [\"a\"]\n",
-                "needs an `aspect`",
+                "rule `X-1` (check = \"annual_report\") needs `aspect`",
             ),
             (
                 "find = [\"a\"]\naspect = \"sections\"\n",
-                "does not use aspect",
+                "`aspect` belongs to check = \"annual_report\"",
             ),
             (
                 "check = \"annual_report\"\nfind = [\"a\"]\naspect = \"tables\"\ndue = { by = \"01-31\", covers = \"previous\" }\n",
-                "does not use require, due",
+                "unknown field `due`",
             ),
             (
                 "check = \"annual_report\"\nfind = [\"a\"]\naspect = \"sums\"\n",
                 "arithmetic",
             ),
-            ("check = \"forged_dates\"\n", "needs `max_lag`"),
+            (
+                "check = \"forged_dates\"\n",
+                "rule `X-1` (check = \"forged_dates\") needs `max_lag`",
+            ),
             (
                 "check = \"forged_dates\"\nmax_lag = \"1y\"\nthreshold = 5\n",
                 "`batch_lag` and `threshold` together",
@@ -969,14 +902,20 @@ mod tests {
             ),
             (
                 "check = \"forged_dates\"\nmax_lag = \"1y\"\nfind = [\"a\"]\n",
-                "does not use",
+                "unknown field `find`",
             ),
             (
                 "find = [\"a\"]\nmax_lag = \"1y\"\n",
-                "they belong to check = \"forged_dates\"",
+                "`max_lag` belongs to check = \"forged_dates\"",
             ),
-            ("check = \"site_identity\"\nthreshold = 2\n", "does not use"),
-            ("check = \"forged_date\"\n", "unknown variant"),
+            (
+                "check = \"site_identity\"\nthreshold = 2\n",
+                "unknown field `threshold`",
+            ),
+            (
+                "check = \"forged_date\"\n",
+                "r.toml:12:9: unknown check `forged_date`; did you mean `forged_dates`?",
+            ),
         ] {
             let e = load_str("r.toml", &format!("{base}{extra}"))
                 .unwrap_err()
@@ -1078,7 +1017,11 @@ mod tests {
         .unwrap();
         assert_eq!(p.rules.len(), parent.rules.len());
         assert_eq!(p.rules[at].id.get_ref(), "INSP-BLANK");
-        assert_eq!(p.rules[at].threshold, Some(3));
+        assert!(
+            matches!(&p.rules[at].check, CheckSpec::BlankColumns(b) if b.threshold == 3),
+            "{:?}",
+            p.rules[at].check
+        );
         assert_eq!(p.rules[at].name, "y");
         assert_eq!(p.overrides, vec!["INSP-BLANK"]);
     }
@@ -1139,7 +1082,9 @@ mod tests {
             &format!("{base}forbid = [{{ label = \"手机号\", pattern = '1[3-9]\\d{{9}}' }}]\n"),
         )
         .unwrap();
-        assert_eq!(p.rules.last().unwrap().forbid.len(), 1);
+        assert!(
+            matches!(&p.rules.last().unwrap().check, CheckSpec::Document(d) if d.forbid.len() == 1)
+        );
         let e = load_str(
             "f.toml",
             &format!("{base}forbid = [{{ label = \"x\", pattern = \"[0-9\" }}]\n"),
@@ -1148,7 +1093,7 @@ mod tests {
         .to_string();
         assert!(
             e.starts_with(
-                "f.toml:13:36: rule `X-1`: `forbid` pattern is not a valid regular expression: error: unclosed character class"
+                "f.toml:13:36: rule `X-1` (check = \"document\"): `forbid` pattern is not a valid regular expression: error: unclosed character class"
             ),
             "{e}"
         );
@@ -1179,7 +1124,10 @@ mod tests {
             &format!("{base}due = {{ by = \"04-30\", covers = \"current\", province = {{ \"42\" = \"03-31\" }} }}\n"),
         )
         .unwrap();
-        let due = p.rules.last().unwrap().due.as_ref().unwrap();
+        let CheckSpec::Document(doc) = &p.rules.last().unwrap().check else {
+            panic!("a document rule")
+        };
+        let due = doc.due.as_ref().unwrap();
         assert_eq!(due.province["42"].get_ref(), "03-31");
         let e = load_str(
             "p.toml",
@@ -1188,8 +1136,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            e.starts_with("p.toml:13:63: rule `X-1`: `99` is not a province code")
-                && e.contains("42 湖北省"),
+            e.starts_with(
+                "p.toml:13:63: rule `X-1` (check = \"document\"): `99` is not a province code"
+            ) && e.contains("42 湖北省"),
             "{e}"
         );
         let e = load_str(
@@ -1199,7 +1148,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            e.starts_with("p.toml:13:63: invalid due date `3月31日`"),
+            e.starts_with(
+                "p.toml:13:63: rule `X-1` (check = \"document\"): invalid due date `3月31日`"
+            ),
             "{e}"
         );
     }

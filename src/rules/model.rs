@@ -4,18 +4,32 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-/// One rule file as written.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+use crate::audit::checks::CheckSpec;
+
+/// One rule file as written, but for its `[[rule]]` tables: their bodies are typed by their
+/// `check` kind, so the loader reads them one by one (see `rules::parse`).
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
     pub pack: PackHeader,
     pub scoring: Option<Scoring>,
     #[serde(default, rename = "class")]
-    #[schemars(with = "Vec<ColumnClass>")]
     pub classes: Vec<Spanned<ColumnClass>>,
-    #[serde(default, rename = "rule")]
-    #[schemars(with = "Vec<Rule>")]
+    #[serde(skip)]
     pub rules: Vec<Spanned<Rule>>,
+}
+
+/// The JSON Schema of a rule file (the TOML read as JSON).
+#[derive(schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct PackFileSchema {
+    pack: PackHeader,
+    scoring: Option<Scoring>,
+    #[serde(default)]
+    class: Vec<ColumnClass>,
+    #[serde(default)]
+    rule: Vec<Rule>,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -107,39 +121,6 @@ impl Severity {
     }
 }
 
-/// What kind of evaluation a rule asks for.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Check {
-    /// A required document or column: found, complete, fresh, on time.
-    #[default]
-    Document,
-    /// Every column of one class is fresh.
-    Column,
-    /// Count of stale columns of some classes reaches a threshold.
-    StaleColumns,
-    /// Count of blank columns reaches a threshold.
-    BlankColumns,
-    /// Dead links, images and attachments.
-    DeadLinks,
-    /// The home page shows something new within max_age.
-    HomeFresh,
-    /// Some page shows a phone whose label contains one of the `find` terms.
-    Phone,
-    /// The newest annual report that the `find` terms lead to is read: one `aspect` of the
-    /// format of 国办公开办函〔2021〕30号.
-    AnnualReport,
-    /// Suspect publish dates (伪造发稿日期, 旧稿新发): a document published more than `max_lag`
-    /// after its 成文日期, or `threshold` or more documents older than `batch_lag` (by 成文日期 or
-    /// URL date) all published on one day.
-    ForgedDates,
-    /// Site identity: the SiteIDCode meta against the footer's 网站标识码, the footer's sponsor
-    /// against SiteName (another city's template), SiteDomain against the audited host.
-    SiteIdentity,
-}
-
 /// What an `annual_report` rule checks in the report (research: rules-cn.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -196,11 +177,42 @@ pub struct Forbid {
     pub label_en: Option<String>,
     /// A regular expression (Rust `regex` syntax) the page text must not match.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub pattern: Option<Spanned<String>>,
+    pub pattern: Option<Pattern>,
     /// A built-in detector, stricter than a pattern can be.
     #[serde(default)]
     pub detect: Option<Detector>,
+}
+
+/// A `forbid` pattern, compiled when the pack loads: one that does not compile is an error at
+/// its place in the file, never a check that silently finds nothing.
+#[derive(Debug, Clone)]
+pub struct Pattern(pub regex::Regex);
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pattern, D::Error> {
+        let s = String::deserialize(d)?;
+        regex::Regex::new(&s).map(Pattern).map_err(|e| {
+            let e = e.to_string();
+            let last = e.lines().last().unwrap_or_default().trim().to_string();
+            serde::de::Error::custom(format!(
+                "`forbid` pattern is not a valid regular expression: {last}"
+            ))
+        })
+    }
+}
+
+impl schemars::JsonSchema for Pattern {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Pattern".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A regular expression (Rust `regex` syntax).",
+            "type": "string",
+            "format": "regex"
+        })
+    }
 }
 
 /// Built-in detectors for `forbid`.
@@ -249,10 +261,10 @@ pub enum LinkScope {
     All,
 }
 
-/// One rule as written.
+/// The keys every rule has, whatever its check kind.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Rule {
+pub struct RuleHeader {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Replace the inherited rule with the same id. Without it, reusing an inherited id is an
@@ -279,48 +291,94 @@ pub struct Rule {
     pub remedy: String,
     #[serde(default)]
     pub remedy_en: Option<String>,
-    #[serde(default)]
-    pub check: Check,
-    /// Terms that identify the document or column (any of them).
-    #[serde(default)]
-    pub find: Vec<String>,
-    #[serde(default, rename = "where")]
-    pub where_: Option<Vec<Where>>,
-    #[serde(default)]
-    pub require: Vec<Require>,
-    /// What the pages found must not show; a match is a gap (`exposed`).
-    #[serde(default)]
-    pub forbid: Vec<Forbid>,
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub max_age: Option<Age>,
-    #[serde(default)]
-    pub due: Option<Due>,
-    /// Column class for `check = "column"`.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub class: Option<Spanned<String>>,
-    /// Column classes for `check = "stale_columns"`.
-    #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub classes: Vec<Spanned<String>>,
-    /// Count at which an aggregate rule becomes a gap.
-    #[serde(default)]
-    pub threshold: Option<u32>,
-    #[serde(default)]
-    pub links: LinkScope,
-    /// What `check = "annual_report"` reads.
-    #[serde(default)]
-    pub aspect: Option<Aspect>,
-    /// For `check = "forged_dates"`: a publish date more than this after the 成文日期 is suspect.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub max_lag: Option<Age>,
-    /// For `check = "forged_dates"`: documents older than this on their publish day (by 成文日期
-    /// or URL date) count towards a re-dated batch of `threshold` documents.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub batch_lag: Option<Age>,
+}
+
+impl RuleHeader {
+    /// The header's keys as written, to tell them from a body's.
+    pub const KEYS: &'static [&'static str] = &[
+        "id",
+        "override",
+        "name",
+        "name_en",
+        "basis",
+        "basis_en",
+        "severity",
+        "deduct",
+        "per_item",
+        "cap",
+        "remedy",
+        "remedy_en",
+    ];
+}
+
+/// One rule: its header and its body, typed by its check kind.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub head: RuleHeader,
+    pub check: CheckSpec,
+}
+
+/// The header's fields are read on every rule everywhere (`r.id`, `r.severity`); the body is
+/// reached as `r.check`.
+impl std::ops::Deref for Rule {
+    type Target = RuleHeader;
+    fn deref(&self) -> &RuleHeader {
+        &self.head
+    }
+}
+
+impl schemars::JsonSchema for Rule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rule".into()
+    }
+
+    /// One schema per check kind: the header's keys, the kind's own keys and `check` naming
+    /// it (optional for `document`, the default); no other key.
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        use serde_json::{Map, Value, json};
+        let header = RuleHeader::json_schema(generator);
+        let props_of = |s: &schemars::Schema| -> (Map<String, Value>, Vec<Value>) {
+            let o = s.as_object();
+            (
+                o.and_then(|o| o.get("properties"))
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default(),
+                o.and_then(|o| o.get("required"))
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        };
+        let (head_props, head_req) = props_of(&header);
+        let kinds: Vec<Value> = CheckSpec::body_schemas(generator)
+            .into_iter()
+            .map(|(name, body)| {
+                let (mut props, mut req) = props_of(&body);
+                props.extend(head_props.clone());
+                props.insert("check".into(), json!({ "const": name }));
+                req.extend(head_req.clone());
+                if name != CheckSpec::DEFAULT {
+                    req.push(json!("check"));
+                }
+                let mut kind = json!({
+                    "title": format!("check = \"{name}\""),
+                    "type": "object",
+                    "properties": props,
+                    "required": req,
+                    "additionalProperties": false,
+                });
+                if let Some(d) = body.as_object().and_then(|o| o.get("description")) {
+                    kind["description"] = d.clone();
+                }
+                kind
+            })
+            .collect();
+        schemars::json_schema!({
+            "description": "One rule as written: the common keys and those of its `check` kind.",
+            "oneOf": kinds,
+        })
+    }
 }
 
 /// An age limit: `14d`, `2w`, `6m` (calendar months), `1y`.
@@ -361,7 +419,15 @@ impl TryFrom<String> for Age {
         if amount == 0 {
             return Err(bad());
         }
-        Ok(Age { amount, unit })
+        let age = Age { amount, unit };
+        // Nothing a disclosure rule judges is older than a century; larger values are typos
+        // (and would overflow date arithmetic).
+        if !age.within_century() {
+            return Err(format!(
+                "age `{s}` is too long: at most 100 years (36525d, 5218w, 1200m, 100y)"
+            ));
+        }
+        Ok(age)
     }
 }
 
@@ -386,13 +452,28 @@ impl std::fmt::Display for Age {
 impl Age {
     /// The oldest date that is still fresh on `as_of`.
     pub fn oldest_fresh(self, as_of: jiff::civil::Date) -> jiff::civil::Date {
+        let n = i64::from(self.amount);
+        // `try_*` because a span unit has a range; an age beyond it reaches back past any date.
         let span = match self.unit {
-            AgeUnit::Days => jiff::Span::new().days(i64::from(self.amount)),
-            AgeUnit::Weeks => jiff::Span::new().weeks(i64::from(self.amount)),
-            AgeUnit::Months => jiff::Span::new().months(i64::from(self.amount)),
-            AgeUnit::Years => jiff::Span::new().years(i64::from(self.amount)),
+            AgeUnit::Days => jiff::Span::new().try_days(n),
+            AgeUnit::Weeks => jiff::Span::new().try_weeks(n),
+            AgeUnit::Months => jiff::Span::new().try_months(n),
+            AgeUnit::Years => jiff::Span::new().try_years(n),
         };
-        as_of.saturating_sub(span)
+        match span {
+            Ok(span) => as_of.saturating_sub(span),
+            Err(_) => jiff::civil::Date::MIN,
+        }
+    }
+
+    fn within_century(self) -> bool {
+        self.amount
+            <= match self.unit {
+                AgeUnit::Days => 36_525,
+                AgeUnit::Weeks => 5_218,
+                AgeUnit::Months => 1_200,
+                AgeUnit::Years => 100,
+            }
     }
 
     /// In words, for messages.

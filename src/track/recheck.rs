@@ -35,7 +35,7 @@ pub fn seeds(old: &Report, pack: &RulePack) -> Vec<String> {
             .rules
             .iter()
             .find(|r| *r.id.get_ref() == f.rule_id)
-            .map(|r| r.find.clone())
+            .map(|r| r.check.find_terms().to_vec())
             .unwrap_or_default();
         terms.push(f.name.zh.clone());
         let heads: Vec<String> = terms

@@ -8,11 +8,51 @@
 
 use std::collections::HashSet;
 
-use super::{Ctx, Evidence, Finding, Status, Text, fmt_date};
+use serde::Deserialize;
+
+use super::{CheckKind, Terms};
 use crate::audit::finding::Reason;
+use crate::audit::{Ctx, Evidence, Finding, Status, Text, fmt_date};
 use crate::extract::PageFacts;
 use crate::extract::tables::{ReportFacts, Slot, Table};
-use crate::rules::{Aspect, Rule};
+use crate::rules::{Aspect, Rule, Where};
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualReportCheck {
+    /// Terms that lead to the annual reports (titles, columns, links).
+    pub find: Terms,
+    /// Where to look for them; columns, titles and links when omitted.
+    #[serde(default, rename = "where")]
+    pub where_: Option<Vec<Where>>,
+    /// What is checked in the newest report found.
+    pub aspect: Aspect,
+}
+
+impl CheckKind for AnnualReportCheck {
+    fn validate(&self, _: &super::Validation<'_>) -> Result<(), super::Invalid> {
+        super::check_places(self.where_.as_deref())
+    }
+
+    fn find_terms(&self) -> &[String] {
+        self.find.as_slice()
+    }
+
+    fn describe(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("aspect", super::written(&self.aspect)),
+            ("find", self.find.as_slice().join("、")),
+        ];
+        if let Some(w) = &self.where_ {
+            out.push(("where", super::places_text(w)));
+        }
+        out
+    }
+
+    fn evaluate(&self, r: &Rule, ctx: &Ctx<'_>) -> Finding {
+        ctx.annual_report(r, self)
+    }
+}
 
 /// The first year the 2021 format applies to (the format was issued on 2021-09-26).
 const FORMAT_2021_FROM: i16 = 2021;
@@ -664,10 +704,10 @@ fn template(facts: &ReportFacts) -> Vec<Problem> {
 
 impl<'a> Ctx<'a> {
     /// Annual report pages the rule's terms lead to, published by the as-of date.
-    fn report_pages(&self, r: &Rule) -> Vec<&'a PageFacts> {
+    fn report_pages(&self, r: &Rule, spec: &AnnualReportCheck) -> Vec<&'a PageFacts> {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
-        for h in self.hits(r) {
+        for h in self.hits(r, &spec.find, spec.where_.as_deref()) {
             let mut pages: Vec<&'a PageFacts> = h.page.into_iter().collect();
             if let Some(c) = h.column {
                 pages.extend(c.entries.iter().filter_map(|e| self.site.page(&e.url)));
@@ -681,17 +721,9 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    pub(super) fn annual_report(&self, r: &Rule) -> Finding {
-        let Some(aspect) = r.aspect else {
-            return self.finding(
-                r,
-                Status::Inconclusive,
-                Some(Reason::NotApplicable),
-                Text::new("规则未指定 aspect", "the rule has no aspect"),
-                Vec::new(),
-            );
-        };
-        let pages = self.report_pages(r);
+    fn annual_report(&self, r: &Rule, spec: &AnnualReportCheck) -> Finding {
+        let aspect = spec.aspect;
+        let pages = self.report_pages(r, spec);
         let newest = pages
             .iter()
             .filter_map(|p| {

@@ -1,0 +1,805 @@
+//! `check = "document"` (the default): a required document or column. Judged in steps, each of
+//! which may settle the finding: **find** (is it there and alive), **due** (the document for the
+//! due year, on time), **forbid** (nothing it must not show), **require** (its required
+//! elements), **freshness** (its newest entry within `max_age`).
+
+use std::ops::ControlFlow;
+
+use serde::Deserialize;
+
+use super::{CheckKind, Invalid, Terms, Validation};
+use crate::audit::{Ctx, Evidence, Finding, Hit, Liveness, Reason, Status, Text, fmt_date};
+use crate::extract::{DateSource, PageFacts};
+use crate::rules::{Age, Covers, Due, Forbid, Require, Rule, Where, province};
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentCheck {
+    /// Terms that identify the document or column (any of them).
+    pub find: Terms,
+    /// Where to look for them; columns, titles and links when omitted.
+    #[serde(default, rename = "where")]
+    pub where_: Option<Vec<Where>>,
+    /// Elements the document must show.
+    #[serde(default)]
+    pub require: Vec<Require>,
+    /// What the pages found must not show; a match is a gap (`exposed`).
+    #[serde(default)]
+    pub forbid: Vec<Forbid>,
+    /// How old its newest entry may be.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub max_age: Option<Age>,
+    /// A legal deadline for the document of each period.
+    #[serde(default)]
+    pub due: Option<Due>,
+}
+
+/// A step either settles the finding or hands the hits still in play to the next one.
+type Step<'a> = ControlFlow<Finding, Vec<Hit<'a>>>;
+
+impl CheckKind for DocumentCheck {
+    fn validate(&self, _: &Validation<'_>) -> Result<(), Invalid> {
+        super::check_places(self.where_.as_deref())?;
+        for q in &self.require {
+            if q.any.is_empty() && q.phone.is_empty() {
+                return Err(Invalid::rule(format!(
+                    "requirement `{}` needs `any` terms or `phone` labels",
+                    q.label
+                )));
+            }
+            if q.any.iter().any(|t| t.trim().is_empty()) {
+                return Err(Invalid::rule(format!(
+                    "requirement `{}`: an empty search term would match everything",
+                    q.label
+                )));
+            }
+        }
+        for f in &self.forbid {
+            if f.pattern.is_some() == f.detect.is_some() {
+                return Err(Invalid::rule(format!(
+                    "forbid `{}` needs exactly one of `pattern` or `detect`",
+                    f.label
+                )));
+            }
+        }
+        if let Some(due) = &self.due {
+            for by in std::iter::once(&due.by).chain(due.province.values()) {
+                if crate::rules::parse_month_day(by.get_ref()).is_none() {
+                    return Err(Invalid::at(
+                        by.span(),
+                        format!(
+                            "invalid due date `{}`: expected MM-DD such as \"01-31\"",
+                            by.get_ref()
+                        ),
+                    ));
+                }
+            }
+            for (code, by) in &due.province {
+                if code.len() != 2 || province::find(code).is_none() {
+                    return Err(Invalid::at(
+                        by.span(),
+                        format!(
+                            "`{code}` is not a province code; use the two-digit code: {}",
+                            province::codes()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn find_terms(&self) -> &[String] {
+        self.find.as_slice()
+    }
+
+    fn reads_text(&self) -> bool {
+        !self.require.is_empty() || !self.forbid.is_empty()
+    }
+
+    fn describe(&self) -> Vec<(&'static str, String)> {
+        let mut lines = vec![("find", self.find.as_slice().join("、"))];
+        if let Some(w) = &self.where_ {
+            lines.push(("where", super::places_text(w)));
+        }
+        for q in &self.require {
+            let mut ways = Vec::new();
+            if !q.any.is_empty() {
+                ways.push(format!("any of {}", q.any.join("、")));
+            }
+            if !q.phone.is_empty() {
+                ways.push(format!("a phone labelled {}", q.phone.join("/")));
+            }
+            let label = match &q.label_en {
+                Some(e) => format!("{} ({e})", q.label),
+                None => q.label.clone(),
+            };
+            lines.push(("require", format!("{label}: {}", ways.join(", or "))));
+        }
+        for f in &self.forbid {
+            let how = match (&f.pattern, f.detect) {
+                (Some(p), _) => format!("pattern {}", p.0.as_str()),
+                (None, Some(d)) => format!("detect {}", super::written(&d)),
+                (None, None) => String::new(),
+            };
+            lines.push(("forbid", format!("{}: {how}", f.label)));
+        }
+        if let Some(a) = &self.max_age {
+            lines.push(("max_age", a.to_string()));
+        }
+        if let Some(d) = &self.due {
+            let provinces: Vec<String> = d
+                .province
+                .iter()
+                .map(|(code, by)| {
+                    let name = province::find(code).map(|p| p.zh).unwrap_or_default();
+                    format!("{code} {name} by {}", by.get_ref())
+                })
+                .collect();
+            lines.push((
+                "due",
+                format!(
+                    "by {} each year, for the {} period{}",
+                    d.by.get_ref(),
+                    super::written(&d.covers),
+                    if provinces.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", provinces.join(", "))
+                    }
+                ),
+            ));
+        }
+        lines
+    }
+
+    fn evaluate(&self, r: &Rule, ctx: &Ctx<'_>) -> Finding {
+        let hits = ctx.hits(r, &self.find, self.where_.as_deref());
+        // Each step settles the finding or hands on the hits still in play.
+        macro_rules! step {
+            ($e:expr) => {
+                match $e {
+                    ControlFlow::Break(f) => return f,
+                    ControlFlow::Continue(pool) => pool,
+                }
+            };
+        }
+        let mut pool = step!(self.found(r, ctx, &hits));
+        if let Some(due) = &self.due {
+            pool = step!(self.due(r, ctx, due, &hits, pool));
+        }
+        if !self.forbid.is_empty() {
+            pool = step!(self.forbid(r, ctx, pool));
+        }
+        if !self.require.is_empty() {
+            pool = step!(self.require(r, ctx, pool));
+        }
+        self.freshness(r, ctx, &pool)
+    }
+}
+
+impl DocumentCheck {
+    /// Nothing beyond the page's existence is asked but what it must not show: finding none is
+    /// not the site's gap (another rule asks for the document itself).
+    fn forbid_only(&self) -> bool {
+        !self.forbid.is_empty()
+            && self.require.is_empty()
+            && self.due.is_none()
+            && self.max_age.is_none()
+    }
+
+    /// Step **find**: the live hits, or the finding when there are none (empty, dead, could not
+    /// be verified, or missing).
+    fn found<'a>(&self, r: &Rule, ctx: &Ctx<'a>, hits: &[Hit<'a>]) -> Step<'a> {
+        let live: Vec<Hit<'a>> = hits
+            .iter()
+            .filter(|h| h.live == Liveness::Live)
+            .cloned()
+            .collect();
+        if !live.is_empty() {
+            return ControlFlow::Continue(live);
+        }
+        let terms = self.find.as_slice();
+        if self.forbid_only() {
+            return ControlFlow::Break(ctx.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotApplicable),
+                Text::new(
+                    format!("未找到需要核查的页面（{}）", terms.join("、")),
+                    format!("no pages found to check ({})", terms.join(", ")),
+                ),
+                hits.iter().map(Hit::evidence).collect(),
+            ));
+        }
+        let unverified: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| matches!(h.live, Liveness::Unverified(_)))
+            .collect();
+        let empty: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Empty).collect();
+        let dead: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Dead).collect();
+        let (status, reason, msg, ev): (Status, Reason, Text, Vec<Evidence>) = if !empty.is_empty()
+        {
+            let names: Vec<&str> = empty.iter().map(|h| h.text.as_str()).collect();
+            let marker = empty
+                .iter()
+                .find_map(|h| h.column.and_then(|c| c.empty_marker.clone()));
+            (
+                Status::Gap,
+                Reason::Empty,
+                Text::new(
+                    format!(
+                        "栏目“{}”无内容{}",
+                        names.join("、"),
+                        marker
+                            .as_ref()
+                            .map(|m| format!("（显示“{m}”）"))
+                            .unwrap_or_default()
+                    ),
+                    format!(
+                        "column \"{}\" has no entries{}",
+                        names.join("\", \""),
+                        marker
+                            .map(|m| format!(" (shows \"{m}\")"))
+                            .unwrap_or_default()
+                    ),
+                ),
+                empty.iter().map(|h| h.evidence()).collect(),
+            )
+        } else if !dead.is_empty() {
+            (
+                Status::Gap,
+                Reason::Broken,
+                Text::new(
+                    format!("指向“{}”的链接无法访问", dead[0].text),
+                    format!("the link to \"{}\" is dead", dead[0].text),
+                ),
+                dead.iter().map(|h| h.evidence()).collect(),
+            )
+        } else if let Some(h) = unverified
+            .iter()
+            .find(|h| !matches!(h.live, Liveness::Unverified(Reason::OutOfScope)))
+            .or(unverified.first())
+        {
+            let why = match h.live {
+                Liveness::Unverified(why) => why,
+                _ => Reason::FetchError,
+            };
+            if why == Reason::OutOfScope
+                && self.require.is_empty()
+                && self.due.is_none()
+                && self.max_age.is_none()
+            {
+                // Nothing to verify beyond existence: a link to it elsewhere is enough.
+                return ControlFlow::Break(ctx.finding(
+                    r,
+                    Status::Pass,
+                    None,
+                    Text::new(
+                        format!("在审计范围外找到“{}”链接（未核验内容）", h.text),
+                        format!(
+                            "found a link to \"{}\" outside the audit scope (content not verified)",
+                            h.text
+                        ),
+                    ),
+                    vec![h.evidence()],
+                ));
+            }
+            (
+                Status::Inconclusive,
+                why,
+                Text::new(
+                    format!("找到“{}”但无法核验：{}", h.text, why.label(false)),
+                    format!(
+                        "found \"{}\" but could not verify it: {}",
+                        h.text,
+                        why.label(true)
+                    ),
+                ),
+                unverified.iter().map(|h| h.evidence()).collect(),
+            )
+        } else {
+            return ControlFlow::Break(ctx.missing(
+                r,
+                Text::new(
+                    format!("未找到{}", Ctx::name(r, false)),
+                    format!("no {} found", Ctx::name(r, true)),
+                ),
+                Vec::new(),
+            ));
+        };
+        let mut f = ctx.finding(r, status, Some(reason), msg, ev);
+        Ctx::deduct(r, &mut f, None);
+        ControlFlow::Break(f)
+    }
+
+    /// Step **due**: the document for the year the deadline is about must be there, alive and
+    /// published by the deadline; the hits for that year go on.
+    fn due<'a>(
+        &self,
+        r: &Rule,
+        ctx: &Ctx<'a>,
+        due: &Due,
+        hits: &[Hit<'a>],
+        live: Vec<Hit<'a>>,
+    ) -> Step<'a> {
+        let name_zh = Ctx::name(r, false);
+        let name_en = Ctx::name(r, true);
+        // A province's own deadline, when the pack gives one for the site's province.
+        let (province, from_site) = match ctx.pack.province {
+            Some(p) => (Some(p), None),
+            None => {
+                let code = ctx.site.site_id_code.as_deref().unwrap_or_default();
+                (province::from_site_id(code), Some(code))
+            }
+        };
+        let special = province.and_then(|p| due.province.get(p.code).map(|b| (p, b)));
+        let by = special
+            .map(|(_, b)| b.get_ref())
+            .unwrap_or(due.by.get_ref());
+        let (tail_zh, tail_en) = match special {
+            Some((p, _)) => (
+                format!(
+                    "（{}规定的时限{}）",
+                    p.zh,
+                    from_site
+                        .map(|c| format!("，省份据网站标识码{c}判断"))
+                        .unwrap_or_default()
+                ),
+                format!(
+                    " ({}'s own deadline{})",
+                    p.en,
+                    from_site
+                        .map(|c| format!("; province from the site ID code {c}"))
+                        .unwrap_or_default()
+                ),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let period = due_period(ctx.as_of, by, due.covers);
+        let (doc_year, dl) = (period.doc_year, period.deadline);
+        let year_terms = [format!("{doc_year}年"), format!("{doc_year}年度")];
+        let year_in = |t: &str| year_terms.iter().any(|yt| t.contains(yt.as_str()));
+        let mut candidates: Vec<Hit<'a>> = hits
+            .iter()
+            .filter(|h| {
+                let t = h
+                    .page
+                    .map(|p| format!("{} {}", h.text, p.html_title))
+                    .unwrap_or_else(|| h.text.clone());
+                year_in(&t)
+            })
+            .cloned()
+            .collect();
+        // A column's entries count too: "2025年度报告" need not repeat the rule's terms.
+        for h in &live {
+            for e in h.column.map(|c| c.entries.as_slice()).unwrap_or_default() {
+                if year_in(&e.title) && !candidates.iter().any(|c| c.url == e.url) {
+                    candidates.push(ctx.entry_hit(e, &h.url));
+                }
+            }
+        }
+        // A sitemap's lastmod is often the day the CMS regenerated the page: never a
+        // publication date for a deadline.
+        for c in &mut candidates {
+            if c.date.is_some_and(|d| d.source == DateSource::Sitemap) {
+                c.date = None;
+            }
+        }
+        let for_year: Vec<Hit<'a>> = candidates
+            .iter()
+            .filter(|h| h.live == Liveness::Live)
+            .cloned()
+            .collect();
+        if for_year.is_empty() {
+            let unsure: Vec<&Hit> = candidates
+                .iter()
+                .filter(|h| matches!(h.live, Liveness::Unverified(_)))
+                .collect();
+            if let Some(Liveness::Unverified(why)) = unsure.first().map(|h| h.live) {
+                return ControlFlow::Break(ctx.finding(
+                    r,
+                    Status::Inconclusive,
+                    Some(why),
+                    Text::new(
+                        format!(
+                            "找到{doc_year}年度{name_zh}的链接，但无法访问：{}",
+                            why.label(false)
+                        ),
+                        format!(
+                            "found a link to the {doc_year} {name_en} but could not fetch it: {}",
+                            why.label(true)
+                        ),
+                    ),
+                    unsure.iter().map(|h| h.evidence()).collect(),
+                ));
+            }
+            if let Some(h) = candidates.iter().find(|h| h.live == Liveness::Dead) {
+                let mut f = ctx.finding(
+                    r,
+                    Status::Gap,
+                    Some(Reason::Broken),
+                    Text::new(
+                        format!("{doc_year}年度{name_zh}的链接无法访问：{}", h.text),
+                        format!("the link to the {doc_year} {name_en} is dead: {}", h.text),
+                    ),
+                    vec![h.evidence()],
+                );
+                Ctx::deduct(r, &mut f, None);
+                return ControlFlow::Break(f);
+            }
+            return ControlFlow::Break(ctx.missing(
+                r,
+                Text::new(
+                    format!(
+                        "未找到{doc_year}年度{name_zh}（应于{}前公开）{tail_zh}",
+                        fmt_date(dl, false)
+                    ),
+                    format!(
+                        "no {name_en} for {doc_year} found (due by {}){tail_en}",
+                        fmt_date(dl, true)
+                    ),
+                ),
+                live.iter().map(Hit::evidence).collect(),
+            ));
+        }
+        if for_year.iter().any(|h| h.date.is_none_or(|d| d.date <= dl)) {
+            return ControlFlow::Continue(for_year);
+        }
+        let h = for_year
+            .iter()
+            .min_by_key(|h| h.date.map(|d| d.date))
+            .unwrap_or(&for_year[0]);
+        let d = h.date.map(|d| d.date).unwrap_or(ctx.as_of);
+        let mut f = ctx.finding(
+            r,
+            Status::Gap,
+            Some(Reason::Late),
+            Text::new(
+                format!(
+                    "{doc_year}年度{name_zh}发布于{}，晚于{}的公开时限{tail_zh}",
+                    fmt_date(d, false),
+                    fmt_date(dl, false)
+                ),
+                format!(
+                    "the {doc_year} {name_en} was published on {}, after the {} deadline{tail_en}",
+                    fmt_date(d, true),
+                    fmt_date(dl, true)
+                ),
+            ),
+            for_year.iter().map(Hit::evidence).collect(),
+        );
+        Ctx::deduct(r, &mut f, None);
+        ControlFlow::Break(f)
+    }
+
+    /// Step **forbid**: what must not be published, on every page found (a leak on any list
+    /// counts). A rule that only forbids is settled here.
+    fn forbid<'a>(&self, r: &Rule, ctx: &Ctx<'a>, pool: Vec<Hit<'a>>) -> Step<'a> {
+        let name_zh = Ctx::name(r, false);
+        let name_en = Ctx::name(r, true);
+        let mut pages: Vec<&PageFacts> = Vec::new();
+        for h in &pool {
+            let entries = h.column.map(|c| c.entries.as_slice()).unwrap_or_default();
+            let candidates = h
+                .page
+                .into_iter()
+                .chain(entries.iter().filter_map(|e| ctx.site.page(&e.url)));
+            for p in candidates.filter(|p| p.text.is_some()) {
+                if !pages.iter().any(|q| q.url == p.url) {
+                    pages.push(p);
+                }
+            }
+        }
+        let mut exposed: Vec<(&PageFacts, usize, String)> = Vec::new();
+        for p in &pages {
+            let text = p.text.as_deref().unwrap_or_default();
+            for (i, f) in self.forbid.iter().enumerate() {
+                if let Some(m) = crate::rules::forbid::first_match(text, f) {
+                    exposed.push((p, i, m));
+                }
+            }
+        }
+        let label = |i: usize, en: bool| {
+            let f = &self.forbid[i];
+            if en {
+                f.label_en.clone().unwrap_or_else(|| f.label.clone())
+            } else {
+                f.label.clone()
+            }
+        };
+        if let Some((p, i, m)) = exposed.first() {
+            let ev = exposed
+                .iter()
+                .map(|(p, i, m)| Evidence {
+                    url: Some(p.url.clone()),
+                    text: Some(format!("{}: {m}", label(*i, false))),
+                    date: p.pub_date.map(|d| d.date),
+                    date_source: p.pub_date.map(|d| d.source),
+                    http_status: Some(200),
+                    ..Evidence::default()
+                })
+                .collect();
+            let n = exposed.len();
+            let more_zh = if n > 1 {
+                format!("等{n}个页面")
+            } else {
+                String::new()
+            };
+            let more_en = if n > 1 {
+                format!(" and {} more pages", n - 1)
+            } else {
+                String::new()
+            };
+            let mut f = ctx.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Exposed),
+                Text::new(
+                    format!("“{}”{more_zh}公开了{}（如{m}）", p.title, label(*i, false)),
+                    format!(
+                        "\"{}\"{more_en} shows {} (e.g. {m})",
+                        p.title,
+                        label(*i, true)
+                    ),
+                ),
+                ev,
+            );
+            f.count = Some(n as u32);
+            Ctx::deduct(r, &mut f, Some(n as u32));
+            return ControlFlow::Break(f);
+        }
+        if !self.forbid_only() {
+            return ControlFlow::Continue(pool);
+        }
+        let labels_zh: Vec<String> = (0..self.forbid.len()).map(|i| label(i, false)).collect();
+        let labels_en: Vec<String> = (0..self.forbid.len()).map(|i| label(i, true)).collect();
+        if pages.is_empty() {
+            return ControlFlow::Break(ctx.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotCrawled),
+                Text::new(
+                    format!("找到{name_zh}，但无法读取其内容以核查"),
+                    format!("found {name_en} but could not read it to check"),
+                ),
+                pool.iter().map(Hit::evidence).collect(),
+            ));
+        }
+        ControlFlow::Break(
+            ctx.finding(
+                r,
+                Status::Pass,
+                None,
+                Text::new(
+                    format!(
+                        "核查了{}个页面，未发现{}",
+                        pages.len(),
+                        labels_zh.join("、")
+                    ),
+                    format!(
+                        "checked {} pages, no {} found",
+                        pages.len(),
+                        labels_en.join(", ")
+                    ),
+                ),
+                pages
+                    .iter()
+                    .map(|p| Evidence {
+                        url: Some(p.url.clone()),
+                        text: Some(p.title.clone()),
+                        ..Evidence::default()
+                    })
+                    .collect(),
+            ),
+        )
+    }
+
+    /// Step **require**: the required elements, judged on the best document found. Without a
+    /// `max_age` a complete document settles the finding.
+    fn require<'a>(&self, r: &Rule, ctx: &Ctx<'a>, pool: Vec<Hit<'a>>) -> Step<'a> {
+        let name_zh = Ctx::name(r, false);
+        let name_en = Ctx::name(r, true);
+        let mut docs: Vec<&PageFacts> = Vec::new();
+        for h in &pool {
+            if let Some(p) = h.page.filter(|p| p.text.is_some()) {
+                docs.push(p);
+            }
+            if let Some(c) = h.column {
+                for e in &c.entries {
+                    if let Some(p) = ctx.site.page(&e.url).filter(|p| p.text.is_some()) {
+                        docs.push(p);
+                    }
+                }
+            }
+        }
+        let missing_in = |p: &PageFacts| -> Vec<&Require> {
+            let text = p.text.as_deref().unwrap_or_default();
+            self.require
+                .iter()
+                .filter(|q| {
+                    let by_text = q.any.iter().any(|t| text.contains(t.as_str()));
+                    let by_phone = q.phone.iter().any(|l| {
+                        p.phones
+                            .iter()
+                            .any(|ph| ph.label.as_deref().unwrap_or_default().contains(l.as_str()))
+                    });
+                    !(by_text || by_phone)
+                })
+                .collect()
+        };
+        let Some((missing, page)) = docs
+            .iter()
+            .map(|p| (missing_in(p), *p))
+            .min_by_key(|(m, p)| (m.len(), std::cmp::Reverse(p.pub_date.map(|d| d.date))))
+        else {
+            return ControlFlow::Break(ctx.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotCrawled),
+                Text::new(
+                    format!("找到{name_zh}，但无法读取其内容以核验要素"),
+                    format!("found {name_en} but could not read it to check its contents"),
+                ),
+                pool.iter().map(Hit::evidence).collect(),
+            ));
+        };
+        let ev = Evidence::of_page(page, page.pub_date);
+        if !missing.is_empty() {
+            let zh: Vec<&str> = missing.iter().map(|q| q.label.as_str()).collect();
+            let en: Vec<&str> = missing
+                .iter()
+                .map(|q| q.label_en.as_deref().unwrap_or(&q.label))
+                .collect();
+            let mut f = ctx.finding(
+                r,
+                Status::Gap,
+                Some(Reason::Incomplete),
+                Text::new(
+                    format!("“{}”缺少：{}", page.title, zh.join("、")),
+                    format!("\"{}\" lacks: {}", page.title, en.join(", ")),
+                ),
+                vec![ev],
+            );
+            f.count = Some(missing.len() as u32);
+            Ctx::deduct(r, &mut f, Some(missing.len() as u32));
+            return ControlFlow::Break(f);
+        }
+        if self.max_age.is_none() {
+            return ControlFlow::Break(ctx.finding(
+                r,
+                Status::Pass,
+                None,
+                Text::new(
+                    format!("已找到“{}”，要素齐全", page.title),
+                    format!("found \"{}\" with every required element", page.title),
+                ),
+                vec![ev],
+            ));
+        }
+        ControlFlow::Continue(pool)
+    }
+
+    /// Step **freshness**: the newest of what was found, within `max_age` when there is one.
+    fn freshness(&self, r: &Rule, ctx: &Ctx<'_>, pool: &[Hit<'_>]) -> Finding {
+        // On a tie, the page itself rather than its attachment.
+        let newest = pool
+            .iter()
+            .filter_map(|h| h.date.map(|d| (d, h)))
+            .max_by_key(|(d, h)| (d.date, h.page.is_some()));
+        if let Some(age) = self.max_age {
+            let oldest = age.oldest_fresh(ctx.as_of);
+            if newest.is_none_or(|(d, _)| d.date < oldest) {
+                let name_zh = Ctx::name(r, false);
+                let name_en = Ctx::name(r, true);
+                let msg = match newest {
+                    Some((d, _)) => Text::new(
+                        format!(
+                            "{name_zh}最新信息发布于{}，已超过{}未更新",
+                            fmt_date(d.date, false),
+                            age.describe(false)
+                        ),
+                        format!(
+                            "the newest {name_en} is from {}, older than {}",
+                            fmt_date(d.date, true),
+                            age.describe(true)
+                        ),
+                    ),
+                    None => Text::new(
+                        format!("{name_zh}无可见发布日期，视为未更新"),
+                        format!("{name_en} shows no publish date, which counts as not updated"),
+                    ),
+                };
+                let mut f = ctx.finding(
+                    r,
+                    Status::Gap,
+                    Some(Reason::Stale),
+                    msg,
+                    pool.iter().map(Hit::evidence).collect(),
+                );
+                Ctx::deduct(r, &mut f, None);
+                return f;
+            }
+        }
+        let first = newest.map(|(_, h)| h).unwrap_or(&pool[0]);
+        let when = first
+            .date
+            .map(|d| format!("（{}，{}）", fmt_date(d.date, false), d.source.label(false)))
+            .unwrap_or_default();
+        let when_en = first
+            .date
+            .map(|d| format!(" ({}, {})", fmt_date(d.date, true), d.source.label(true)))
+            .unwrap_or_default();
+        let mut ev: Vec<Evidence> = vec![first.evidence()];
+        ev.extend(
+            pool.iter()
+                .filter(|h| h.url != first.url)
+                .map(Hit::evidence),
+        );
+        ctx.finding(
+            r,
+            Status::Pass,
+            None,
+            Text::new(
+                format!("已找到“{}”{when}", first.text),
+                format!("found \"{}\"{when_en}", first.text),
+            ),
+            ev,
+        )
+    }
+}
+
+/// The period a deadline judges on an as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuePeriod {
+    /// The year the document is about.
+    pub doc_year: i16,
+    /// The deadline that applies to it.
+    pub deadline: jiff::civil::Date,
+}
+
+/// Which document a deadline `by` (`MM-DD`) asks for on `as_of`: until this year's deadline has
+/// passed, last cycle's document is the one due.
+pub fn due_period(as_of: jiff::civil::Date, by: &str, covers: Covers) -> DuePeriod {
+    let y = as_of.year();
+    let this_year = crate::audit::deadline(y, by).unwrap_or(as_of);
+    let cycle = if as_of > this_year { y } else { y - 1 };
+    let doc_year = match covers {
+        Covers::Previous => cycle - 1,
+        Covers::Current => cycle,
+    };
+    DuePeriod {
+        doc_year,
+        deadline: crate::audit::deadline(cycle, by).unwrap_or(as_of),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_due_year_follows_the_deadline() {
+        // Before 31 January the previous cycle's report (for Y-2) is still the one judged.
+        let p = due_period(date(2026, 1, 15), "01-31", Covers::Previous);
+        assert_eq!((p.doc_year, p.deadline), (2024, date(2025, 1, 31)));
+        // On the deadline itself it is not yet late.
+        let p = due_period(date(2026, 1, 31), "01-31", Covers::Previous);
+        assert_eq!((p.doc_year, p.deadline), (2024, date(2025, 1, 31)));
+        let p = due_period(date(2026, 2, 1), "01-31", Covers::Previous);
+        assert_eq!((p.doc_year, p.deadline), (2025, date(2026, 1, 31)));
+        // A budget covers the year it is published in.
+        let p = due_period(date(2026, 6, 5), "03-31", Covers::Current);
+        assert_eq!((p.doc_year, p.deadline), (2026, date(2026, 3, 31)));
+    }
+
+    #[test]
+    fn a_leap_day_deadline_falls_back_in_common_years() {
+        let p = due_period(date(2026, 3, 1), "02-29", Covers::Current);
+        assert_eq!(p.deadline, date(2026, 2, 28));
+        let p = due_period(date(2028, 3, 1), "02-29", Covers::Current);
+        assert_eq!(p.deadline, date(2028, 2, 29));
+    }
+}

@@ -1,0 +1,203 @@
+//! `check = "site_identity"`: the site's identifiers agree with each other (the SiteIDCode meta
+//! against the footer's 网站标识码, the footer's sponsor against SiteName, SiteDomain against the
+//! audited host).
+
+use serde::Deserialize;
+
+use super::CheckKind;
+use crate::audit::{Ctx, Evidence, Finding, Reason, Status, Text};
+use crate::extract::identity;
+use crate::rules::Rule;
+
+/// No settings: the identifiers are what they are.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteIdentityCheck {}
+
+impl CheckKind for SiteIdentityCheck {
+    fn evaluate(&self, r: &Rule, ctx: &Ctx<'_>) -> Finding {
+        ctx.site_identity(r)
+    }
+}
+
+impl Ctx<'_> {
+    /// 网站标识 (国办发〔2017〕47号; rules-cn §4 R-SITE-02/03): the identifiers must agree.
+    fn site_identity(&self, r: &Rule) -> Finding {
+        let site = self.site;
+        let footer = site.footer.as_ref();
+        let start = site.start.as_ref();
+        let mut checked: Vec<(&str, &str)> = Vec::new();
+        let mut zh: Vec<String> = Vec::new();
+        let mut en: Vec<String> = Vec::new();
+        let mut ev: Vec<Evidence> = Vec::new();
+        let footer_ev = |text: String| Evidence {
+            url: footer.map(|(_, u)| u.clone()),
+            text: Some(text),
+            ..Evidence::default()
+        };
+        if let Some(code) = &site.site_id_code {
+            checked.push(("SiteIDCode格式", "SiteIDCode format"));
+            let c = code.trim();
+            let ok = (c.len() == 10 && c.bytes().all(|b| b.is_ascii_digit()))
+                || (c.len() == 10
+                    && c.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("bm"))
+                    && c.bytes().skip(2).all(|b| b.is_ascii_digit()));
+            if !ok {
+                zh.push(format!(
+                    "SiteIDCode“{c}”不是10位网站标识码（地方为10位数字，部门为bm加8位数字）"
+                ));
+                en.push(format!(
+                    "SiteIDCode \"{c}\" is not a 10-character site code (10 digits, or bm + 8 digits)"
+                ));
+                ev.push(Evidence {
+                    url: start.cloned(),
+                    text: Some(format!("SiteIDCode={c}")),
+                    ..Evidence::default()
+                });
+            }
+            if let Some(fc) = footer.and_then(|(f, _)| f.site_id_code.as_deref()) {
+                checked.push(("SiteIDCode与页脚网站标识码", "SiteIDCode and footer code"));
+                if !fc.eq_ignore_ascii_case(c) {
+                    zh.push(format!("SiteIDCode元数据为{c}，页脚网站标识码为{fc}"));
+                    en.push(format!(
+                        "SiteIDCode meta is {c}, the footer's 网站标识码 is {fc}"
+                    ));
+                    ev.push(footer_ev(format!("SiteIDCode={c}；网站标识码：{fc}")));
+                }
+            }
+        }
+        if let (Some(name), Some(sponsor)) = (
+            &site.site_name,
+            footer.and_then(|(f, _)| f.sponsor.as_deref()),
+        ) {
+            checked.push(("SiteName与页脚主办单位", "SiteName and footer sponsor"));
+            if identity::different_place(name, sponsor) {
+                zh.push(format!(
+                    "SiteName为“{name}”，页脚主办单位却为“{sponsor}”（疑为套用其他网站模板）"
+                ));
+                en.push(format!(
+                    "SiteName is \"{name}\" but the footer names \"{sponsor}\" (another site's template?)"
+                ));
+                ev.push(footer_ev(format!("SiteName={name}；主办单位：{sponsor}")));
+            }
+        }
+        // A local mirror served on 127.0.0.1 has no real host to compare.
+        let host = start.and_then(|u| match u.host() {
+            Some(url::Host::Domain(d)) if d != "localhost" => Some(d.to_string()),
+            _ => None,
+        });
+        if let (Some(domain), Some(host)) = (&site.site_domain, &host) {
+            checked.push(("SiteDomain与网站域名", "SiteDomain and host"));
+            if !identity::host_matches(host, domain) {
+                zh.push(format!("SiteDomain为“{domain}”，与网站域名{host}不符"));
+                en.push(format!(
+                    "SiteDomain is \"{domain}\", which does not match the host {host}"
+                ));
+                ev.push(Evidence {
+                    url: start.cloned(),
+                    text: Some(format!("SiteDomain={domain}")),
+                    ..Evidence::default()
+                });
+            }
+        }
+        if checked.is_empty() {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotApplicable),
+                Text::new(
+                    "未找到可相互比对的网站标识（SiteIDCode、SiteName、SiteDomain元数据与页脚网站标识码、主办单位）",
+                    "no site identifiers to compare (SiteIDCode, SiteName, SiteDomain meta against the footer's code and sponsor)",
+                ),
+                Vec::new(),
+            );
+        }
+        if zh.is_empty() {
+            let what_zh: Vec<&str> = checked.iter().map(|(z, _)| *z).collect();
+            let what_en: Vec<&str> = checked.iter().map(|(_, e)| *e).collect();
+            let mut ids = Vec::new();
+            if let Some((f, _)) = footer {
+                ids.extend(f.site_id_code.iter().map(|c| format!("网站标识码：{c}")));
+                ids.extend(f.icp.clone());
+                ids.extend(f.psb.iter().map(|p| format!("公安备案：{p}")));
+                ids.extend(f.sponsor.iter().map(|s| format!("主办单位：{s}")));
+            }
+            return self.finding(
+                r,
+                Status::Pass,
+                None,
+                Text::new(
+                    format!("一致：{}", what_zh.join("、")),
+                    format!("consistent: {}", what_en.join(", ")),
+                ),
+                vec![footer_ev(ids.join("；"))]
+                    .into_iter()
+                    .filter(|e| e.url.is_some())
+                    .collect(),
+            );
+        }
+        let n = zh.len() as u32;
+        let mut f = self.finding(
+            r,
+            Status::Gap,
+            Some(Reason::Inconsistent),
+            Text::new(zh.join("；"), en.join("; ")),
+            ev,
+        );
+        f.count = Some(n);
+        Self::deduct(r, &mut f, Some(n));
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, site};
+    use crate::audit::{Reason, Status};
+    use crate::crawl::CrawlLog;
+
+    /// A template copied from another city (research §2: 齐齐哈尔 on a Chongqing domain).
+    #[test]
+    fn another_citys_template_is_inconsistent() {
+        let home = r#"<html><head><meta name="SiteName" content="齐齐哈尔">
+<meta name="SiteDomain" content="gxq.cq.gov.cn"><meta name="SiteIDCode" content="5001070012">
+?><!DOCTYPE html></head><body><p>首页</p>
+<DIV CLASS="FOOTER">主办单位：重庆高新区管委会 网站标识码：5001070012 渝ICP备05003300号</DIV></body></html>"#;
+        let s = site(
+            "http://jyj.qingshui.gov.cn/",
+            &[("http://jyj.qingshui.gov.cn/", home)],
+            CrawlLog::default(),
+        );
+        let f = run(&s, "INSP-SITE-IDENTITY");
+        assert_eq!(f.status, Status::Gap);
+        assert_eq!(f.reason, Some(Reason::Inconsistent));
+        assert_eq!(f.count, Some(2), "{:?}", f.message);
+        assert!(f.message.zh.contains("齐齐哈尔") && f.message.zh.contains("重庆高新区管委会"));
+        assert!(f.message.zh.contains("SiteDomain为“gxq.cq.gov.cn”"));
+        // Nothing to compare: not a gap, not a pass.
+        let bare = site(
+            "http://a.gov.cn/",
+            &[("http://a.gov.cn/", "<html><body><p>首页</p></body></html>")],
+            CrawlLog::default(),
+        );
+        let f = run(&bare, "INSP-SITE-IDENTITY");
+        assert_eq!(f.status, Status::Inconclusive);
+        assert_eq!(f.reason, Some(Reason::NotApplicable));
+    }
+
+    /// A Chinese character where a department code's `bm` would be: a malformed code to report,
+    /// not a slice inside the character.
+    #[test]
+    fn a_site_code_with_a_multibyte_character_is_malformed_not_fatal() {
+        let home = r#"<html><head><meta name="SiteIDCode" content="标1234567"></head><body><p>首页</p></body></html>"#;
+        let s = site(
+            "http://jyj.qingshui.gov.cn/",
+            &[("http://jyj.qingshui.gov.cn/", home)],
+            CrawlLog::default(),
+        );
+        let f = run(&s, "INSP-SITE-IDENTITY");
+        assert_eq!(f.status, Status::Gap);
+        assert_eq!(f.reason, Some(Reason::Inconsistent));
+        assert_eq!(f.evidence[0].text.as_deref(), Some("SiteIDCode=标1234567"));
+    }
+}

@@ -1,0 +1,73 @@
+//! `check = "stale_columns"`: the number of stale columns of some classes reaches a threshold
+//! (the 2019 indicators' veto on columns not updated).
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{CheckKind, Invalid, Validation, check_threshold};
+use crate::audit::{Ctx, Finding, Reason, Text};
+use crate::rules::{Age, Rule};
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaleColumnsCheck {
+    /// The column classes counted.
+    #[schemars(with = "Vec<String>")]
+    pub classes: Vec<Spanned<String>>,
+    /// Count at which the rule becomes a gap.
+    pub threshold: u32,
+    /// Overrides every class's own `max_age`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub max_age: Option<Age>,
+}
+
+impl CheckKind for StaleColumnsCheck {
+    fn validate(&self, v: &Validation<'_>) -> Result<(), Invalid> {
+        if self.classes.is_empty() {
+            return Err(Invalid::rule("needs `classes`: at least one column class"));
+        }
+        for c in &self.classes {
+            v.known_class(c)?;
+        }
+        check_threshold(self.threshold)
+    }
+
+    fn describe(&self) -> Vec<(&'static str, String)> {
+        let c: Vec<&str> = self.classes.iter().map(|c| c.get_ref().as_str()).collect();
+        let mut out = vec![
+            ("classes", c.join(", ")),
+            ("threshold", self.threshold.to_string()),
+        ];
+        if let Some(a) = self.max_age {
+            out.push(("max_age", a.to_string()));
+        }
+        out
+    }
+
+    fn evaluate(&self, r: &Rule, ctx: &Ctx<'_>) -> Finding {
+        let classes: Vec<&str> = self.classes.iter().map(|c| c.get_ref().as_str()).collect();
+        let (stale, _, _) = ctx.stale_of(&classes, self.max_age);
+        let n = stale.len() as u32;
+        let threshold = self.threshold;
+        let ev = stale
+            .iter()
+            .map(|(c, _, _)| Ctx::column_evidence(c))
+            .collect();
+        let gap = Text::new(
+            format!(
+                "{n}个栏目未按要求更新（达到{threshold}个即否决）：{}",
+                ctx.describe_stale(&stale, false)
+            ),
+            format!(
+                "{n} columns not updated (veto at {threshold}): {}",
+                ctx.describe_stale(&stale, true)
+            ),
+        );
+        let pass = Text::new(
+            format!("未按要求更新的栏目{n}个，低于{threshold}个"),
+            format!("{n} stale columns, below {threshold}"),
+        );
+        ctx.counted(r, n, threshold, Reason::Stale, gap, pass, ev)
+    }
+}
