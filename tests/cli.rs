@@ -199,7 +199,7 @@ fn output_is_never_overwritten_without_force() {
         .assert()
         .code(0);
     let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&f).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], gongkai::report::SCHEMA_VERSION);
     // No temporary files are left behind.
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }

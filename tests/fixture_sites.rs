@@ -72,7 +72,7 @@ fn compliant_site_passes_every_rule() {
         .collect();
     assert_eq!(v, expected);
     assert_eq!(code, 0);
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], gongkai::report::SCHEMA_VERSION);
     assert_eq!(r["score"]["points"], 100.0);
     assert_eq!(r["score"]["grade"]["zh"], "优秀");
     assert_eq!(r["score"]["coverage"], 100.0);

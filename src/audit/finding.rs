@@ -279,6 +279,10 @@ pub struct Finding {
     /// Items counted by aggregate rules (stale columns, dead links ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
+    /// What was found, as facts; `message` words them in each report language. Absent in
+    /// reports written before schema version 2.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub facts: Option<crate::audit::Fact>,
     pub message: Text,
     pub evidence: Vec<Evidence>,
     pub remedy: Text,

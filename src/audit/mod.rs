@@ -2,8 +2,10 @@
 //! Nothing here fetches; everything is judged relative to the as-of date.
 
 pub mod checks;
+pub mod facts;
 pub mod finding;
 mod index;
+pub mod messages;
 pub mod score;
 
 use std::collections::HashSet;
@@ -11,6 +13,7 @@ use std::collections::HashSet;
 use jiff::civil::Date;
 use url::Url;
 
+pub use facts::Fact;
 pub use finding::{Evidence, Finding, Reason, Status, Text, WaiverNote};
 pub use score::{Score, score};
 
@@ -139,14 +142,6 @@ impl Hit<'_> {
     }
 }
 
-fn fmt_date(d: Date, en: bool) -> String {
-    if en {
-        d.to_string()
-    } else {
-        format!("{}年{}月{}日", d.year(), d.month(), d.day())
-    }
-}
-
 /// A deadline `MM-DD` in a year; Feb 29 falls back to Feb 28 in common years.
 fn deadline(year: i16, by: &str) -> Option<Date> {
     let (m, d) = crate::rules::parse_month_day(by)?;
@@ -161,15 +156,18 @@ impl<'a> Ctx<'a> {
         r: &Rule,
         status: Status,
         reason: Option<Reason>,
-        message: Text,
+        fact: Fact,
         evidence: Vec<Evidence>,
     ) -> Finding {
+        let name = Text::new(
+            r.name.clone(),
+            r.name_en.clone().unwrap_or_else(|| r.name.clone()),
+        );
         Finding {
             rule_id: r.id.get_ref().clone(),
-            name: Text::new(
-                r.name.clone(),
-                r.name_en.clone().unwrap_or_else(|| r.name.clone()),
-            ),
+            message: messages::message(&fact, &name, None),
+            facts: Some(fact),
+            name,
             basis: Text::new(
                 r.basis.clone(),
                 r.basis_en.clone().unwrap_or_else(|| r.basis.clone()),
@@ -179,7 +177,6 @@ impl<'a> Ctx<'a> {
             reason,
             deduction: 0.0,
             count: None,
-            message,
             evidence: evidence.into_iter().take(MAX_EVIDENCE).collect(),
             remedy: Text::new(
                 r.remedy.clone(),
@@ -225,42 +222,22 @@ impl<'a> Ctx<'a> {
 
     /// "Not found" is the site's gap only when the crawl saw everything; otherwise we cannot
     /// tell, and say why.
-    fn missing(&self, r: &Rule, msg: Text, evidence: Vec<Evidence>) -> Finding {
+    fn missing(&self, r: &Rule, fact: Fact, evidence: Vec<Evidence>) -> Finding {
         if let Some((why, n)) = self.unverified_cause() {
-            return self.finding(
-                r,
-                Status::Inconclusive,
-                Some(why),
-                Text::new(
-                    format!(
-                        "{}；但有{n}个页面未能抓取（{}），不能确定",
-                        msg.zh,
-                        why.label(false)
-                    ),
-                    format!(
-                        "{}; but {n} pages could not be fetched ({}), so this is not certain",
-                        msg.en,
-                        why.label(true)
-                    ),
-                ),
-                evidence,
-            );
+            let fact = Fact::Unconfirmed {
+                inner: Box::new(fact),
+                pages: u32::try_from(n).unwrap_or(u32::MAX),
+                why,
+            };
+            return self.finding(r, Status::Inconclusive, Some(why), fact, evidence);
         }
-        let mut f = self.finding(r, Status::Gap, Some(Reason::Missing), msg, evidence);
+        let mut f = self.finding(r, Status::Gap, Some(Reason::Missing), fact, evidence);
         Self::deduct(r, &mut f, None);
         f
     }
 
     fn evaluate(&self, r: &Rule) -> Finding {
         r.check.evaluate(r, self)
-    }
-
-    fn name(r: &Rule, en: bool) -> String {
-        if en {
-            r.name_en.clone().unwrap_or_else(|| r.name.clone())
-        } else {
-            r.name.clone()
-        }
     }
 
     /// A column's list entry as a hit: live when its page was crawled, else as its link stands;
@@ -490,27 +467,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn describe_stale(&self, stale: &[(&Column, &ColumnClass, Age)], en: bool) -> String {
+    /// The stale columns as facts.
+    fn stale_facts(stale: &[(&Column, &ColumnClass, Age)]) -> Vec<facts::ColumnAge> {
         stale
             .iter()
-            .map(|(c, _, age)| match (c.newest, en) {
-                (Some(d), false) => format!(
-                    "“{}”最新信息发布于{}，已超过{}未更新",
-                    c.name,
-                    fmt_date(d.date, false),
-                    age.describe(false)
-                ),
-                (Some(d), true) => format!(
-                    "\"{}\" last updated {}, over {} ago",
-                    c.name,
-                    fmt_date(d.date, true),
-                    age.describe(true)
-                ),
-                (None, false) => format!("“{}”无内容或无可见发布日期", c.name),
-                (None, true) => format!("\"{}\" has no entries or no visible dates", c.name),
+            .map(|(c, _, limit)| facts::ColumnAge {
+                name: c.name.clone(),
+                newest: c.newest.map(|d| d.date),
+                limit: *limit,
             })
-            .collect::<Vec<_>>()
-            .join(if en { "; " } else { "；" })
+            .collect()
     }
 
     /// An aggregate rule: a gap when the count reaches the rule's threshold, a pass otherwise;
@@ -522,8 +488,8 @@ impl<'a> Ctx<'a> {
         n: u32,
         threshold: u32,
         reason: Reason,
-        gap: Text,
-        pass: Text,
+        gap: Fact,
+        pass: Fact,
         ev: Vec<Evidence>,
     ) -> Finding {
         let mut f = if n >= threshold {
@@ -555,26 +521,16 @@ pub fn apply_waivers(
             continue;
         };
         let expired = !w.applies(start, as_of);
-        if expired {
-            f.message
-                .zh
-                .push_str(&format!("（豁免已于{}到期：{}）", w.expires, w.reason));
-            f.message
-                .en
-                .push_str(&format!(" (waiver expired on {}: {})", w.expires, w.reason));
-        } else {
+        if !expired {
             f.deduction = 0.0;
-            f.message
-                .zh
-                .push_str(&format!("（已豁免至{}：{}）", w.expires, w.reason));
-            f.message
-                .en
-                .push_str(&format!(" (waived until {}: {})", w.expires, w.reason));
         }
         f.waiver = Some(WaiverNote {
             reason: w.reason.clone(),
             expires: w.expires,
             expired,
         });
+        if let Some(fact) = &f.facts {
+            f.message = messages::message(fact, &f.name, f.waiver.as_ref());
+        }
     }
 }

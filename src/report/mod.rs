@@ -24,8 +24,8 @@ use crate::rules::RulePack;
 use crate::site::{ColumnState, SiteModel};
 use crate::target::Scope;
 
-/// Bumped whenever a field changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bumped whenever a field changes meaning, appears or disappears. 2: findings carry `facts`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Output formats, shared by the command line and serde.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use model::PackFile;
 pub use model::{
-    Age, Aspect, ColumnClass, Covers, Detector, Due, Forbid, Grade, LinkScope, Pattern, Require,
-    Rule, RuleHeader, Scoring, Severity, Where,
+    Age, AgeUnit, Aspect, ColumnClass, Covers, Detector, Due, Forbid, Grade, LinkScope, Pattern,
+    Require, Rule, RuleHeader, Scoring, Severity, Where,
 };
 
 use serde::Deserialize as _;

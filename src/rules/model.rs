@@ -475,19 +475,4 @@ impl Age {
                 AgeUnit::Years => 100,
             }
     }
-
-    /// In words, for messages.
-    pub fn describe(self, en: bool) -> String {
-        let n = self.amount;
-        match (self.unit, en) {
-            (AgeUnit::Days, false) => format!("{n}天"),
-            (AgeUnit::Weeks, false) => format!("{n}周"),
-            (AgeUnit::Months, false) => format!("{n}个月"),
-            (AgeUnit::Years, false) => format!("{n}年"),
-            (AgeUnit::Days, true) => format!("{n} days"),
-            (AgeUnit::Weeks, true) => format!("{n} weeks"),
-            (AgeUnit::Months, true) => format!("{n} months"),
-            (AgeUnit::Years, true) => format!("{n} years"),
-        }
-    }
 }

@@ -11,8 +11,9 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use super::{CheckKind, Terms};
+use crate::audit::facts::{AppealGroup, ReportProblem, ReportSection, TableColumn};
 use crate::audit::finding::Reason;
-use crate::audit::{Ctx, Evidence, Finding, Status, Text, fmt_date};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Status, Text, messages};
 use crate::extract::PageFacts;
 use crate::extract::tables::{ReportFacts, Slot, Table};
 use crate::rules::{Aspect, Rule, Where};
@@ -56,9 +57,6 @@ impl CheckKind for AnnualReportCheck {
 
 /// The first year the 2021 format applies to (the format was issued on 2021-09-26).
 const FORMAT_2021_FROM: i16 = 2021;
-
-/// Most problems spelled out in a finding's message; every one is counted.
-const MAX_IN_MESSAGE: usize = 6;
 
 struct Section {
     no: &'static str,
@@ -224,14 +222,6 @@ fn blank(cell: &str) -> bool {
     matches!(norm(cell).as_str(), "" | "-" | "—" | "/" | "无" | "——")
 }
 
-fn show(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 fn same(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
 }
@@ -313,17 +303,10 @@ impl Figures {
         self.rows.first().map(|r| r.values.len()).unwrap_or(0)
     }
 
-    fn column(&self, j: usize) -> String {
-        match self.labels.get(j).filter(|l| !l.is_empty()) {
-            Some(l) => format!("“{l}”列"),
-            None => format!("第{}列", j + 1),
-        }
-    }
-
-    fn column_en(&self, j: usize) -> String {
-        match self.labels.get(j).filter(|l| !l.is_empty()) {
-            Some(l) => format!("column \"{l}\""),
-            None => format!("column {}", j + 1),
+    fn column(&self, j: usize) -> TableColumn {
+        TableColumn {
+            label: self.labels.get(j).filter(|l| !l.is_empty()).cloned(),
+            position: u32::try_from(j + 1).unwrap_or(u32::MAX),
         }
     }
 
@@ -335,15 +318,11 @@ impl Figures {
     }
 }
 
-/// A problem with where it is.
-struct Problem {
-    zh: String,
-    en: String,
-}
-
-impl Problem {
-    fn new(zh: String, en: String) -> Problem {
-        Problem { zh, en }
+/// A section of the format as the facts name it.
+fn section(s: &Section) -> ReportSection {
+    ReportSection {
+        no: s.no.to_string(),
+        name: Text::new(s.name, s.en),
     }
 }
 
@@ -370,7 +349,7 @@ fn report_year(p: &PageFacts) -> Option<i16> {
         .or_else(|| p.pub_date.map(|d| d.date.year() - 1))
 }
 
-fn sections(facts: &ReportFacts) -> Vec<Problem> {
+fn sections(facts: &ReportFacts) -> Vec<ReportProblem> {
     let hs = &facts.headings;
     let mut out = Vec::new();
     let mut found: Vec<(usize, usize)> = Vec::new();
@@ -382,10 +361,9 @@ fn sections(facts: &ReportFacts) -> Vec<Problem> {
             s.keys.iter().any(|key| head.contains(key))
         });
         let Some(at) = at else {
-            out.push(Problem::new(
-                format!("缺少第{}部分“{}”", s.no, s.name),
-                format!("section {} \"{}\" ({}) is missing", s.no, s.name, s.en),
-            ));
+            out.push(ReportProblem::SectionMissing {
+                section: section(s),
+            });
             continue;
         };
         found.push((k, at));
@@ -393,16 +371,10 @@ fn sections(facts: &ReportFacts) -> Vec<Problem> {
         if !name.starts_with(&words(s.name))
             && !s.variants.iter().any(|v| name.starts_with(&words(v)))
         {
-            out.push(Problem::new(
-                format!(
-                    "第{}部分标题为“{}”，格式要求为“{}、{}”",
-                    s.no, hs[at], s.no, s.name
-                ),
-                format!(
-                    "section {} is headed \"{}\"; the format says \"{}、{}\"",
-                    s.no, hs[at], s.no, s.name
-                ),
-            ));
+            out.push(ReportProblem::SectionHeading {
+                section: section(s),
+                heading: hs[at].clone(),
+            });
         }
     }
     let mut latest: Option<(usize, usize)> = None;
@@ -411,16 +383,10 @@ fn sections(facts: &ReportFacts) -> Vec<Problem> {
         match latest {
             Some((pk, pat)) if at < pat => {
                 misordered = true;
-                out.push(Problem::new(
-                    format!(
-                        "第{}部分“{}”排在第{}部分“{}”之前",
-                        SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
-                    ),
-                    format!(
-                        "section {} \"{}\" comes before section {} \"{}\"",
-                        SECTIONS[k].no, SECTIONS[k].name, SECTIONS[pk].no, SECTIONS[pk].name
-                    ),
-                ));
+                out.push(ReportProblem::SectionOrder {
+                    section: section(&SECTIONS[k]),
+                    before: section(&SECTIONS[pk]),
+                });
             }
             _ => latest = Some((k, at)),
         }
@@ -430,16 +396,10 @@ fn sections(facts: &ReportFacts) -> Vec<Problem> {
         for &(k, at) in &found {
             let got = heading_number(&hs[at]);
             if got != SECTIONS[k].no {
-                out.push(Problem::new(
-                    format!(
-                        "第{}部分“{}”编号为“{got}”",
-                        SECTIONS[k].no, SECTIONS[k].name
-                    ),
-                    format!(
-                        "section {} \"{}\" is numbered \"{got}\"",
-                        SECTIONS[k].no, SECTIONS[k].name
-                    ),
-                ));
+                out.push(ReportProblem::SectionNumber {
+                    section: section(&SECTIONS[k]),
+                    got: got.to_string(),
+                });
             }
         }
     }
@@ -470,31 +430,20 @@ fn table_of(facts: &ReportFacts, which: usize) -> Option<&Table> {
     facts.tables.iter().find(|t| table_has(t, TABLES[which].1))
 }
 
-fn tables(facts: &ReportFacts) -> Vec<Problem> {
+fn tables(facts: &ReportFacts) -> Vec<ReportProblem> {
     let none = facts.tables.is_empty();
-    let (why, why_en) = if none {
-        (
-            "（正文中没有表格，统计表若以图片或附件发布则无法核验）",
-            " (the page has no tables; tables published as images or attachments cannot be checked)",
-        )
-    } else {
-        ("", "")
-    };
     (0..TABLES.len())
         .filter(|&w| table_of(facts, w).is_none())
-        .map(|w| {
-            let s = &SECTIONS[TABLES[w].0];
-            Problem::new(
-                format!("未找到第{}部分“{}”的统计表{why}", s.no, s.name),
-                format!("no table for section {} \"{}\"{why_en}", s.no, s.name),
-            )
+        .map(|w| ReportProblem::TableMissing {
+            section: section(&SECTIONS[TABLES[w].0]),
+            no_tables: none,
         })
         .collect()
 }
 
 /// AR-04: per row, 总计 = the sum of the applicant columns; per column, item 1 + item 2 =
 /// item 3 (七)总计 + item 4, and (七)总计 = the sum of the outcome rows.
-fn applications(t: &Table, out: &mut Vec<Problem>) -> usize {
+fn applications(t: &Table, out: &mut Vec<ReportProblem>) -> usize {
     let f = figures(t);
     let n = f.width();
     if n < 2 {
@@ -514,20 +463,11 @@ fn applications(t: &Table, out: &mut Vec<Problem>) -> usize {
             let sum: f64 = parts.iter().map(|&j| r.values[j]).sum();
             checked += 1;
             if !same(sum, r.values[tc]) {
-                out.push(Problem::new(
-                    format!(
-                        "第三部分表格“{}”行：总计为{}，但自然人与法人或其他组织各列之和为{}",
-                        r.label,
-                        show(r.values[tc]),
-                        show(sum)
-                    ),
-                    format!(
-                        "section 三 table, row \"{}\": the total is {} but the applicant columns add up to {}",
-                        r.label,
-                        show(r.values[tc]),
-                        show(sum)
-                    ),
-                ));
+                out.push(ReportProblem::RowTotal {
+                    row: r.label.clone(),
+                    total: r.values[tc],
+                    sum,
+                });
             }
         }
     }
@@ -550,30 +490,14 @@ fn applications(t: &Table, out: &mut Vec<Problem>) -> usize {
             );
             checked += 1;
             if !same(a + b, c + d) {
-                out.push(Problem::new(
-                    format!(
-                        "第三部分表格{}：第一项加第二项为{}+{}={}，第三项“{}”加第四项为{}+{}={}，两者应相等",
-                        f.column(j),
-                        show(a),
-                        show(b),
-                        show(a + b),
-                        f.rows[rt].label,
-                        show(c),
-                        show(d),
-                        show(c + d)
-                    ),
-                    format!(
-                        "section 三 table, {}: item 1 + item 2 = {}+{} = {} but item 3 \"{}\" + item 4 = {}+{} = {}; they must be equal",
-                        f.column_en(j),
-                        show(a),
-                        show(b),
-                        show(a + b),
-                        f.rows[rt].label,
-                        show(c),
-                        show(d),
-                        show(c + d)
-                    ),
-                ));
+                out.push(ReportProblem::CarryOver {
+                    column: f.column(j),
+                    new: a,
+                    carried: b,
+                    total_row: f.rows[rt].label.clone(),
+                    handled: c,
+                    carried_on: d,
+                });
             }
         }
     }
@@ -587,22 +511,12 @@ fn applications(t: &Table, out: &mut Vec<Problem>) -> usize {
                 let sum: f64 = leaves.iter().map(|r| r.values[j]).sum();
                 checked += 1;
                 if !same(sum, f.rows[rt].values[j]) {
-                    out.push(Problem::new(
-                        format!(
-                            "第三部分表格{}：办理结果各项之和为{}，但“{}”为{}",
-                            f.column(j),
-                            show(sum),
-                            f.rows[rt].label,
-                            show(f.rows[rt].values[j])
-                        ),
-                        format!(
-                            "section 三 table, {}: the outcome rows add up to {} but \"{}\" is {}",
-                            f.column_en(j),
-                            show(sum),
-                            f.rows[rt].label,
-                            show(f.rows[rt].values[j])
-                        ),
-                    ));
+                    out.push(ReportProblem::OutcomeTotal {
+                        column: f.column(j),
+                        sum,
+                        total_row: f.rows[rt].label.clone(),
+                        total: f.rows[rt].values[j],
+                    });
                 }
             }
         }
@@ -612,7 +526,7 @@ fn applications(t: &Table, out: &mut Vec<Problem>) -> usize {
 
 /// AR-05: each 总计 of the reconsideration and litigation table is the sum of the results before
 /// it (结果维持, 结果纠正, 其他结果, 尚未审结).
-fn appeals(t: &Table, out: &mut Vec<Problem>) -> usize {
+fn appeals(t: &Table, out: &mut Vec<ReportProblem>) -> usize {
     let f = figures(t);
     let n = f.width();
     let mut totals: Vec<usize> = f
@@ -625,22 +539,19 @@ fn appeals(t: &Table, out: &mut Vec<Problem>) -> usize {
     if f.labels.is_empty() && n > 0 && n.is_multiple_of(5) {
         totals = (1..=n / 5).map(|g| g * 5 - 1).collect();
     }
-    let names: Vec<(&str, &str)> = if totals.len() == 3 {
+    let names: Vec<AppealGroup> = if totals.len() == 3 {
         vec![
-            ("行政复议", "reconsideration"),
-            ("行政诉讼（未经复议直接起诉）", "litigation (sued directly)"),
-            (
-                "行政诉讼（复议后起诉）",
-                "litigation (after reconsideration)",
-            ),
+            AppealGroup::Reconsideration,
+            AppealGroup::LitigationDirect,
+            AppealGroup::LitigationAfterReconsideration,
         ]
     } else {
         (0..totals.len())
             .map(|g| {
                 if g == 0 {
-                    ("行政复议", "reconsideration")
+                    AppealGroup::Reconsideration
                 } else {
-                    ("行政诉讼", "litigation")
+                    AppealGroup::Litigation
                 }
             })
             .collect()
@@ -655,21 +566,12 @@ fn appeals(t: &Table, out: &mut Vec<Problem>) -> usize {
                 let parts: Vec<String> = (from..tc)
                     .map(|j| f.labels.get(j).cloned().unwrap_or_default())
                     .collect();
-                out.push(Problem::new(
-                    format!(
-                        "第四部分表格“{}”：总计为{}，但{}之和为{}",
-                        names[g].0,
-                        show(r.values[tc]),
-                        parts.join("、"),
-                        show(sum)
-                    ),
-                    format!(
-                        "section 四 table, {}: the total is {} but its results add up to {}",
-                        names[g].1,
-                        show(r.values[tc]),
-                        show(sum)
-                    ),
-                ));
+                out.push(ReportProblem::AppealTotal {
+                    group: names[g],
+                    total: r.values[tc],
+                    parts,
+                    sum,
+                });
             }
             from = tc + 1;
         }
@@ -677,7 +579,7 @@ fn appeals(t: &Table, out: &mut Vec<Problem>) -> usize {
     checked
 }
 
-fn template(facts: &ReportFacts) -> Vec<Problem> {
+fn template(facts: &ReportFacts) -> Vec<ReportProblem> {
     let mut seen: Vec<&str> = Vec::new();
     for c in facts.tables.iter().flat_map(|t| t.rows.iter().flatten()) {
         let c = norm(&c.text);
@@ -690,16 +592,9 @@ fn template(facts: &ReportFacts) -> Vec<Problem> {
     if seen.is_empty() {
         return Vec::new();
     }
-    vec![Problem::new(
-        format!(
-            "统计表仍使用2019年试行格式（国办公开办函〔2019〕60号）的栏目：{}",
-            seen.join("、")
-        ),
-        format!(
-            "the tables still use the 2019 trial template's items: {}",
-            seen.join(", ")
-        ),
-    )]
+    vec![ReportProblem::Template2019 {
+        items: seen.iter().map(|s| s.to_string()).collect(),
+    }]
 }
 
 impl<'a> Ctx<'a> {
@@ -746,10 +641,7 @@ impl<'a> Ctx<'a> {
                     r,
                     Status::Inconclusive,
                     Some(Reason::NotApplicable),
-                    Text::new(
-                        "未找到政府信息公开工作年度报告页面，无从核对其格式",
-                        "no annual report page was found, so its format cannot be checked",
-                    ),
+                    Fact::NoReportPage,
                     Vec::new(),
                 );
             }
@@ -757,16 +649,9 @@ impl<'a> Ctx<'a> {
                 r,
                 Status::Inconclusive,
                 Some(Reason::Unreadable),
-                Text::new(
-                    format!(
-                        "找到{}个年度报告页面，但正文中没有可读取的标题或表格（可能以附件或图片发布）",
-                        pages.len()
-                    ),
-                    format!(
-                        "found {} annual report pages but no headings or tables in their text (attachments or images?)",
-                        pages.len()
-                    ),
-                ),
+                Fact::ReportUnreadable {
+                    pages: u32::try_from(pages.len()).unwrap_or(u32::MAX),
+                },
                 pages.iter().map(|p| page_evidence(p, None)).collect(),
             );
         };
@@ -781,22 +666,20 @@ impl<'a> Ctx<'a> {
                 vec![page_evidence(rep.page, None)],
             )
         };
-        let (problems, reason, pass): (Vec<Problem>, Reason, Text) = match aspect {
+        let (problems, reason, pass): (Vec<ReportProblem>, Reason, Fact) = match aspect {
             Aspect::Sections => (
                 sections(rep.facts),
                 Reason::Incomplete,
-                Text::new(
-                    format!("“{title}”六个部分标题齐全、顺序正确"),
-                    format!("\"{title}\" has the six section headings in order"),
-                ),
+                Fact::ReportSectionsRight {
+                    title: title.clone(),
+                },
             ),
             Aspect::Tables => (
                 tables(rep.facts),
                 Reason::Incomplete,
-                Text::new(
-                    format!("“{title}”第二、三、四部分的统计表齐全"),
-                    format!("\"{title}\" has the tables of sections 二, 三 and 四"),
-                ),
+                Fact::ReportTablesRight {
+                    title: title.clone(),
+                },
             ),
             Aspect::Arithmetic => {
                 let mut out = Vec::new();
@@ -811,48 +694,45 @@ impl<'a> Ctx<'a> {
                     return on_page(
                         Status::Inconclusive,
                         Some(Reason::Unreadable),
-                        Text::new(
-                            format!("“{title}”中未找到可核对数据的统计表"),
-                            format!("\"{title}\" has no table whose figures could be checked"),
-                        ),
+                        Fact::ReportNoTableToSum {
+                            title: title.clone(),
+                        },
                     );
                 }
                 (
                     out,
                     Reason::Inconsistent,
-                    Text::new(
-                        format!("“{title}”统计表数据勾稽关系一致（核对{checked}处）"),
-                        format!("\"{title}\": the table figures add up ({checked} sums checked)"),
-                    ),
+                    Fact::ReportSumsRight {
+                        title: title.clone(),
+                        checked: u32::try_from(checked).unwrap_or(u32::MAX),
+                    },
                 )
             }
             Aspect::Template => match rep.year {
                 Some(y) if y >= FORMAT_2021_FROM => (
                     template(rep.facts),
                     Reason::Outdated,
-                    Text::new(
-                        format!("“{title}”使用2021年格式"),
-                        format!("\"{title}\" uses the 2021 format"),
-                    ),
+                    Fact::ReportCurrentFormat {
+                        title: title.clone(),
+                    },
                 ),
                 Some(y) => {
                     return on_page(
                         Status::Pass,
                         None,
-                        Text::new(
-                            format!("“{title}”为{y}年度报告，适用2019年格式"),
-                            format!("\"{title}\" covers {y}, when the 2019 format applied"),
-                        ),
+                        Fact::ReportOlderFormatApplies {
+                            title: title.clone(),
+                            year: y,
+                        },
                     );
                 }
                 None => {
                     return on_page(
                         Status::Inconclusive,
                         Some(Reason::NotApplicable),
-                        Text::new(
-                            format!("无法确定“{title}”所属年度"),
-                            format!("cannot tell which year \"{title}\" covers"),
-                        ),
+                        Fact::ReportYearUnknown {
+                            title: title.clone(),
+                        },
                     );
                 }
             },
@@ -861,44 +741,20 @@ impl<'a> Ctx<'a> {
             return on_page(Status::Pass, None, pass);
         }
         let n = problems.len();
-        let more = |en: bool| {
-            if n > MAX_IN_MESSAGE {
-                if en {
-                    format!("; and {} more", n - MAX_IN_MESSAGE)
-                } else {
-                    format!("；等{n}处")
-                }
-            } else {
-                String::new()
-            }
-        };
-        let zh: Vec<&str> = problems
+        let evidence = problems
             .iter()
-            .take(MAX_IN_MESSAGE)
-            .map(|p| p.zh.as_str())
+            .map(|p| page_evidence(rep.page, Some(&messages::zh::problem(p))))
             .collect();
-        let en: Vec<&str> = problems
-            .iter()
-            .take(MAX_IN_MESSAGE)
-            .map(|p| p.en.as_str())
-            .collect();
-        let date = rep
-            .page
-            .pub_date
-            .map(|d| format!("（{}发布）", fmt_date(d.date, false)))
-            .unwrap_or_default();
         let mut f = self.finding(
             r,
             Status::Gap,
             Some(reason),
-            Text::new(
-                format!("“{title}”{date}：{}{}", zh.join("；"), more(false)),
-                format!("\"{title}\": {}{}", en.join("; "), more(true)),
-            ),
-            problems
-                .iter()
-                .map(|p| page_evidence(rep.page, Some(&p.zh)))
-                .collect(),
+            Fact::ReportProblems {
+                title: title.clone(),
+                published: rep.page.pub_date.map(|d| d.date),
+                problems,
+            },
+            evidence,
         );
         let count = Some(u32::try_from(n).unwrap_or(u32::MAX));
         f.count = count;
@@ -946,10 +802,19 @@ mod tests {
         }
     }
 
-    fn problems(headings: &[&str]) -> Vec<String> {
+    /// The problems as (kind, section number, what was found): facts, not sentences.
+    fn problems(headings: &[&str]) -> Vec<(&'static str, String, String)> {
         sections(&report_with(headings))
             .into_iter()
-            .map(|p| p.zh)
+            .map(|p| match p {
+                ReportProblem::SectionMissing { section } => ("missing", section.no, String::new()),
+                ReportProblem::SectionNumber { section, got } => ("number", section.no, got),
+                ReportProblem::SectionHeading { section, heading } => {
+                    ("heading", section.no, heading)
+                }
+                ReportProblem::SectionOrder { section, before } => ("order", section.no, before.no),
+                other => panic!("not a section problem: {other:?}"),
+            })
             .collect()
     }
 
@@ -974,7 +839,7 @@ mod tests {
                 "四、政府信息公开行政复议、行政诉讼情况",
                 "五、存在的主要问题及改进情况"
             ]),
-            vec!["缺少第六部分“其他需要报告的事项”"]
+            vec![("missing", "六".to_string(), String::new())]
         );
         // Section 五 missing and 六 moved up a place: one missing section, one wrong number.
         assert_eq!(
@@ -986,8 +851,8 @@ mod tests {
                 "五、其他需要报告的事项",
             ]),
             vec![
-                "缺少第五部分“存在的主要问题及改进情况”",
-                "第六部分“其他需要报告的事项”编号为“五”"
+                ("missing", "五".to_string(), String::new()),
+                ("number", "六".to_string(), "五".to_string())
             ]
         );
     }
@@ -1018,14 +883,32 @@ mod tests {
         let mut out = Vec::new();
         let checked = applications(t, &mut out);
         assert_eq!(checked, 6 + 4 + 4);
-        let zh: Vec<&str> = out.iter().map(|p| p.zh.as_str()).collect();
+        let total_row = "三、本年度办理结果 / （七）总计";
+        assert_eq!(out.len(), 3, "{out:?}");
         assert_eq!(
-            zh,
-            vec![
-                "第三部分表格“三、本年度办理结果 / （七）总计”行：总计为7，但自然人与法人或其他组织各列之和为6",
-                "第三部分表格“总计”列：第一项加第二项为6+1=7，第三项“三、本年度办理结果 / （七）总计”加第四项为7+1=8，两者应相等",
-                "第三部分表格“总计”列：办理结果各项之和为6，但“三、本年度办理结果 / （七）总计”为7",
-            ]
+            out[0],
+            ReportProblem::RowTotal {
+                row: total_row.to_string(),
+                total: 7.0,
+                sum: 6.0
+            }
+        );
+        assert!(
+            matches!(&out[1], ReportProblem::CarryOver { column, new, carried, total_row: t, handled, carried_on }
+                if column.label.as_deref() == Some("总计") && (*new, *carried, *handled, *carried_on) == (6.0, 1.0, 7.0, 1.0) && t == total_row),
+            "{:?}",
+            out[1]
+        );
+        assert!(
+            matches!(&out[2], ReportProblem::OutcomeTotal { column, sum, total_row: t, total }
+                if column.label.as_deref() == Some("总计") && (*sum, *total) == (6.0, 7.0) && t == total_row),
+            "{:?}",
+            out[2]
+        );
+        // How the catalogue words one of them.
+        assert_eq!(
+            crate::audit::messages::zh::problem(&out[1]),
+            "第三部分表格“总计”列：第一项加第二项为6+1=7，第三项“三、本年度办理结果 / （七）总计”加第四项为7+1=8，两者应相等"
         );
     }
 

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{CheckKind, Invalid, Validation, check_threshold};
-use crate::audit::{Ctx, Evidence, Finding, Reason, Text};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Reason};
 use crate::rules::Rule;
 use crate::site::ColumnState;
 
@@ -56,14 +56,11 @@ impl CheckKind for BlankColumnsCheck {
         }
         let n = names.len() as u32;
         let threshold = self.threshold;
-        let gap = Text::new(
-            format!("空白栏目{n}个：{}", names.join("、")),
-            format!("{n} blank columns: {}", names.join(", ")),
-        );
-        let pass = Text::new(
-            format!("空白栏目{n}个，低于{threshold}个"),
-            format!("{n} blank columns, below {threshold}"),
-        );
+        let gap = Fact::BlankColumns { names };
+        let pass = Fact::BlankBelow {
+            count: n,
+            threshold,
+        };
         ctx.counted(r, n, threshold, Reason::Empty, gap, pass, ev)
     }
 }

@@ -4,7 +4,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{CheckKind, Invalid, Validation};
-use crate::audit::{Ctx, Finding, Reason, Status, Text, fmt_date};
+use crate::audit::facts::{ColumnDate, SharedColumn};
+use crate::audit::{Ctx, Fact, Finding, Reason, Status, Text};
 use crate::rules::{Age, Rule};
 use crate::site::{Column, ColumnState};
 
@@ -47,16 +48,17 @@ impl CheckKind for ColumnCheck {
         let class_en = class
             .and_then(|c| c.name_en.clone())
             .unwrap_or_else(|| class_name.clone());
+        let class = Text::new(class_name, class_en);
         let (stale, unjudged, total) = ctx.stale_of(&[class_id], self.max_age);
         if !stale.is_empty() {
             let mut f = ctx.finding(
                 r,
                 Status::Gap,
                 Some(Reason::Stale),
-                Text::new(
-                    ctx.describe_stale(&stale, false),
-                    ctx.describe_stale(&stale, true),
-                ),
+                Fact::StaleColumns {
+                    columns: Ctx::stale_facts(&stale),
+                    threshold: None,
+                },
                 stale
                     .iter()
                     .map(|(c, _, _)| Ctx::column_evidence(c))
@@ -75,24 +77,11 @@ impl CheckKind for ColumnCheck {
                 c.shared.is_some() && ctx.pack.classify(&c.name).is_some_and(|k| k.id == class_id)
             })
             .collect();
-        let shared_zh: String = shared
+        let shared_facts: Vec<SharedColumn> = shared
             .iter()
-            .map(|c| {
-                format!(
-                    "；“{}”为共享栏目（条目均链接至{}），不计入本单位更新考核",
-                    c.name,
-                    c.shared.as_deref().unwrap_or_default()
-                )
-            })
-            .collect();
-        let shared_en: String = shared
-            .iter()
-            .map(|c| {
-                format!(
-                    "; \"{}\" is a shared column (every entry links to {}), not scored",
-                    c.name,
-                    c.shared.as_deref().unwrap_or_default()
-                )
+            .map(|c| SharedColumn {
+                name: c.name.clone(),
+                feed: c.shared.clone().unwrap_or_default(),
             })
             .collect();
         let shared_ev = || shared.iter().map(|c| Ctx::column_evidence(c));
@@ -101,16 +90,9 @@ impl CheckKind for ColumnCheck {
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotApplicable),
-                if shared.is_empty() {
-                    Text::new(
-                        format!("未发现{class_name}栏目"),
-                        format!("no {class_en} column found"),
-                    )
-                } else {
-                    Text::new(
-                        format!("未发现本单位的{class_name}栏目{shared_zh}"),
-                        format!("no {class_en} column of the bureau's own found{shared_en}"),
-                    )
+                Fact::NoColumn {
+                    class,
+                    shared: shared_facts,
                 },
                 shared_ev().collect(),
             );
@@ -120,10 +102,7 @@ impl CheckKind for ColumnCheck {
                 r,
                 Status::Inconclusive,
                 Some(Reason::JsOnly),
-                Text::new(
-                    format!("{class_name}栏目列表由脚本生成，无法判断更新情况"),
-                    format!("the {class_en} list is drawn by script; freshness unknown"),
-                ),
+                Fact::ColumnsScriptDrawn { class },
                 unjudged.iter().map(|c| Ctx::column_evidence(c)).collect(),
             );
         }
@@ -137,28 +116,20 @@ impl CheckKind for ColumnCheck {
                     && c.shared.is_none()
             })
             .collect();
-        let names: Vec<String> = judged
-            .iter()
-            .map(|c| match c.newest {
-                Some(d) => format!("“{}”最新{}", c.name, fmt_date(d.date, false)),
-                None => format!("“{}”", c.name),
-            })
-            .collect();
-        let names_en: Vec<String> = judged
-            .iter()
-            .map(|c| match c.newest {
-                Some(d) => format!("\"{}\" newest {}", c.name, d.date),
-                None => format!("\"{}\"", c.name),
-            })
-            .collect();
         ctx.finding(
             r,
             Status::Pass,
             None,
-            Text::new(
-                format!("按时更新：{}{shared_zh}", names.join("；")),
-                format!("up to date: {}{shared_en}", names_en.join("; ")),
-            ),
+            Fact::ColumnsFresh {
+                columns: judged
+                    .iter()
+                    .map(|c| ColumnDate {
+                        name: c.name.clone(),
+                        newest: c.newest.map(|d| d.date),
+                    })
+                    .collect(),
+                shared: shared_facts,
+            },
             judged
                 .iter()
                 .map(|c| Ctx::column_evidence(c))

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::{CheckKind, Invalid, Validation, check_threshold};
-use crate::audit::{Ctx, Evidence, Finding, Reason, Text};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Reason};
 use crate::rules::{LinkScope, Rule};
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -57,19 +57,15 @@ impl CheckKind for DeadLinksCheck {
             .values()
             .filter(|c| !c.outcome.is_skipped())
             .count();
-        let statuses: std::collections::BTreeSet<String> = dead
-            .iter()
-            .filter_map(|(_, c)| c.status.map(|s| s.to_string()))
-            .collect();
-        let statuses: Vec<String> = statuses.into_iter().collect();
-        let gap = Text::new(
-            format!("发现{n}个无法访问的链接（HTTP {}）", statuses.join("、")),
-            format!("{n} dead links (HTTP {})", statuses.join(", ")),
-        );
-        let pass = Text::new(
-            format!("检查了{checked}个链接，未发现无法访问的链接"),
-            format!("checked {checked} links, none dead"),
-        );
+        let statuses: std::collections::BTreeSet<u16> =
+            dead.iter().filter_map(|(_, c)| c.status).collect();
+        let gap = Fact::DeadLinks {
+            count: n,
+            statuses: statuses.into_iter().collect(),
+        };
+        let pass = Fact::NoDeadLinks {
+            checked: u32::try_from(checked).unwrap_or(u32::MAX),
+        };
         ctx.counted(
             r,
             n,

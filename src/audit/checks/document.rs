@@ -8,7 +8,8 @@ use std::ops::ControlFlow;
 use serde::Deserialize;
 
 use super::{CheckKind, Invalid, Terms, Validation};
-use crate::audit::{Ctx, Evidence, Finding, Hit, Liveness, Reason, Status, Text, fmt_date};
+use crate::audit::facts::{Deadline, ReadFor};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Hit, Liveness, Reason, Status, Text};
 use crate::extract::{DateSource, PageFacts};
 use crate::rules::{Age, Covers, Due, Forbid, Require, Rule, Where, province};
 
@@ -206,10 +207,9 @@ impl DocumentCheck {
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotApplicable),
-                Text::new(
-                    format!("未找到需要核查的页面（{}）", terms.join("、")),
-                    format!("no pages found to check ({})", terms.join(", ")),
-                ),
+                Fact::NothingToCheck {
+                    terms: terms.to_vec(),
+                },
                 hits.iter().map(Hit::evidence).collect(),
             ));
         }
@@ -219,42 +219,26 @@ impl DocumentCheck {
             .collect();
         let empty: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Empty).collect();
         let dead: Vec<&Hit> = hits.iter().filter(|h| h.live == Liveness::Dead).collect();
-        let (status, reason, msg, ev): (Status, Reason, Text, Vec<Evidence>) = if !empty.is_empty()
+        let (status, reason, fact, ev): (Status, Reason, Fact, Vec<Evidence>) = if !empty.is_empty()
         {
-            let names: Vec<&str> = empty.iter().map(|h| h.text.as_str()).collect();
-            let marker = empty
-                .iter()
-                .find_map(|h| h.column.and_then(|c| c.empty_marker.clone()));
             (
                 Status::Gap,
                 Reason::Empty,
-                Text::new(
-                    format!(
-                        "栏目“{}”无内容{}",
-                        names.join("、"),
-                        marker
-                            .as_ref()
-                            .map(|m| format!("（显示“{m}”）"))
-                            .unwrap_or_default()
-                    ),
-                    format!(
-                        "column \"{}\" has no entries{}",
-                        names.join("\", \""),
-                        marker
-                            .map(|m| format!(" (shows \"{m}\")"))
-                            .unwrap_or_default()
-                    ),
-                ),
+                Fact::EmptyColumns {
+                    names: empty.iter().map(|h| h.text.clone()).collect(),
+                    marker: empty
+                        .iter()
+                        .find_map(|h| h.column.and_then(|c| c.empty_marker.clone())),
+                },
                 empty.iter().map(|h| h.evidence()).collect(),
             )
         } else if !dead.is_empty() {
             (
                 Status::Gap,
                 Reason::Broken,
-                Text::new(
-                    format!("指向“{}”的链接无法访问", dead[0].text),
-                    format!("the link to \"{}\" is dead", dead[0].text),
-                ),
+                Fact::DeadLink {
+                    title: dead[0].text.clone(),
+                },
                 dead.iter().map(|h| h.evidence()).collect(),
             )
         } else if let Some(h) = unverified
@@ -276,40 +260,25 @@ impl DocumentCheck {
                     r,
                     Status::Pass,
                     None,
-                    Text::new(
-                        format!("在审计范围外找到“{}”链接（未核验内容）", h.text),
-                        format!(
-                            "found a link to \"{}\" outside the audit scope (content not verified)",
-                            h.text
-                        ),
-                    ),
+                    Fact::FoundOutOfScope {
+                        title: h.text.clone(),
+                    },
                     vec![h.evidence()],
                 ));
             }
             (
                 Status::Inconclusive,
                 why,
-                Text::new(
-                    format!("找到“{}”但无法核验：{}", h.text, why.label(false)),
-                    format!(
-                        "found \"{}\" but could not verify it: {}",
-                        h.text,
-                        why.label(true)
-                    ),
-                ),
+                Fact::Unverified {
+                    title: h.text.clone(),
+                    why,
+                },
                 unverified.iter().map(|h| h.evidence()).collect(),
             )
         } else {
-            return ControlFlow::Break(ctx.missing(
-                r,
-                Text::new(
-                    format!("未找到{}", Ctx::name(r, false)),
-                    format!("no {} found", Ctx::name(r, true)),
-                ),
-                Vec::new(),
-            ));
+            return ControlFlow::Break(ctx.missing(r, Fact::NotFound, Vec::new()));
         };
-        let mut f = ctx.finding(r, status, Some(reason), msg, ev);
+        let mut f = ctx.finding(r, status, Some(reason), fact, ev);
         Ctx::deduct(r, &mut f, None);
         ControlFlow::Break(f)
     }
@@ -324,8 +293,6 @@ impl DocumentCheck {
         hits: &[Hit<'a>],
         live: Vec<Hit<'a>>,
     ) -> Step<'a> {
-        let name_zh = Ctx::name(r, false);
-        let name_en = Ctx::name(r, true);
         // A province's own deadline, when the pack gives one for the site's province.
         let (province, from_site) = match ctx.pack.province {
             Some(p) => (Some(p), None),
@@ -338,27 +305,13 @@ impl DocumentCheck {
         let by = special
             .map(|(_, b)| b.get_ref())
             .unwrap_or(due.by.get_ref());
-        let (tail_zh, tail_en) = match special {
-            Some((p, _)) => (
-                format!(
-                    "（{}规定的时限{}）",
-                    p.zh,
-                    from_site
-                        .map(|c| format!("，省份据网站标识码{c}判断"))
-                        .unwrap_or_default()
-                ),
-                format!(
-                    " ({}'s own deadline{})",
-                    p.en,
-                    from_site
-                        .map(|c| format!("; province from the site ID code {c}"))
-                        .unwrap_or_default()
-                ),
-            ),
-            None => (String::new(), String::new()),
-        };
         let period = due_period(ctx.as_of, by, due.covers);
         let (doc_year, dl) = (period.doc_year, period.deadline);
+        let deadline = Deadline {
+            date: dl,
+            province: special.map(|(p, _)| p.code.to_string()),
+            province_from_site_code: special.and(from_site).map(str::to_string),
+        };
         let year_terms = [format!("{doc_year}年"), format!("{doc_year}年度")];
         let year_in = |t: &str| year_terms.iter().any(|yt| t.contains(yt.as_str()));
         let mut candidates: Vec<Hit<'a>> = hits
@@ -402,16 +355,10 @@ impl DocumentCheck {
                     r,
                     Status::Inconclusive,
                     Some(why),
-                    Text::new(
-                        format!(
-                            "找到{doc_year}年度{name_zh}的链接，但无法访问：{}",
-                            why.label(false)
-                        ),
-                        format!(
-                            "found a link to the {doc_year} {name_en} but could not fetch it: {}",
-                            why.label(true)
-                        ),
-                    ),
+                    Fact::YearUnverified {
+                        year: doc_year,
+                        why,
+                    },
                     unsure.iter().map(|h| h.evidence()).collect(),
                 ));
             }
@@ -420,10 +367,10 @@ impl DocumentCheck {
                     r,
                     Status::Gap,
                     Some(Reason::Broken),
-                    Text::new(
-                        format!("{doc_year}年度{name_zh}的链接无法访问：{}", h.text),
-                        format!("the link to the {doc_year} {name_en} is dead: {}", h.text),
-                    ),
+                    Fact::YearDeadLink {
+                        year: doc_year,
+                        title: h.text.clone(),
+                    },
                     vec![h.evidence()],
                 );
                 Ctx::deduct(r, &mut f, None);
@@ -431,16 +378,10 @@ impl DocumentCheck {
             }
             return ControlFlow::Break(ctx.missing(
                 r,
-                Text::new(
-                    format!(
-                        "未找到{doc_year}年度{name_zh}（应于{}前公开）{tail_zh}",
-                        fmt_date(dl, false)
-                    ),
-                    format!(
-                        "no {name_en} for {doc_year} found (due by {}){tail_en}",
-                        fmt_date(dl, true)
-                    ),
-                ),
+                Fact::NoneForYear {
+                    year: doc_year,
+                    deadline,
+                },
                 live.iter().map(Hit::evidence).collect(),
             ));
         }
@@ -456,18 +397,11 @@ impl DocumentCheck {
             r,
             Status::Gap,
             Some(Reason::Late),
-            Text::new(
-                format!(
-                    "{doc_year}年度{name_zh}发布于{}，晚于{}的公开时限{tail_zh}",
-                    fmt_date(d, false),
-                    fmt_date(dl, false)
-                ),
-                format!(
-                    "the {doc_year} {name_en} was published on {}, after the {} deadline{tail_en}",
-                    fmt_date(d, true),
-                    fmt_date(dl, true)
-                ),
-            ),
+            Fact::Late {
+                year: doc_year,
+                published: d,
+                deadline,
+            },
             for_year.iter().map(Hit::evidence).collect(),
         );
         Ctx::deduct(r, &mut f, None);
@@ -477,8 +411,6 @@ impl DocumentCheck {
     /// Step **forbid**: what must not be published, on every page found (a leak on any list
     /// counts). A rule that only forbids is settled here.
     fn forbid<'a>(&self, r: &Rule, ctx: &Ctx<'a>, pool: Vec<Hit<'a>>) -> Step<'a> {
-        let name_zh = Ctx::name(r, false);
-        let name_en = Ctx::name(r, true);
         let mut pages: Vec<&PageFacts> = Vec::new();
         for h in &pool {
             let entries = h.column.map(|c| c.entries.as_slice()).unwrap_or_default();
@@ -501,20 +433,19 @@ impl DocumentCheck {
                 }
             }
         }
-        let label = |i: usize, en: bool| {
+        let label = |i: usize| {
             let f = &self.forbid[i];
-            if en {
-                f.label_en.clone().unwrap_or_else(|| f.label.clone())
-            } else {
-                f.label.clone()
-            }
+            Text::new(
+                f.label.clone(),
+                f.label_en.clone().unwrap_or_else(|| f.label.clone()),
+            )
         };
         if let Some((p, i, m)) = exposed.first() {
             let ev = exposed
                 .iter()
                 .map(|(p, i, m)| Evidence {
                     url: Some(p.url.clone()),
-                    text: Some(format!("{}: {m}", label(*i, false))),
+                    text: Some(format!("{}: {m}", label(*i).zh)),
                     date: p.pub_date.map(|d| d.date),
                     date_source: p.pub_date.map(|d| d.source),
                     http_status: Some(200),
@@ -522,28 +453,17 @@ impl DocumentCheck {
                 })
                 .collect();
             let n = exposed.len();
-            let more_zh = if n > 1 {
-                format!("等{n}个页面")
-            } else {
-                String::new()
-            };
-            let more_en = if n > 1 {
-                format!(" and {} more pages", n - 1)
-            } else {
-                String::new()
-            };
+
             let mut f = ctx.finding(
                 r,
                 Status::Gap,
                 Some(Reason::Exposed),
-                Text::new(
-                    format!("“{}”{more_zh}公开了{}（如{m}）", p.title, label(*i, false)),
-                    format!(
-                        "\"{}\"{more_en} shows {} (e.g. {m})",
-                        p.title,
-                        label(*i, true)
-                    ),
-                ),
+                Fact::Exposed {
+                    title: p.title.clone(),
+                    label: label(*i),
+                    sample: m.clone(),
+                    pages: u32::try_from(n).unwrap_or(u32::MAX),
+                },
                 ev,
             );
             f.count = Some(n as u32);
@@ -553,17 +473,15 @@ impl DocumentCheck {
         if !self.forbid_only() {
             return ControlFlow::Continue(pool);
         }
-        let labels_zh: Vec<String> = (0..self.forbid.len()).map(|i| label(i, false)).collect();
-        let labels_en: Vec<String> = (0..self.forbid.len()).map(|i| label(i, true)).collect();
+
         if pages.is_empty() {
             return ControlFlow::Break(ctx.finding(
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotCrawled),
-                Text::new(
-                    format!("找到{name_zh}，但无法读取其内容以核查"),
-                    format!("found {name_en} but could not read it to check"),
-                ),
+                Fact::Unread {
+                    purpose: ReadFor::Forbid,
+                },
                 pool.iter().map(Hit::evidence).collect(),
             ));
         }
@@ -572,18 +490,10 @@ impl DocumentCheck {
                 r,
                 Status::Pass,
                 None,
-                Text::new(
-                    format!(
-                        "核查了{}个页面，未发现{}",
-                        pages.len(),
-                        labels_zh.join("、")
-                    ),
-                    format!(
-                        "checked {} pages, no {} found",
-                        pages.len(),
-                        labels_en.join(", ")
-                    ),
-                ),
+                Fact::NoneExposed {
+                    pages: u32::try_from(pages.len()).unwrap_or(u32::MAX),
+                    labels: (0..self.forbid.len()).map(label).collect(),
+                },
                 pages
                     .iter()
                     .map(|p| Evidence {
@@ -599,8 +509,6 @@ impl DocumentCheck {
     /// Step **require**: the required elements, judged on the best document found. Without a
     /// `max_age` a complete document settles the finding.
     fn require<'a>(&self, r: &Rule, ctx: &Ctx<'a>, pool: Vec<Hit<'a>>) -> Step<'a> {
-        let name_zh = Ctx::name(r, false);
-        let name_en = Ctx::name(r, true);
         let mut docs: Vec<&PageFacts> = Vec::new();
         for h in &pool {
             if let Some(p) = h.page.filter(|p| p.text.is_some()) {
@@ -638,28 +546,30 @@ impl DocumentCheck {
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotCrawled),
-                Text::new(
-                    format!("找到{name_zh}，但无法读取其内容以核验要素"),
-                    format!("found {name_en} but could not read it to check its contents"),
-                ),
+                Fact::Unread {
+                    purpose: ReadFor::Require,
+                },
                 pool.iter().map(Hit::evidence).collect(),
             ));
         };
         let ev = Evidence::of_page(page, page.pub_date);
         if !missing.is_empty() {
-            let zh: Vec<&str> = missing.iter().map(|q| q.label.as_str()).collect();
-            let en: Vec<&str> = missing
-                .iter()
-                .map(|q| q.label_en.as_deref().unwrap_or(&q.label))
-                .collect();
             let mut f = ctx.finding(
                 r,
                 Status::Gap,
                 Some(Reason::Incomplete),
-                Text::new(
-                    format!("“{}”缺少：{}", page.title, zh.join("、")),
-                    format!("\"{}\" lacks: {}", page.title, en.join(", ")),
-                ),
+                Fact::Incomplete {
+                    title: page.title.clone(),
+                    missing: missing
+                        .iter()
+                        .map(|q| {
+                            Text::new(
+                                q.label.clone(),
+                                q.label_en.clone().unwrap_or_else(|| q.label.clone()),
+                            )
+                        })
+                        .collect(),
+                },
                 vec![ev],
             );
             f.count = Some(missing.len() as u32);
@@ -671,10 +581,9 @@ impl DocumentCheck {
                 r,
                 Status::Pass,
                 None,
-                Text::new(
-                    format!("已找到“{}”，要素齐全", page.title),
-                    format!("found \"{}\" with every required element", page.title),
-                ),
+                Fact::Complete {
+                    title: page.title.clone(),
+                },
                 vec![ev],
             ));
         }
@@ -691,31 +600,15 @@ impl DocumentCheck {
         if let Some(age) = self.max_age {
             let oldest = age.oldest_fresh(ctx.as_of);
             if newest.is_none_or(|(d, _)| d.date < oldest) {
-                let name_zh = Ctx::name(r, false);
-                let name_en = Ctx::name(r, true);
-                let msg = match newest {
-                    Some((d, _)) => Text::new(
-                        format!(
-                            "{name_zh}最新信息发布于{}，已超过{}未更新",
-                            fmt_date(d.date, false),
-                            age.describe(false)
-                        ),
-                        format!(
-                            "the newest {name_en} is from {}, older than {}",
-                            fmt_date(d.date, true),
-                            age.describe(true)
-                        ),
-                    ),
-                    None => Text::new(
-                        format!("{name_zh}无可见发布日期，视为未更新"),
-                        format!("{name_en} shows no publish date, which counts as not updated"),
-                    ),
+                let fact = Fact::Stale {
+                    newest: newest.map(|(d, _)| d.date),
+                    limit: age,
                 };
                 let mut f = ctx.finding(
                     r,
                     Status::Gap,
                     Some(Reason::Stale),
-                    msg,
+                    fact,
                     pool.iter().map(Hit::evidence).collect(),
                 );
                 Ctx::deduct(r, &mut f, None);
@@ -723,14 +616,6 @@ impl DocumentCheck {
             }
         }
         let first = newest.map(|(_, h)| h).unwrap_or(&pool[0]);
-        let when = first
-            .date
-            .map(|d| format!("（{}，{}）", fmt_date(d.date, false), d.source.label(false)))
-            .unwrap_or_default();
-        let when_en = first
-            .date
-            .map(|d| format!(" ({}, {})", fmt_date(d.date, true), d.source.label(true)))
-            .unwrap_or_default();
         let mut ev: Vec<Evidence> = vec![first.evidence()];
         ev.extend(
             pool.iter()
@@ -741,10 +626,10 @@ impl DocumentCheck {
             r,
             Status::Pass,
             None,
-            Text::new(
-                format!("已找到“{}”{when}", first.text),
-                format!("found \"{}\"{when_en}", first.text),
-            ),
+            Fact::Found {
+                title: first.text.clone(),
+                date: first.date,
+            },
             ev,
         )
     }

@@ -7,7 +7,8 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::{CheckKind, Invalid, Validation, check_threshold};
-use crate::audit::{Ctx, Evidence, Finding, Reason, Status, Text, fmt_date};
+use crate::audit::facts::SuspectDate;
+use crate::audit::{Ctx, Evidence, Fact, Finding, Reason, Status};
 use crate::extract::{DateSource, DatedBy, PageFacts, PageKind, dates};
 use crate::rules::{Age, Rule};
 
@@ -97,35 +98,22 @@ impl Ctx<'_> {
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotApplicable),
-                Text::new(
-                    "未发现同时标有发布日期和成文日期（或URL日期）的文档，无法比对",
-                    "no document shows both a publish date and a date written (or a URL date); nothing to compare",
-                ),
+                Fact::NoDatesToCompare,
                 Vec::new(),
             );
         }
         let mut suspects: Vec<&Doc<'_>> = Vec::new();
-        let mut zh: Vec<String> = Vec::new();
-        let mut en: Vec<String> = Vec::new();
+        let mut found: Vec<SuspectDate> = Vec::new();
         for d in &docs {
             if let Some(w) = d.written
                 && w < max_lag.oldest_fresh(d.published.date)
             {
-                let n = days(d.published.date, w);
-                zh.push(format!(
-                    "“{}”成文日期{}，发布日期{}（{}），相隔{n}天",
-                    d.page.title,
-                    fmt_date(w, false),
-                    fmt_date(d.published.date, false),
-                    d.published.source.label(false)
-                ));
-                en.push(format!(
-                    "\"{}\" written {}, published {} ({}), {n} days later",
-                    d.page.title,
-                    w,
-                    d.published.date,
-                    d.published.source.label(true)
-                ));
+                found.push(SuspectDate::LateRelease {
+                    title: d.page.title.clone(),
+                    written: w,
+                    published: d.published,
+                    days: days(d.published.date, w),
+                });
                 suspects.push(d);
             }
         }
@@ -146,18 +134,12 @@ impl Ctx<'_> {
                     .filter_map(|d| d.written.or(d.created))
                     .min()
                     .unwrap_or(day);
-                zh.push(format!(
-                    "{}同日发布{}篇形成于{}以前的旧文档（最早{}）",
-                    fmt_date(day, false),
-                    batch.len(),
-                    lag.describe(false),
-                    fmt_date(oldest, false)
-                ));
-                en.push(format!(
-                    "{} documents made over {} earlier were all published on {day} (oldest {oldest})",
-                    batch.len(),
-                    lag.describe(true)
-                ));
+                found.push(SuspectDate::Batch {
+                    day,
+                    count: u32::try_from(batch.len()).unwrap_or(u32::MAX),
+                    older_than: lag,
+                    oldest,
+                });
                 for d in batch {
                     if !suspects.iter().any(|s| s.page.url == d.page.url) {
                         suspects.push(d);
@@ -171,10 +153,9 @@ impl Ctx<'_> {
                 r,
                 Status::Pass,
                 None,
-                Text::new(
-                    format!("比对了{checked}篇文档的发布日期与成文日期、URL日期，未发现疑似改动发稿日期"),
-                    format!("compared the publish date of {checked} documents with their dates written and URL dates: none looks re-dated"),
-                ),
+                Fact::DatesConsistent {
+                    checked: u32::try_from(checked).unwrap_or(u32::MAX),
+                },
                 Vec::new(),
             );
         }
@@ -203,13 +184,7 @@ impl Ctx<'_> {
             r,
             Status::Gap,
             Some(Reason::SuspectDate),
-            Text::new(
-                format!("疑似伪造发稿日期（需人工核实）：{}", zh.join("；")),
-                format!(
-                    "publish dates look re-dated (verify by hand): {}",
-                    en.join("; ")
-                ),
-            ),
+            Fact::SuspectDates { suspects: found },
             ev,
         );
         f.count = Some(n);

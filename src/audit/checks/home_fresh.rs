@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::CheckKind;
-use crate::audit::{Ctx, Evidence, Finding, Reason, Status, Text, fmt_date};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Reason, Status};
 use crate::rules::{Age, Rule};
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -45,7 +45,7 @@ impl CheckKind for HomeFreshCheck {
                 r,
                 Status::Inconclusive,
                 Some(Reason::Unreachable),
-                Text::new("首页无法获取", "the home page could not be fetched"),
+                Fact::HomeUnreachable,
                 Vec::new(),
             );
         };
@@ -54,43 +54,19 @@ impl CheckKind for HomeFreshCheck {
             date: newest,
             ..Evidence::default()
         }];
-        let where_zh = if hub {
-            "首页为导航页，二级栏目"
-        } else {
-            "首页"
-        };
-        let where_en = if hub {
-            "the home page is a hub; its columns'"
-        } else {
-            "the home page's"
-        };
         let mut f = match newest {
-            Some(d) if d >= age.oldest_fresh(ctx.as_of) => ctx.finding(
-                r,
-                Status::Pass,
-                None,
-                Text::new(
-                    format!("{where_zh}最新信息发布于{}", fmt_date(d, false)),
-                    format!("{where_en} newest item is from {}", fmt_date(d, true)),
-                ),
-                ev,
-            ),
-            Some(d) => ctx.finding(
+            Some(date) if date >= age.oldest_fresh(ctx.as_of) => {
+                ctx.finding(r, Status::Pass, None, Fact::HomeNewest { date, hub }, ev)
+            }
+            Some(date) => ctx.finding(
                 r,
                 Status::Gap,
                 Some(Reason::Stale),
-                Text::new(
-                    format!(
-                        "{where_zh}最新信息发布于{}，已超过{}未更新",
-                        fmt_date(d, false),
-                        age.describe(false)
-                    ),
-                    format!(
-                        "{where_en} newest item is from {}, older than {}",
-                        fmt_date(d, true),
-                        age.describe(true)
-                    ),
-                ),
+                Fact::HomeStale {
+                    date,
+                    hub,
+                    limit: age,
+                },
                 ev,
             ),
             // Not one dated item anywhere on the site is far likelier to be lists drawn by script
@@ -99,10 +75,7 @@ impl CheckKind for HomeFreshCheck {
                 r,
                 Status::Inconclusive,
                 Some(Reason::JsOnly),
-                Text::new(
-                    "首页及各栏目均未识别到带日期的信息（可能由脚本生成），无法判断更新情况",
-                    "no dated item was recognised on the home page or in any column (lists may be drawn by script); freshness unknown",
-                ),
+                Fact::NoDatedItems,
                 ev,
             ),
         };

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{CheckKind, Terms};
-use crate::audit::{Ctx, Evidence, Finding, Status, Text};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Status};
 use crate::rules::Rule;
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -36,10 +36,10 @@ impl CheckKind for PhoneCheck {
                     r,
                     Status::Pass,
                     None,
-                    Text::new(
-                        format!("{label}：{}", ph.number),
-                        format!("{label}: {}", ph.number),
-                    ),
+                    Fact::PhoneFound {
+                        label: label.to_string(),
+                        number: ph.number.clone(),
+                    },
                     vec![Evidence {
                         url: Some(url.clone()),
                         text: Some(format!("{label} {}", ph.number)),
@@ -51,14 +51,9 @@ impl CheckKind for PhoneCheck {
         }
         ctx.missing(
             r,
-            Text::new(
-                format!("在{}个页面中未找到{}", ctx.site.pages.len(), r.name),
-                format!(
-                    "no {} on any of {} pages",
-                    Ctx::name(r, true),
-                    ctx.site.pages.len()
-                ),
-            ),
+            Fact::PhoneMissing {
+                pages: u32::try_from(ctx.site.pages.len()).unwrap_or(u32::MAX),
+            },
             Vec::new(),
         )
     }

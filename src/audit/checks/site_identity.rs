@@ -5,7 +5,8 @@
 use serde::Deserialize;
 
 use super::CheckKind;
-use crate::audit::{Ctx, Evidence, Finding, Reason, Status, Text};
+use crate::audit::facts::{IdentityCheck, IdentityConflict};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Reason, Status};
 use crate::extract::identity;
 use crate::rules::Rule;
 
@@ -26,9 +27,8 @@ impl Ctx<'_> {
         let site = self.site;
         let footer = site.footer.as_ref();
         let start = site.start.as_ref();
-        let mut checked: Vec<(&str, &str)> = Vec::new();
-        let mut zh: Vec<String> = Vec::new();
-        let mut en: Vec<String> = Vec::new();
+        let mut checked: Vec<IdentityCheck> = Vec::new();
+        let mut conflicts: Vec<IdentityConflict> = Vec::new();
         let mut ev: Vec<Evidence> = Vec::new();
         let footer_ev = |text: String| Evidence {
             url: footer.map(|(_, u)| u.clone()),
@@ -36,19 +36,16 @@ impl Ctx<'_> {
             ..Evidence::default()
         };
         if let Some(code) = &site.site_id_code {
-            checked.push(("SiteIDCode格式", "SiteIDCode format"));
+            checked.push(IdentityCheck::SiteCodeFormat);
             let c = code.trim();
             let ok = (c.len() == 10 && c.bytes().all(|b| b.is_ascii_digit()))
                 || (c.len() == 10
                     && c.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("bm"))
                     && c.bytes().skip(2).all(|b| b.is_ascii_digit()));
             if !ok {
-                zh.push(format!(
-                    "SiteIDCode“{c}”不是10位网站标识码（地方为10位数字，部门为bm加8位数字）"
-                ));
-                en.push(format!(
-                    "SiteIDCode \"{c}\" is not a 10-character site code (10 digits, or bm + 8 digits)"
-                ));
+                conflicts.push(IdentityConflict::SiteCodeFormat {
+                    code: c.to_string(),
+                });
                 ev.push(Evidence {
                     url: start.cloned(),
                     text: Some(format!("SiteIDCode={c}")),
@@ -56,12 +53,12 @@ impl Ctx<'_> {
                 });
             }
             if let Some(fc) = footer.and_then(|(f, _)| f.site_id_code.as_deref()) {
-                checked.push(("SiteIDCode与页脚网站标识码", "SiteIDCode and footer code"));
+                checked.push(IdentityCheck::SiteCodeFooter);
                 if !fc.eq_ignore_ascii_case(c) {
-                    zh.push(format!("SiteIDCode元数据为{c}，页脚网站标识码为{fc}"));
-                    en.push(format!(
-                        "SiteIDCode meta is {c}, the footer's 网站标识码 is {fc}"
-                    ));
+                    conflicts.push(IdentityConflict::SiteCodeFooter {
+                        meta: c.to_string(),
+                        footer: fc.to_string(),
+                    });
                     ev.push(footer_ev(format!("SiteIDCode={c}；网站标识码：{fc}")));
                 }
             }
@@ -70,14 +67,12 @@ impl Ctx<'_> {
             &site.site_name,
             footer.and_then(|(f, _)| f.sponsor.as_deref()),
         ) {
-            checked.push(("SiteName与页脚主办单位", "SiteName and footer sponsor"));
+            checked.push(IdentityCheck::SiteNameSponsor);
             if identity::different_place(name, sponsor) {
-                zh.push(format!(
-                    "SiteName为“{name}”，页脚主办单位却为“{sponsor}”（疑为套用其他网站模板）"
-                ));
-                en.push(format!(
-                    "SiteName is \"{name}\" but the footer names \"{sponsor}\" (another site's template?)"
-                ));
+                conflicts.push(IdentityConflict::SiteNameSponsor {
+                    name: name.clone(),
+                    sponsor: sponsor.to_string(),
+                });
                 ev.push(footer_ev(format!("SiteName={name}；主办单位：{sponsor}")));
             }
         }
@@ -87,12 +82,12 @@ impl Ctx<'_> {
             _ => None,
         });
         if let (Some(domain), Some(host)) = (&site.site_domain, &host) {
-            checked.push(("SiteDomain与网站域名", "SiteDomain and host"));
+            checked.push(IdentityCheck::SiteDomainHost);
             if !identity::host_matches(host, domain) {
-                zh.push(format!("SiteDomain为“{domain}”，与网站域名{host}不符"));
-                en.push(format!(
-                    "SiteDomain is \"{domain}\", which does not match the host {host}"
-                ));
+                conflicts.push(IdentityConflict::SiteDomainHost {
+                    domain: domain.clone(),
+                    host: host.clone(),
+                });
                 ev.push(Evidence {
                     url: start.cloned(),
                     text: Some(format!("SiteDomain={domain}")),
@@ -105,16 +100,11 @@ impl Ctx<'_> {
                 r,
                 Status::Inconclusive,
                 Some(Reason::NotApplicable),
-                Text::new(
-                    "未找到可相互比对的网站标识（SiteIDCode、SiteName、SiteDomain元数据与页脚网站标识码、主办单位）",
-                    "no site identifiers to compare (SiteIDCode, SiteName, SiteDomain meta against the footer's code and sponsor)",
-                ),
+                Fact::NoIdentifiers,
                 Vec::new(),
             );
         }
-        if zh.is_empty() {
-            let what_zh: Vec<&str> = checked.iter().map(|(z, _)| *z).collect();
-            let what_en: Vec<&str> = checked.iter().map(|(_, e)| *e).collect();
+        if conflicts.is_empty() {
             let mut ids = Vec::new();
             if let Some((f, _)) = footer {
                 ids.extend(f.site_id_code.iter().map(|c| format!("网站标识码：{c}")));
@@ -126,22 +116,19 @@ impl Ctx<'_> {
                 r,
                 Status::Pass,
                 None,
-                Text::new(
-                    format!("一致：{}", what_zh.join("、")),
-                    format!("consistent: {}", what_en.join(", ")),
-                ),
+                Fact::IdentityConsistent { compared: checked },
                 vec![footer_ev(ids.join("；"))]
                     .into_iter()
                     .filter(|e| e.url.is_some())
                     .collect(),
             );
         }
-        let n = zh.len() as u32;
+        let n = u32::try_from(conflicts.len()).unwrap_or(u32::MAX);
         let mut f = self.finding(
             r,
             Status::Gap,
             Some(Reason::Inconsistent),
-            Text::new(zh.join("；"), en.join("; ")),
+            Fact::IdentityConflicts { conflicts },
             ev,
         );
         f.count = Some(n);
@@ -153,7 +140,8 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{run, site};
-    use crate::audit::{Reason, Status};
+    use crate::audit::facts::IdentityConflict;
+    use crate::audit::{Fact, Reason, Status};
     use crate::crawl::CrawlLog;
 
     /// A template copied from another city (research §2: 齐齐哈尔 on a Chongqing domain).
@@ -172,8 +160,22 @@ mod tests {
         assert_eq!(f.status, Status::Gap);
         assert_eq!(f.reason, Some(Reason::Inconsistent));
         assert_eq!(f.count, Some(2), "{:?}", f.message);
-        assert!(f.message.zh.contains("齐齐哈尔") && f.message.zh.contains("重庆高新区管委会"));
-        assert!(f.message.zh.contains("SiteDomain为“gxq.cq.gov.cn”"));
+        let Some(Fact::IdentityConflicts { conflicts }) = &f.facts else {
+            panic!("{:?}", f.facts)
+        };
+        assert_eq!(
+            conflicts,
+            &vec![
+                IdentityConflict::SiteNameSponsor {
+                    name: "齐齐哈尔".into(),
+                    sponsor: "重庆高新区管委会".into()
+                },
+                IdentityConflict::SiteDomainHost {
+                    domain: "gxq.cq.gov.cn".into(),
+                    host: "jyj.qingshui.gov.cn".into()
+                },
+            ]
+        );
         // Nothing to compare: not a gap, not a pass.
         let bare = site(
             "http://a.gov.cn/",

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{CheckKind, Invalid, Validation, check_threshold};
-use crate::audit::{Ctx, Finding, Reason, Text};
+use crate::audit::{Ctx, Fact, Finding, Reason};
 use crate::rules::{Age, Rule};
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -54,20 +54,14 @@ impl CheckKind for StaleColumnsCheck {
             .iter()
             .map(|(c, _, _)| Ctx::column_evidence(c))
             .collect();
-        let gap = Text::new(
-            format!(
-                "{n}个栏目未按要求更新（达到{threshold}个即否决）：{}",
-                ctx.describe_stale(&stale, false)
-            ),
-            format!(
-                "{n} columns not updated (veto at {threshold}): {}",
-                ctx.describe_stale(&stale, true)
-            ),
-        );
-        let pass = Text::new(
-            format!("未按要求更新的栏目{n}个，低于{threshold}个"),
-            format!("{n} stale columns, below {threshold}"),
-        );
+        let gap = Fact::StaleColumns {
+            columns: Ctx::stale_facts(&stale),
+            threshold: Some(threshold),
+        };
+        let pass = Fact::StaleBelow {
+            count: n,
+            threshold,
+        };
         ctx.counted(r, n, threshold, Reason::Stale, gap, pass, ev)
     }
 }

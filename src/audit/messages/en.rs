@@ -1,0 +1,469 @@
+//! English: how findings are worded.
+
+use jiff::civil::Date;
+
+use super::{Catalogue, MAX_LISTED};
+use crate::audit::facts::*;
+use crate::audit::finding::{Reason, WaiverNote};
+use crate::rules::{Age, AgeUnit, province};
+
+pub struct En;
+
+fn date(d: Date) -> String {
+    d.to_string()
+}
+
+fn age(a: Age) -> String {
+    let n = a.amount;
+    match a.unit {
+        AgeUnit::Days => format!("{n} days"),
+        AgeUnit::Weeks => format!("{n} weeks"),
+        AgeUnit::Months => format!("{n} months"),
+        AgeUnit::Years => format!("{n} years"),
+    }
+}
+
+fn why(r: Reason) -> &'static str {
+    r.label(true)
+}
+
+fn deadline_tail(d: &Deadline) -> String {
+    let Some(p) = d.province.as_deref().and_then(province::find) else {
+        return String::new();
+    };
+    format!(
+        " ({}'s own deadline{})",
+        p.en,
+        d.province_from_site_code
+            .as_deref()
+            .map(|c| format!("; province from the site ID code {c}"))
+            .unwrap_or_default()
+    )
+}
+
+fn stale_column(c: &ColumnAge) -> String {
+    match c.newest {
+        Some(d) => format!(
+            "\"{}\" last updated {}, over {} ago",
+            c.name,
+            date(d),
+            age(c.limit)
+        ),
+        None => format!("\"{}\" has no entries or no visible dates", c.name),
+    }
+}
+
+fn shared(cols: &[SharedColumn]) -> String {
+    cols.iter()
+        .map(|c| {
+            format!(
+                "; \"{}\" is a shared column (every entry links to {}), not scored",
+                c.name, c.feed
+            )
+        })
+        .collect()
+}
+
+fn home(hub: bool) -> &'static str {
+    if hub {
+        "the home page is a hub; its columns'"
+    } else {
+        "the home page's"
+    }
+}
+
+fn num(x: f64) -> String {
+    crate::audit::facts::show_number(x)
+}
+
+fn column(c: &TableColumn) -> String {
+    match &c.label {
+        Some(l) => format!("column \"{l}\""),
+        None => format!("column {}", c.position),
+    }
+}
+
+fn appeal(g: AppealGroup) -> &'static str {
+    match g {
+        AppealGroup::Reconsideration => "reconsideration",
+        AppealGroup::Litigation => "litigation",
+        AppealGroup::LitigationDirect => "litigation (sued directly)",
+        AppealGroup::LitigationAfterReconsideration => "litigation (after reconsideration)",
+    }
+}
+
+fn problem(p: &ReportProblem) -> String {
+    match p {
+        ReportProblem::SectionMissing { section } => format!(
+            "section {} \"{}\" ({}) is missing",
+            section.no, section.name.zh, section.name.en
+        ),
+        ReportProblem::SectionHeading { section, heading } => format!(
+            "section {} is headed \"{heading}\"; the format says \"{}、{}\"",
+            section.no, section.no, section.name.zh
+        ),
+        ReportProblem::SectionOrder { section, before } => format!(
+            "section {} \"{}\" comes before section {} \"{}\"",
+            section.no, section.name.zh, before.no, before.name.zh
+        ),
+        ReportProblem::SectionNumber { section, got } => format!(
+            "section {} \"{}\" is numbered \"{got}\"",
+            section.no, section.name.zh
+        ),
+        ReportProblem::TableMissing { section, no_tables } => format!(
+            "no table for section {} \"{}\"{}",
+            section.no,
+            section.name.zh,
+            if *no_tables {
+                " (the page has no tables; tables published as images or attachments cannot be checked)"
+            } else {
+                ""
+            }
+        ),
+        ReportProblem::RowTotal { row, total, sum } => format!(
+            "section 三 table, row \"{row}\": the total is {} but the applicant columns add up to {}",
+            num(*total),
+            num(*sum)
+        ),
+        ReportProblem::CarryOver {
+            column: c,
+            new,
+            carried,
+            total_row,
+            handled,
+            carried_on,
+        } => format!(
+            "section 三 table, {}: item 1 + item 2 = {}+{} = {} but item 3 \"{total_row}\" + item 4 = {}+{} = {}; they must be equal",
+            column(c),
+            num(*new),
+            num(*carried),
+            num(new + carried),
+            num(*handled),
+            num(*carried_on),
+            num(handled + carried_on)
+        ),
+        ReportProblem::OutcomeTotal {
+            column: c,
+            sum,
+            total_row,
+            total,
+        } => format!(
+            "section 三 table, {}: the outcome rows add up to {} but \"{total_row}\" is {}",
+            column(c),
+            num(*sum),
+            num(*total)
+        ),
+        ReportProblem::AppealTotal {
+            group, total, sum, ..
+        } => format!(
+            "section 四 table, {}: the total is {} but its results add up to {}",
+            appeal(*group),
+            num(*total),
+            num(*sum)
+        ),
+        ReportProblem::Template2019 { items } => format!(
+            "the tables still use the 2019 trial template's items: {}",
+            items.join(", ")
+        ),
+        ReportProblem::More { count } => format!("and {count} more"),
+    }
+}
+
+fn suspect(s: &SuspectDate) -> String {
+    match s {
+        SuspectDate::LateRelease {
+            title,
+            written,
+            published,
+            days,
+        } => format!(
+            "\"{title}\" written {}, published {} ({}), {days} days later",
+            date(*written),
+            date(published.date),
+            published.source.label(true)
+        ),
+        SuspectDate::Batch {
+            day,
+            count,
+            older_than,
+            oldest,
+        } => format!(
+            "{count} documents made over {} earlier were all published on {} (oldest {})",
+            age(*older_than),
+            date(*day),
+            date(*oldest)
+        ),
+    }
+}
+
+fn identity_check(c: IdentityCheck) -> &'static str {
+    match c {
+        IdentityCheck::SiteCodeFormat => "SiteIDCode format",
+        IdentityCheck::SiteCodeFooter => "SiteIDCode and footer code",
+        IdentityCheck::SiteNameSponsor => "SiteName and footer sponsor",
+        IdentityCheck::SiteDomainHost => "SiteDomain and host",
+    }
+}
+
+fn conflict(c: &IdentityConflict) -> String {
+    match c {
+        IdentityConflict::SiteCodeFormat { code } => format!(
+            "SiteIDCode \"{code}\" is not a 10-character site code (10 digits, or bm + 8 digits)"
+        ),
+        IdentityConflict::SiteCodeFooter { meta, footer } => {
+            format!("SiteIDCode meta is {meta}, the footer's 网站标识码 is {footer}")
+        }
+        IdentityConflict::SiteNameSponsor { name, sponsor } => format!(
+            "SiteName is \"{name}\" but the footer names \"{sponsor}\" (another site's template?)"
+        ),
+        IdentityConflict::SiteDomainHost { domain, host } => {
+            format!("SiteDomain is \"{domain}\", which does not match the host {host}")
+        }
+    }
+}
+
+fn labels(l: &[crate::audit::Text]) -> String {
+    l.iter()
+        .map(|t| t.en.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Catalogue for En {
+    fn fact(&self, fact: &Fact, name: &str) -> String {
+        match fact {
+            Fact::Found { title, date: d } => format!(
+                "found \"{title}\"{}",
+                d.map(|d| format!(" ({}, {})", date(d.date), d.source.label(true)))
+                    .unwrap_or_default()
+            ),
+            Fact::FoundOutOfScope { title } => format!(
+                "found a link to \"{title}\" outside the audit scope (content not verified)"
+            ),
+            Fact::Complete { title } => format!("found \"{title}\" with every required element"),
+            Fact::EmptyColumns { names, marker } => format!(
+                "column \"{}\" has no entries{}",
+                names.join("\", \""),
+                marker
+                    .as_ref()
+                    .map(|m| format!(" (shows \"{m}\")"))
+                    .unwrap_or_default()
+            ),
+            Fact::DeadLink { title } => format!("the link to \"{title}\" is dead"),
+            Fact::Unverified { title, why: w } => {
+                format!("found \"{title}\" but could not verify it: {}", why(*w))
+            }
+            Fact::NotFound => format!("no {name} found"),
+            Fact::NoneForYear { year, deadline } => format!(
+                "no {name} for {year} found (due by {}){}",
+                date(deadline.date),
+                deadline_tail(deadline)
+            ),
+            Fact::YearUnverified { year, why: w } => format!(
+                "found a link to the {year} {name} but could not fetch it: {}",
+                why(*w)
+            ),
+            Fact::YearDeadLink { year, title } => {
+                format!("the link to the {year} {name} is dead: {title}")
+            }
+            Fact::Late {
+                year,
+                published,
+                deadline,
+            } => format!(
+                "the {year} {name} was published on {}, after the {} deadline{}",
+                date(*published),
+                date(deadline.date),
+                deadline_tail(deadline)
+            ),
+            Fact::Exposed {
+                title,
+                label,
+                sample,
+                pages,
+            } => format!(
+                "\"{title}\"{} shows {} (e.g. {sample})",
+                if *pages > 1 {
+                    format!(" and {} more pages", pages - 1)
+                } else {
+                    String::new()
+                },
+                label.en
+            ),
+            Fact::NothingToCheck { terms } => {
+                format!("no pages found to check ({})", terms.join(", "))
+            }
+            Fact::Unread {
+                purpose: ReadFor::Forbid,
+            } => format!("found {name} but could not read it to check"),
+            Fact::Unread {
+                purpose: ReadFor::Require,
+            } => format!("found {name} but could not read it to check its contents"),
+            Fact::NoneExposed { pages, labels: l } => {
+                format!("checked {pages} pages, no {} found", labels(l))
+            }
+            Fact::Incomplete { title, missing } => {
+                format!("\"{title}\" lacks: {}", labels(missing))
+            }
+            Fact::Stale {
+                newest: Some(d),
+                limit,
+            } => format!(
+                "the newest {name} is from {}, older than {}",
+                date(*d),
+                age(*limit)
+            ),
+            Fact::Stale { newest: None, .. } => {
+                format!("{name} shows no publish date, which counts as not updated")
+            }
+            Fact::Unconfirmed {
+                inner,
+                pages,
+                why: w,
+            } => format!(
+                "{}; but {pages} pages could not be fetched ({}), so this is not certain",
+                self.fact(inner, name),
+                why(*w)
+            ),
+            Fact::StaleColumns { columns, threshold } => {
+                let list = columns
+                    .iter()
+                    .map(stale_column)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                match threshold {
+                    Some(t) => format!(
+                        "{} columns not updated (veto at {t}): {list}",
+                        columns.len()
+                    ),
+                    None => list,
+                }
+            }
+            Fact::StaleBelow { count, threshold } => {
+                format!("{count} stale columns, below {threshold}")
+            }
+            Fact::ColumnsFresh {
+                columns,
+                shared: s,
+            } => format!(
+                "up to date: {}{}",
+                columns
+                    .iter()
+                    .map(|c| match c.newest {
+                        Some(d) => format!("\"{}\" newest {}", c.name, date(d)),
+                        None => format!("\"{}\"", c.name),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                shared(s)
+            ),
+            Fact::NoColumn { class, shared: s } if s.is_empty() => {
+                format!("no {} column found", class.en)
+            }
+            Fact::NoColumn { class, shared: s } => {
+                format!("no {} column of the bureau's own found{}", class.en, shared(s))
+            }
+            Fact::ColumnsScriptDrawn { class } => {
+                format!("the {} list is drawn by script; freshness unknown", class.en)
+            }
+            Fact::BlankColumns { names } => {
+                format!("{} blank columns: {}", names.len(), names.join(", "))
+            }
+            Fact::BlankBelow { count, threshold } => {
+                format!("{count} blank columns, below {threshold}")
+            }
+            Fact::DeadLinks { count, statuses } => format!(
+                "{count} dead links (HTTP {})",
+                statuses
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Fact::NoDeadLinks { checked } => format!("checked {checked} links, none dead"),
+            Fact::HomeNewest { date: d, hub } => {
+                format!("{} newest item is from {}", home(*hub), date(*d))
+            }
+            Fact::HomeStale {
+                date: d,
+                hub,
+                limit,
+            } => format!(
+                "{} newest item is from {}, older than {}",
+                home(*hub),
+                date(*d),
+                age(*limit)
+            ),
+            Fact::HomeUnreachable => "the home page could not be fetched".to_string(),
+            Fact::NoDatedItems => "no dated item was recognised on the home page or in any column (lists may be drawn by script); freshness unknown".to_string(),
+            Fact::PhoneFound { label, number } => format!("{label}: {number}"),
+            Fact::PhoneMissing { pages } => format!("no {name} on any of {pages} pages"),
+            Fact::ReportProblems {
+                title, problems, ..
+            } => {
+                let listed: Vec<String> = problems.iter().take(MAX_LISTED).map(problem).collect();
+                let more = if problems.len() > MAX_LISTED {
+                    format!("; and {} more", problems.len() - MAX_LISTED)
+                } else {
+                    String::new()
+                };
+                format!("\"{title}\": {}{more}", listed.join("; "))
+            }
+            Fact::NoReportPage => {
+                "no annual report page was found, so its format cannot be checked".to_string()
+            }
+            Fact::ReportUnreadable { pages } => format!(
+                "found {pages} annual report pages but no headings or tables in their text (attachments or images?)"
+            ),
+            Fact::ReportSectionsRight { title } => {
+                format!("\"{title}\" has the six section headings in order")
+            }
+            Fact::ReportTablesRight { title } => {
+                format!("\"{title}\" has the tables of sections 二, 三 and 四")
+            }
+            Fact::ReportNoTableToSum { title } => {
+                format!("\"{title}\" has no table whose figures could be checked")
+            }
+            Fact::ReportSumsRight { title, checked } => {
+                format!("\"{title}\": the table figures add up ({checked} sums checked)")
+            }
+            Fact::ReportCurrentFormat { title } => format!("\"{title}\" uses the 2021 format"),
+            Fact::ReportOlderFormatApplies { title, year } => {
+                format!("\"{title}\" covers {year}, when the 2019 format applied")
+            }
+            Fact::ReportYearUnknown { title } => {
+                format!("cannot tell which year \"{title}\" covers")
+            }
+            Fact::NoDatesToCompare => "no document shows both a publish date and a date written (or a URL date); nothing to compare".to_string(),
+            Fact::DatesConsistent { checked } => format!(
+                "compared the publish date of {checked} documents with their dates written and URL dates: none looks re-dated"
+            ),
+            Fact::SuspectDates { suspects } => format!(
+                "publish dates look re-dated (verify by hand): {}",
+                suspects.iter().map(suspect).collect::<Vec<_>>().join("; ")
+            ),
+            Fact::NoIdentifiers => "no site identifiers to compare (SiteIDCode, SiteName, SiteDomain meta against the footer's code and sponsor)".to_string(),
+            Fact::IdentityConsistent { compared } => format!(
+                "consistent: {}",
+                compared
+                    .iter()
+                    .map(|c| identity_check(*c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Fact::IdentityConflicts { conflicts } => conflicts
+                .iter()
+                .map(conflict)
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+
+    fn waiver(&self, w: &WaiverNote) -> String {
+        if w.expired {
+            format!(" (waiver expired on {}: {})", w.expires, w.reason)
+        } else {
+            format!(" (waived until {}: {})", w.expires, w.reason)
+        }
+    }
+}
