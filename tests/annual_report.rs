@@ -48,8 +48,9 @@ fn a_correct_report_passes_every_check() {
         );
     }
     assert_eq!(
-        finding(&r, "GOV-ANNUAL-ARITHMETIC")["message"]["zh"],
-        "“禾川县教育局2025年度政府信息公开工作年度报告”统计表数据勾稽关系一致（核对42处）"
+        finding(&r, "GOV-ANNUAL-ARITHMETIC")["facts"],
+        serde_json::json!({"fact": "report_sums_right",
+            "title": "禾川县教育局2025年度政府信息公开工作年度报告", "checked": 42})
     );
 }
 
@@ -88,11 +89,21 @@ fn wrong_headings_and_sums_are_cited_by_section_row_and_column() {
             .unwrap()
             .contains("国办公开办函〔2021〕30号")
     );
-    assert!(
-        a["message"]["en"]
-            .as_str()
-            .unwrap()
-            .contains("item 1 + item 2")
+    let kinds: Vec<&str> = a["facts"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["problem"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "row_total",
+            "carry_over",
+            "carry_over",
+            "outcome_total",
+            "appeal_total"
+        ]
     );
 
     assert_eq!(verdict(finding(&r, "GOV-ANNUAL-TABLES")), "pass");
@@ -178,10 +189,8 @@ fn a_report_for_2020_may_use_the_2019_template() {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     let t = finding(&r, "GOV-ANNUAL-TEMPLATE");
     assert_eq!(verdict(t), "pass");
-    assert_eq!(
-        t["message"]["zh"],
-        "“石门县教育局2020年政府信息公开工作年度报告”为2020年度报告，适用2019年格式"
-    );
+    assert_eq!(t["facts"]["fact"], "report_older_format_applies");
+    assert_eq!(t["facts"]["year"], 2020);
 }
 
 #[test]

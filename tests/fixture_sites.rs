@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 mod common;
 use common::{copy_dir, evidence_paths, finding, verdicts};
@@ -83,8 +83,9 @@ fn compliant_site_passes_every_rule() {
     assert_eq!(news["evidence"][0]["date"], "2026-11-20");
     assert_eq!(news["evidence"][0]["date_source"], "list_row");
     let ar = finding(&r, "GOV-ANNUAL-REPORT");
+    assert_eq!(ar["facts"]["fact"], "found");
     assert!(
-        ar["message"]["zh"]
+        ar["facts"]["title"]
             .as_str()
             .unwrap()
             .contains("2025年政府信息公开工作年度报告")
@@ -136,8 +137,9 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
 
     let fee = finding(&r, "EDU-FEE");
     assert_eq!(
-        fee["message"]["zh"],
-        "“石岩县2026年秋季学期中小学收费公示”缺少：投诉电话"
+        fee["facts"],
+        json!({"fact": "incomplete", "title": "石岩县2026年秋季学期中小学收费公示",
+               "missing": [{"zh": "投诉电话", "en": "complaint phone"}]})
     );
     assert_eq!(
         evidence_paths(fee),
@@ -165,23 +167,22 @@ fn gappy_gb2312_site_has_exactly_its_documented_gaps() {
 
     let blank = finding(&r, "INSP-BLANK");
     assert_eq!(blank["count"], 2);
-    assert!(
-        blank["message"]["zh"]
-            .as_str()
-            .unwrap()
-            .contains("通知公告、学生资助")
+    assert_eq!(
+        blank["facts"],
+        json!({"fact": "blank_columns", "names": ["通知公告", "学生资助"]})
     );
 
     let ar = finding(&r, "GOV-ANNUAL-REPORT");
     assert_eq!(
-        ar["message"]["zh"],
-        "未找到2025年度政府信息公开工作年度报告（应于2026年1月31日前公开）"
+        ar["facts"],
+        json!({"fact": "none_for_year", "year": 2025, "deadline": {"date": "2026-01-31"}})
     );
 
     let news = finding(&r, "INSP-NEWS-FRESH");
     assert_eq!(
-        news["message"]["zh"],
-        "“工作动态”最新信息发布于2026年9月15日，已超过14天未更新"
+        news["facts"],
+        json!({"fact": "stale_columns",
+               "columns": [{"name": "工作动态", "newest": "2026-09-15", "limit": "14d"}]})
     );
 
     // Veto → 不合格 whatever the points; the points still reflect the deductions.
@@ -232,8 +233,14 @@ fn metadata_blocks_date_signals_forged_dates_identity_and_shared_columns() {
     assert_eq!(forged["count"], 6);
     assert_eq!(forged["severity"], "advisory");
     assert_eq!(
-        forged["message"]["zh"],
-        "疑似伪造发稿日期（需人工核实）：“松岭县教育局关于印发教师管理办法的通知”成文日期2023年5月10日，发布日期2026年10月9日（PubDate元数据），相隔1248天；2026年11月18日同日发布5篇形成于6个月以前的旧文档（最早2025年12月1日）"
+        forged["facts"]["suspects"],
+        json!([
+            {"suspect": "late_release", "title": "松岭县教育局关于印发教师管理办法的通知",
+             "written": "2023-05-10", "published": {"date": "2026-10-09", "source": "meta_pub_date"},
+             "days": 1248},
+            {"suspect": "batch", "day": "2026-11-18", "count": 5, "older_than": "6m",
+             "oldest": "2025-12-01"}
+        ])
     );
     let mut paths = evidence_paths(forged);
     paths.sort();
@@ -295,8 +302,11 @@ fn metadata_blocks_date_signals_forged_dates_identity_and_shared_columns() {
     let id = finding(&r, "INSP-SITE-IDENTITY");
     assert_eq!(id["count"], 2);
     assert_eq!(
-        id["message"]["zh"],
-        "SiteIDCode元数据为6205230007，页脚网站标识码为2302000011；SiteName为“松岭县教育局”，页脚主办单位却为“齐齐哈尔市教育局”（疑为套用其他网站模板）"
+        id["facts"]["conflicts"],
+        json!([
+            {"conflict": "site_code_footer", "meta": "6205230007", "footer": "2302000011"},
+            {"conflict": "site_name_sponsor", "name": "松岭县教育局", "sponsor": "齐齐哈尔市教育局"}
+        ])
     );
     assert!(
         id["basis"]["zh"]
@@ -308,8 +318,10 @@ fn metadata_blocks_date_signals_forged_dates_identity_and_shared_columns() {
     // Shared column: shown, not scored; the bureau's own news column is fresh.
     let news = finding(&r, "INSP-NEWS-FRESH");
     assert_eq!(
-        news["message"]["zh"],
-        "按时更新：“工作动态”最新2026年11月20日；“全省教育要闻”为共享栏目（条目均链接至jyt.province.example），不计入本单位更新考核"
+        news["facts"],
+        json!({"fact": "columns_fresh",
+               "columns": [{"name": "工作动态", "newest": "2026-11-20"}],
+               "shared": [{"name": "全省教育要闻", "feed": "jyt.province.example"}]})
     );
     let columns: BTreeMap<String, Value> = r["site"]["columns"]
         .as_array()
@@ -370,8 +382,8 @@ fn us_example_pack_reads_the_required_links_and_reports_in_english() {
     let usa = finding(&r, "US-USAGOV");
     assert_eq!(usa["evidence"][0]["url"], "https://www.usa.gov/");
     assert_eq!(
-        finding(&r, "US-NO-FEAR")["message"]["en"],
-        "the link to \"No FEAR Act data\" is dead"
+        finding(&r, "US-NO-FEAR")["facts"],
+        json!({"fact": "dead_link", "title": "No FEAR Act data"})
     );
 
     // The English report has no Chinese in it.
@@ -450,8 +462,9 @@ fn a_province_deadline_applies_by_option_or_by_site_id_code() {
     let f = finding(&r, "GOV-BUDGET");
     assert_eq!(f["reason"], "late");
     assert_eq!(
-        f["message"]["zh"],
-        "2026年度部门预算发布于2026年4月10日，晚于2026年3月31日的公开时限（湖北省规定的时限）"
+        f["facts"],
+        json!({"fact": "late", "year": 2026, "published": "2026-04-10",
+               "deadline": {"date": "2026-03-31", "province": "42"}})
     );
     assert_eq!(
         finding(&run(&["--province", "湖北"]), "GOV-BUDGET")["reason"],
@@ -462,11 +475,9 @@ fn a_province_deadline_applies_by_option_or_by_site_id_code() {
     let r = run(&[]);
     let f = finding(&r, "GOV-BUDGET");
     assert_eq!(f["reason"], "late");
-    assert!(
-        f["message"]["en"]
-            .as_str()
-            .unwrap()
-            .ends_with("(Hubei's own deadline; province from the site ID code 4210230015)"),
+    assert_eq!(
+        f["facts"]["deadline"],
+        json!({"date": "2026-03-31", "province": "42", "province_from_site_code": "4210230015"}),
         "{f}"
     );
     // The option wins over the code.

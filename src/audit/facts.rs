@@ -101,6 +101,10 @@ pub enum Fact {
         #[schemars(with = "String")]
         limit: Age,
     },
+    /// A gap a recheck (整改复核) looked for again, one hop from its pages, and still found open.
+    StillOpen {
+        inner: Box<Fact>,
+    },
     /// "Not found", but pages the crawl could not fetch might hold it.
     Unconfirmed {
         inner: Box<Fact>,

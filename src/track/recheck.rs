@@ -8,7 +8,7 @@
 
 use url::Url;
 
-use crate::audit::{Reason, Status, Text, score};
+use crate::audit::{Fact, Reason, Status, Text, messages, score};
 use crate::report::Report;
 use crate::rules::RulePack;
 
@@ -94,13 +94,16 @@ pub fn combine(old: &Report, fresh: &Report, pack: &RulePack) -> Report {
                     if n.status == Status::Inconclusive && n.reason == Some(Reason::NotCrawled) =>
                 {
                     let mut kept = f.clone();
-                    kept.message = Text::new(
-                        format!("{}（复核时在相关栏目和页面中仍未发现整改）", f.message.zh),
-                        format!(
-                            "{} (still not found in the columns and pages rechecked)",
-                            f.message.en
-                        ),
-                    );
+                    match &f.facts {
+                        Some(fact) => {
+                            let fact = Fact::StillOpen {
+                                inner: Box::new(fact.clone()),
+                            };
+                            kept.message = messages::message(&fact, &f.name, f.waiver.as_ref());
+                            kept.facts = Some(fact);
+                        }
+                        None => kept.message = messages::still_open(&f.message),
+                    }
                     kept
                 }
                 Some(n) => n.clone(),

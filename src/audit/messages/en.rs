@@ -316,6 +316,7 @@ impl Catalogue for En {
             Fact::Stale { newest: None, .. } => {
                 format!("{name} shows no publish date, which counts as not updated")
             }
+            Fact::StillOpen { inner } => self.still_open(&self.fact(inner, name)),
             Fact::Unconfirmed {
                 inner,
                 pages,
@@ -465,5 +466,8 @@ impl Catalogue for En {
         } else {
             format!(" (waived until {}: {})", w.expires, w.reason)
         }
+    }
+    fn still_open(&self, message: &str) -> String {
+        format!("{message} (still not found in the columns and pages rechecked)")
     }
 }

@@ -319,6 +319,7 @@ impl Catalogue for Zh {
                 age(*limit)
             ),
             Fact::Stale { newest: None, .. } => format!("{name}无可见发布日期，视为未更新"),
+            Fact::StillOpen { inner } => self.still_open(&self.fact(inner, name)),
             Fact::Unconfirmed {
                 inner,
                 pages,
@@ -481,5 +482,8 @@ impl Catalogue for Zh {
         } else {
             format!("（已豁免至{}：{}）", w.expires, w.reason)
         }
+    }
+    fn still_open(&self, message: &str) -> String {
+        format!("{message}（复核时在相关栏目和页面中仍未发现整改）")
     }
 }
