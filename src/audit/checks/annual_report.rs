@@ -55,90 +55,67 @@ impl CheckKind for AnnualReportCheck {
     }
 }
 
-/// The first year the 2021 format applies to (the format was issued on 2021-09-26).
-const FORMAT_2021_FROM: i16 = 2021;
-
-struct Section {
-    no: &'static str,
-    name: &'static str,
-    en: &'static str,
-    /// Phrases that locate the heading whatever its wording (any of them).
-    keys: &'static [&'static str],
-    /// Other wordings seen in real reports that count as right.
-    variants: &'static [&'static str],
+/// The report format's inspection judgements: `rules/law/annual-report-2021.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportFormat {
+    /// The first report year written on this format.
+    format_from: i16,
+    #[serde(rename = "section")]
+    sections: Vec<Section>,
+    #[serde(rename = "table")]
+    tables: Vec<FixedTable>,
+    template_2019: Template2019,
 }
 
-/// AR-01: the six headings of the 2021 format.
-const SECTIONS: [Section; 6] = [
-    Section {
-        no: "一",
-        name: "总体情况",
-        en: "overview",
-        keys: &["总体情况"],
-        variants: &[],
-    },
-    Section {
-        no: "二",
-        name: "主动公开政府信息情况",
-        en: "proactive disclosure",
-        keys: &["主动公开"],
-        variants: &[],
-    },
-    Section {
-        no: "三",
-        name: "收到和处理政府信息公开申请情况",
-        en: "applications received and handled",
-        keys: &["收到和处理", "公开申请情况", "依申请公开"],
-        variants: &["收到和处理政府信息公开申请的情况"],
-    },
-    Section {
-        no: "四",
-        name: "政府信息公开行政复议、行政诉讼情况",
-        en: "administrative reconsideration and litigation",
-        keys: &["行政复议", "行政诉讼"],
-        variants: &[
-            "政府信息公开行政复议和行政诉讼情况",
-            "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
-            "因政府信息公开被申请行政复议、提起行政诉讼情况",
-        ],
-    },
-    Section {
-        no: "五",
-        name: "存在的主要问题及改进情况",
-        en: "main problems and improvements",
-        keys: &["主要问题", "改进情况"],
-        variants: &["存在的主要问题和改进情况"],
-    },
-    Section {
-        no: "六",
-        name: "其他需要报告的事项",
-        en: "other matters to report",
-        keys: &["其他需要报告"],
-        variants: &["其他需要报告事项"],
-    },
-];
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Section {
+    no: String,
+    name: String,
+    name_en: String,
+    /// Phrases that locate the heading whatever its wording (any of them).
+    keys: Vec<String>,
+    /// Other wordings seen in real reports that count as right.
+    #[serde(default)]
+    variants: Vec<String>,
+}
 
-/// AR-03 to AR-05: the section whose table it is, and the cell texts that identify the table
-/// (any group, every phrase of the group in the table).
-const TABLES: [(usize, &[&[&str]]); 3] = [
-    (1, &[&["第二十条"], &["行政许可", "行政处罚"]]),
-    (2, &[&["本年新收"], &["上年结转", "结转下年"]]),
-    (3, &[&["行政复议", "行政诉讼"]]),
-];
+/// The tables the checks read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum TableRole {
+    Disclosure,
+    Applications,
+    Appeals,
+}
 
-/// Cell texts of the 2019 trial template (国办公开办函〔2019〕60号) that the 2021 format dropped.
-const TEMPLATE_2019: [&str; 10] = [
-    "本年新制作数量",
-    "本年新公开数量",
-    "对外公开总数量",
-    "上一年项目数量",
-    "本年增/减",
-    "其他对外管理服务事项",
-    "第二十条第（九）项",
-    "政府集中采购",
-    "采购项目数量",
-    "采购总金额",
-];
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixedTable {
+    role: TableRole,
+    /// The `no` of the section it belongs to.
+    section: String,
+    /// Cell texts that identify it: any group, every phrase of the group in the table.
+    identify: Vec<Vec<String>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Template2019 {
+    items: Vec<String>,
+}
+
+/// The bundled format, read once. It is part of the binary and a unit test reads it, so a
+/// mistake in it fails the tests, never a user's audit.
+static FORMAT: std::sync::LazyLock<ReportFormat> = std::sync::LazyLock::new(|| {
+    toml::from_str(include_str!("../../../rules/law/annual-report-2021.toml"))
+        .expect("rules/law/annual-report-2021.toml is valid (tested)")
+});
+
+fn section_no(no: &str) -> Option<&'static Section> {
+    FORMAT.sections.iter().find(|s| s.no == no)
+}
 
 /// Text for comparing: no whitespace, ASCII brackets and colons made full-width, full-width
 /// digits and letters made ASCII.
@@ -321,8 +298,8 @@ impl Figures {
 /// A section of the format as the facts name it.
 fn section(s: &Section) -> ReportSection {
     ReportSection {
-        no: s.no.to_string(),
-        name: Text::new(s.name, s.en),
+        no: s.no.clone(),
+        name: Text::new(s.name.clone(), s.name_en.clone()),
     }
 }
 
@@ -353,7 +330,7 @@ fn sections(facts: &ReportFacts) -> Vec<ReportProblem> {
     let hs = &facts.headings;
     let mut out = Vec::new();
     let mut found: Vec<(usize, usize)> = Vec::new();
-    for (k, s) in SECTIONS.iter().enumerate() {
+    for (k, s) in FORMAT.sections.iter().enumerate() {
         // The key phrase near the start: a heading may run on into its first sentence
         // (`<p><b>一、总体情况</b>2025年，本局……</p>`).
         let at = hs.iter().position(|h| {
@@ -368,7 +345,7 @@ fn sections(facts: &ReportFacts) -> Vec<ReportProblem> {
         };
         found.push((k, at));
         let name = words(heading_name(&hs[at]));
-        if !name.starts_with(&words(s.name))
+        if !name.starts_with(&words(&s.name))
             && !s.variants.iter().any(|v| name.starts_with(&words(v)))
         {
             out.push(ReportProblem::SectionHeading {
@@ -384,8 +361,8 @@ fn sections(facts: &ReportFacts) -> Vec<ReportProblem> {
             Some((pk, pat)) if at < pat => {
                 misordered = true;
                 out.push(ReportProblem::SectionOrder {
-                    section: section(&SECTIONS[k]),
-                    before: section(&SECTIONS[pk]),
+                    section: section(&FORMAT.sections[k]),
+                    before: section(&FORMAT.sections[pk]),
                 });
             }
             _ => latest = Some((k, at)),
@@ -395,9 +372,9 @@ fn sections(facts: &ReportFacts) -> Vec<ReportProblem> {
     if !misordered {
         for &(k, at) in &found {
             let got = heading_number(&hs[at]);
-            if got != SECTIONS[k].no {
+            if got != FORMAT.sections[k].no {
                 out.push(ReportProblem::SectionNumber {
-                    section: section(&SECTIONS[k]),
+                    section: section(&FORMAT.sections[k]),
                     got: got.to_string(),
                 });
             }
@@ -419,23 +396,28 @@ fn heading_number(h: &str) -> &str {
 }
 
 /// Whether every phrase of one of the groups is in some cell of `t`.
-fn table_has(t: &Table, groups: &[&[&str]]) -> bool {
+fn table_has(t: &Table, groups: &[Vec<String>]) -> bool {
     let cells: Vec<String> = t.rows.iter().flatten().map(|c| norm(&c.text)).collect();
-    groups
-        .iter()
-        .any(|g| g.iter().all(|p| cells.iter().any(|c| c.contains(p))))
+    groups.iter().any(|g| {
+        g.iter()
+            .all(|p| cells.iter().any(|c| c.contains(p.as_str())))
+    })
 }
 
-fn table_of(facts: &ReportFacts, which: usize) -> Option<&Table> {
-    facts.tables.iter().find(|t| table_has(t, TABLES[which].1))
+fn table_of(facts: &ReportFacts, role: TableRole) -> Option<&Table> {
+    let fixed = FORMAT.tables.iter().find(|t| t.role == role)?;
+    facts.tables.iter().find(|t| table_has(t, &fixed.identify))
 }
 
 fn tables(facts: &ReportFacts) -> Vec<ReportProblem> {
     let none = facts.tables.is_empty();
-    (0..TABLES.len())
-        .filter(|&w| table_of(facts, w).is_none())
-        .map(|w| ReportProblem::TableMissing {
-            section: section(&SECTIONS[TABLES[w].0]),
+    FORMAT
+        .tables
+        .iter()
+        .filter(|t| table_of(facts, t.role).is_none())
+        .filter_map(|t| section_no(&t.section))
+        .map(|s| ReportProblem::TableMissing {
+            section: section(s),
             no_tables: none,
         })
         .collect()
@@ -583,8 +565,8 @@ fn template(facts: &ReportFacts) -> Vec<ReportProblem> {
     let mut seen: Vec<&str> = Vec::new();
     for c in facts.tables.iter().flat_map(|t| t.rows.iter().flatten()) {
         let c = norm(&c.text);
-        for m in TEMPLATE_2019 {
-            if c.contains(m) && !seen.contains(&m) {
+        for m in &FORMAT.template_2019.items {
+            if c.contains(m.as_str()) && !seen.contains(&m.as_str()) {
                 seen.push(m);
             }
         }
@@ -684,10 +666,10 @@ impl<'a> Ctx<'a> {
             Aspect::Arithmetic => {
                 let mut out = Vec::new();
                 let mut checked = 0;
-                if let Some(t) = table_of(rep.facts, 1) {
+                if let Some(t) = table_of(rep.facts, TableRole::Applications) {
                     checked += applications(t, &mut out);
                 }
-                if let Some(t) = table_of(rep.facts, 2) {
+                if let Some(t) = table_of(rep.facts, TableRole::Appeals) {
                     checked += appeals(t, &mut out);
                 }
                 if checked == 0 {
@@ -709,7 +691,7 @@ impl<'a> Ctx<'a> {
                 )
             }
             Aspect::Template => match rep.year {
-                Some(y) if y >= FORMAT_2021_FROM => (
+                Some(y) if y >= FORMAT.format_from => (
                     template(rep.facts),
                     Reason::Outdated,
                     Fact::ReportCurrentFormat {
@@ -777,6 +759,24 @@ fn page_evidence(p: &PageFacts, cite: Option<&str>) -> Evidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_format_is_whole() {
+        let nos: Vec<&str> = FORMAT.sections.iter().map(|s| s.no.as_str()).collect();
+        assert_eq!(nos, ["一", "二", "三", "四", "五", "六"]);
+        for t in &FORMAT.tables {
+            assert!(section_no(&t.section).is_some(), "{t:?}");
+            assert!(!t.identify.is_empty() && t.identify.iter().all(|g| !g.is_empty()));
+        }
+        for role in [
+            TableRole::Disclosure,
+            TableRole::Applications,
+            TableRole::Appeals,
+        ] {
+            assert!(FORMAT.tables.iter().any(|t| t.role == role), "{role:?}");
+        }
+        assert!(FORMAT.sections.iter().all(|s| !s.keys.is_empty()));
+    }
 
     #[test]
     fn headings_lose_their_numbers_and_trailing_text() {
@@ -879,7 +879,7 @@ mod tests {
 <tr><td colspan="3">四、结转下年度继续办理</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>
 </table>"#,
         );
-        let t = table_of(&f, 1).expect("the applications table");
+        let t = table_of(&f, TableRole::Applications).expect("the applications table");
         let mut out = Vec::new();
         let checked = applications(t, &mut out);
         assert_eq!(checked, 6 + 4 + 4);
