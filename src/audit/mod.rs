@@ -48,40 +48,11 @@ pub fn audit(site: &SiteModel, pack: &RulePack, as_of: Date) -> Vec<Finding> {
 }
 
 /// Every rule's finding, in the pack's order. Rules are independent and the crawl is over by
-/// now, so they are shared out among the machine's cores, each taking the next rule not yet
-/// taken (their costs differ too much for fixed shares).
+/// now, so rayon shares them out among the machine's cores (their costs differ too much for
+/// fixed shares; rayon steals work).
 fn evaluate_all(ctx: &Ctx<'_>, rules: &[Rule]) -> Vec<Finding> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(rules.len());
-    if threads <= 1 {
-        return rules.iter().map(|r| ctx.evaluate(r)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let take = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(r) = rules.get(i) else {
-                return done;
-            };
-            done.push((i, ctx.evaluate(r)));
-        }
-    };
-    let mut all: Vec<(usize, Finding)> = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(take)).collect();
-        let mut all = take();
-        for h in helpers {
-            match h.join() {
-                Ok(done) => all.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    all.sort_unstable_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, f)| f).collect()
+    use rayon::prelude::*;
+    rules.par_iter().map(|r| ctx.evaluate(r)).collect()
 }
 
 /// Stale columns with their class and limit, columns that could not be judged, and how many
