@@ -157,6 +157,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A gap with its deduction; `count` is the number of items behind it for per-item points.
+    fn gap(
+        &self,
+        r: &Rule,
+        reason: Reason,
+        fact: Fact,
+        evidence: Vec<Evidence>,
+        count: Option<u32>,
+    ) -> Finding {
+        let mut f = self.finding(r, Status::Gap, Some(reason), fact, evidence);
+        f.count = count;
+        Self::deduct(r, &mut f, count);
+        f
+    }
+
     /// Deduction for a gap: the rule's points, or per-item points capped, never for vetoes.
     fn deduct(r: &Rule, f: &mut Finding, items: Option<u32>) {
         if f.status != Status::Gap || r.severity == crate::rules::Severity::Veto {

@@ -727,21 +727,17 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|p| page_evidence(rep.page, Some(&messages::zh::problem(p))))
             .collect();
-        let mut f = self.finding(
+        self.gap(
             r,
-            Status::Gap,
-            Some(reason),
+            reason,
             Fact::ReportProblems {
                 title: title.clone(),
                 published: rep.page.pub_date.map(|d| d.date),
                 problems,
             },
             evidence,
-        );
-        let count = Some(u32::try_from(n).unwrap_or(u32::MAX));
-        f.count = count;
-        Self::deduct(r, &mut f, count);
-        f
+            Some(u32::try_from(n).unwrap_or(u32::MAX)),
+        )
     }
 }
 

@@ -51,10 +51,9 @@ impl CheckKind for ColumnCheck {
         let class = Text::new(class_name, class_en);
         let (stale, unjudged, total) = ctx.stale_of(&[class_id], self.max_age);
         if !stale.is_empty() {
-            let mut f = ctx.finding(
+            return ctx.gap(
                 r,
-                Status::Gap,
-                Some(Reason::Stale),
+                Reason::Stale,
                 Fact::StaleColumns {
                     columns: Ctx::stale_facts(&stale),
                     threshold: None,
@@ -63,10 +62,8 @@ impl CheckKind for ColumnCheck {
                     .iter()
                     .map(|(c, _, _)| Ctx::column_evidence(c))
                     .collect(),
+                Some(stale.len() as u32),
             );
-            f.count = Some(stale.len() as u32);
-            Ctx::deduct(r, &mut f, Some(stale.len() as u32));
-            return f;
         }
         // Shared columns of the class are shown, never scored.
         let shared: Vec<&Column> = ctx

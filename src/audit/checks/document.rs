@@ -363,18 +363,16 @@ impl DocumentCheck {
                 ));
             }
             if let Some(h) = candidates.iter().find(|h| h.live == Liveness::Dead) {
-                let mut f = ctx.finding(
+                return ControlFlow::Break(ctx.gap(
                     r,
-                    Status::Gap,
-                    Some(Reason::Broken),
+                    Reason::Broken,
                     Fact::YearDeadLink {
                         year: doc_year,
                         title: h.text.clone(),
                     },
                     vec![h.evidence()],
-                );
-                Ctx::deduct(r, &mut f, None);
-                return ControlFlow::Break(f);
+                    None,
+                ));
             }
             return ControlFlow::Break(ctx.missing(
                 r,
@@ -393,19 +391,17 @@ impl DocumentCheck {
             .min_by_key(|h| h.date.map(|d| d.date))
             .unwrap_or(&for_year[0]);
         let d = h.date.map(|d| d.date).unwrap_or(ctx.as_of);
-        let mut f = ctx.finding(
+        ControlFlow::Break(ctx.gap(
             r,
-            Status::Gap,
-            Some(Reason::Late),
+            Reason::Late,
             Fact::Late {
                 year: doc_year,
                 published: d,
                 deadline,
             },
             for_year.iter().map(Hit::evidence).collect(),
-        );
-        Ctx::deduct(r, &mut f, None);
-        ControlFlow::Break(f)
+            None,
+        ))
     }
 
     /// Step **forbid**: what must not be published, on every page found (a leak on any list
@@ -454,10 +450,9 @@ impl DocumentCheck {
                 .collect();
             let n = exposed.len();
 
-            let mut f = ctx.finding(
+            return ControlFlow::Break(ctx.gap(
                 r,
-                Status::Gap,
-                Some(Reason::Exposed),
+                Reason::Exposed,
                 Fact::Exposed {
                     title: p.title.clone(),
                     label: label(*i),
@@ -465,10 +460,8 @@ impl DocumentCheck {
                     pages: u32::try_from(n).unwrap_or(u32::MAX),
                 },
                 ev,
-            );
-            f.count = Some(n as u32);
-            Ctx::deduct(r, &mut f, Some(n as u32));
-            return ControlFlow::Break(f);
+                Some(u32::try_from(n).unwrap_or(u32::MAX)),
+            ));
         }
         if !self.forbid_only() {
             return ControlFlow::Continue(pool);
@@ -554,27 +547,26 @@ impl DocumentCheck {
         };
         let ev = Evidence::of_page(page, page.pub_date);
         if !missing.is_empty() {
-            let mut f = ctx.finding(
-                r,
-                Status::Gap,
-                Some(Reason::Incomplete),
-                Fact::Incomplete {
-                    title: page.title.clone(),
-                    missing: missing
-                        .iter()
-                        .map(|q| {
-                            Text::new(
-                                q.label.clone(),
-                                q.label_en.clone().unwrap_or_else(|| q.label.clone()),
-                            )
-                        })
-                        .collect(),
-                },
-                vec![ev],
+            return ControlFlow::Break(
+                ctx.gap(
+                    r,
+                    Reason::Incomplete,
+                    Fact::Incomplete {
+                        title: page.title.clone(),
+                        missing: missing
+                            .iter()
+                            .map(|q| {
+                                Text::new(
+                                    q.label.clone(),
+                                    q.label_en.clone().unwrap_or_else(|| q.label.clone()),
+                                )
+                            })
+                            .collect(),
+                    },
+                    vec![ev],
+                    Some(u32::try_from(missing.len()).unwrap_or(u32::MAX)),
+                ),
             );
-            f.count = Some(missing.len() as u32);
-            Ctx::deduct(r, &mut f, Some(missing.len() as u32));
-            return ControlFlow::Break(f);
         }
         if self.max_age.is_none() {
             return ControlFlow::Break(ctx.finding(
@@ -604,15 +596,13 @@ impl DocumentCheck {
                     newest: newest.map(|(d, _)| d.date),
                     limit: age,
                 };
-                let mut f = ctx.finding(
+                return ctx.gap(
                     r,
-                    Status::Gap,
-                    Some(Reason::Stale),
+                    Reason::Stale,
                     fact,
                     pool.iter().map(Hit::evidence).collect(),
+                    None,
                 );
-                Ctx::deduct(r, &mut f, None);
-                return f;
             }
         }
         let first = newest.map(|(_, h)| h).unwrap_or(&pool[0]);

@@ -180,16 +180,13 @@ impl Ctx<'_> {
             })
             .collect();
         let n = suspects.len() as u32;
-        let mut f = self.finding(
+        self.gap(
             r,
-            Status::Gap,
-            Some(Reason::SuspectDate),
+            Reason::SuspectDate,
             Fact::SuspectDates { suspects: found },
             ev,
-        );
-        f.count = Some(n);
-        Self::deduct(r, &mut f, Some(n));
-        f
+            Some(n),
+        )
     }
 }
 

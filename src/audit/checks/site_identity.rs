@@ -124,16 +124,13 @@ impl Ctx<'_> {
             );
         }
         let n = u32::try_from(conflicts.len()).unwrap_or(u32::MAX);
-        let mut f = self.finding(
+        self.gap(
             r,
-            Status::Gap,
-            Some(Reason::Inconsistent),
+            Reason::Inconsistent,
             Fact::IdentityConflicts { conflicts },
             ev,
-        );
-        f.count = Some(n);
-        Self::deduct(r, &mut f, Some(n));
-        f
+            Some(n),
+        )
     }
 }
 
