@@ -450,3 +450,44 @@ async fn a_frame_on_another_port_of_the_host_is_followed() {
         Some(Outcome::OutOfScope)
     );
 }
+
+/// Extraction that fails on one page (a stand-in for a bug in our extractor): the page is
+/// recorded as a fetch error with its cause, so the audit counts it among the pages it could not
+/// read instead of judging the site as if the page did not exist.
+#[tokio::test]
+async fn a_page_whose_extraction_fails_is_recorded_as_unread() {
+    struct Failing(Vec<PageFacts>);
+    impl PageSink for Failing {
+        type Facts = PageFacts;
+        fn extractor(&self) -> Extractor<PageFacts> {
+            Arc::new(|page: FetchedPage| {
+                if page.final_url.path() == "/target.html" {
+                    panic!("extractor bug on {}", page.final_url);
+                }
+                extract::extract(&page, &TextPolicy::default())
+            })
+        }
+        fn add(&mut self, facts: PageFacts) {
+            self.0.push(facts);
+        }
+    }
+    let (start, _) = serve().await;
+    let scope = Scope::from_url(&start);
+    let mut sink = Failing(Vec::new());
+    let log = crawl::crawl(&config(), &start, &scope, &mut sink)
+        .await
+        .unwrap();
+    // Reached through `/redir`, under which the crawl recorded it.
+    let target = log.outcome(&start.join("/redir").unwrap()).unwrap();
+    assert_eq!(target.outcome, Outcome::Error);
+    assert!(
+        target
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("extraction failed") && d.contains("extractor bug")),
+        "{target:?}"
+    );
+    assert!(!sink.0.iter().any(|p| p.title == "重定向目标"));
+    // The rest of the crawl went on.
+    assert!(sink.0.len() > 1);
+}

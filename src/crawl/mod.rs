@@ -705,7 +705,14 @@ pub async fn crawl<S: PageSink>(
                 let (facts, found): (S::Facts, Vec<(Discovered, UrlKey)>) = match done {
                     Ok(x) => x,
                     Err(e) => {
+                        // Our failure, not the site's: the page was fetched but nothing of it
+                        // reached the site model, so it counts among the pages that could not
+                        // be read and no rule treats what it held as missing.
                         tracing::error!(%url, error = %e, "extraction failed");
+                        if let Some(c) = log.checks.get_mut(&UrlKey::of(&url)) {
+                            c.outcome = Outcome::Error;
+                            c.detail = Some(format!("extraction failed: {e}"));
+                        }
                         continue;
                     }
                 };
