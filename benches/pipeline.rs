@@ -24,6 +24,21 @@ fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The pages of a fixture site: HTML files and Hanweb's `dataproxy.jsp` answer.
+fn page_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("fixture dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            page_files(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "html" || x == "htm" || x == "jsp")
+        {
+            out.push(p);
+        }
+    }
+}
+
 fn page(url: &str, body: Vec<u8>) -> FetchedPage {
     let url = Url::parse(url).expect("valid");
     FetchedPage {
@@ -73,6 +88,39 @@ fn bench_extract(c: &mut Criterion) {
                 pages
                     .iter()
                     .map(|p| page("http://127.0.0.1/fdzdgknr/zcwj/index.html", p.clone()))
+                    .collect::<Vec<_>>()
+            },
+            |ps| {
+                for p in &ps {
+                    std::hint::black_box(extract::extract(p, &policy));
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // One small site per CMS family: their scripts are what the CMS adapters read (Hanweb
+    // datastores, createPageHTML, JSON arrays and bodies), each page under its own URL so that
+    // the adapters detect its family as a crawl would.
+    let mut cms_pages = Vec::new();
+    for site in ["chongyuan-trs", "hanweb-jyj", "gkmlpt-jyj", "longtail-gb"] {
+        let root = Path::new("fixtures/sites").join(site);
+        let mut files = Vec::new();
+        page_files(&root, &mut files);
+        files.sort();
+        for f in files {
+            let rel = f.strip_prefix(&root).expect("under its site");
+            let url = format!("http://127.0.0.1/{}", rel.to_string_lossy());
+            cms_pages.push((url, std::fs::read(&f).expect("read")));
+        }
+    }
+    let cms_bytes: usize = cms_pages.iter().map(|(_, b)| b.len()).sum();
+    g.throughput(Throughput::Bytes(cms_bytes as u64));
+    g.bench_function("CMS family sites (TRS, Hanweb, gkmlpt, long tail)", |b| {
+        b.iter_batched(
+            || {
+                cms_pages
+                    .iter()
+                    .map(|(u, p)| page(u, p.clone()))
                     .collect::<Vec<_>>()
             },
             |ps| {

@@ -3,7 +3,7 @@
 //! Forms handled (research: cn-site-structure §3.1, pitfalls 14-15): `2026-03-15`, `2026/3/15`,
 //! `2026.03.15`, `2026年3月15日` (with or without padding and spaces), bracketed `[2026-03-15]`,
 //! any of these followed by a time, full-width digits, and dates in CMS URLs (`t20260315_`,
-//! `/art/2026/3/15/`). A digit run glued to the day (`2026-02-00018`, an 索引号) is not a date.
+//! `/art/2026/3/15/`, read by the adapters of [`super::cms`]). A digit run glued to the day (`2026-02-00018`, an 索引号) is not a date.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -187,13 +187,8 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 static HANZI: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?").expect("valid regex")
 });
-static URL_T: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/t([0-9]{4})([0-9]{2})([0-9]{2})_[0-9]+").expect("valid regex"));
-static URL_ART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/art/([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})/").expect("valid regex")
-});
 
-fn civil(y: &str, m: &str, d: &str) -> Option<Date> {
+pub(crate) fn civil(y: &str, m: &str, d: &str) -> Option<Date> {
     let y: i16 = y.parse().ok()?;
     let m: i8 = m.parse().ok()?;
     let d: i8 = d.parse().ok()?;
@@ -327,14 +322,10 @@ pub fn labelled_publish_date(text: &str) -> Option<Date> {
     None
 }
 
-/// The creation date that TRS (`t20260315_123.html`) and Hanweb (`/art/2026/3/15/`) put in URLs.
+/// The creation date a CMS puts in a document's URL (TRS `t20260315_123.html`, Hanweb
+/// `/art/2026/3/15/`): each adapter of [`super::cms`] knows its own form.
 pub fn url_date(url: &str) -> Option<Date> {
-    if let Some(c) = URL_T.captures(url) {
-        return civil(&c[1], &c[2], &c[3]);
-    }
-    URL_ART
-        .captures(url)
-        .and_then(|c| civil(&c[1], &c[2], &c[3]))
+    super::cms::url_date(url)
 }
 
 static SPLIT_DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
@@ -524,19 +515,6 @@ mod tests {
         assert_eq!(labelled_publish_date(&t), Some(date(2026, 3, 10)));
         let t = normalize_text("时间：2023-03-31 10:09 浏览量：");
         assert_eq!(labelled_publish_date(&t), Some(date(2023, 3, 31)));
-    }
-
-    #[test]
-    fn dates_in_cms_urls() {
-        assert_eq!(
-            url_date("https://x.gov.cn/zwgk/202303/t20230329_45634.htm"),
-            Some(date(2023, 3, 29))
-        );
-        assert_eq!(
-            url_date("/art/2026/9/11/art_33718_11828204.html"),
-            Some(date(2026, 9, 11))
-        );
-        assert_eq!(url_date("/zwgk/index_1.html"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! From a fetched page to the small, owned facts the audit needs. The DOM lives only inside
 //! [`extract`]; nothing borrowed from it escapes, so it is dropped before the crawler awaits again.
 
+pub mod cms;
 pub mod dates;
 pub mod decode;
 pub mod identity;
@@ -14,8 +15,7 @@ use std::sync::LazyLock;
 
 use ego_tree::NodeRef;
 use jiff::civil::Date;
-use regex::Regex;
-use scraper::{ElementRef, Html, Node, Selector};
+use scraper::{ElementRef, Html, Node};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -168,18 +168,6 @@ impl TextPolicy {
     }
 }
 
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("static selector is valid")
-}
-
-static ROW_LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
-static CREATE_PAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"]\s*,\s*[0-9]+|([0-9]+)\s*,\s*([0-9]+)\s*,\s*['"]([\w-]+)['"]\s*,\s*['"](\w+)['"])\s*\)"#,
-    )
-    .expect("valid regex")
-});
-
 /// The government page meta tags (国办发〔2017〕47号) and the CMS ones that carry dates, kept
 /// per page; any other meta is dropped.
 const KEPT_META: [&str; 16] = [
@@ -199,22 +187,6 @@ const KEPT_META: [&str; 16] = [
     "Url",
     "MakeTime",
     "HtmlGenerateTime",
-];
-
-static CDATA: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<!\[CDATA\[(.*?)\]\]>").expect("valid regex"));
-
-/// Script calls that fetch or draw a list in the browser.
-const JS_LIST_CALLS: [&str; 9] = [
-    "$.ajax",
-    "$.getJSON",
-    "$.get(",
-    "$.post(",
-    ".jpage(",
-    "dataproxy",
-    "XMLHttpRequest",
-    "axios",
-    "fetch(",
 ];
 
 /// Placeholder texts of an empty column (research: cn-site-structure §3.3).
@@ -546,208 +518,6 @@ fn breadcrumb(candidates: &[(usize, ElementRef<'_>)]) -> Vec<String> {
     Vec::new()
 }
 
-/// Pages named by a TRS `createPageHTML(...)` call, in both signatures (research §1.1): the
-/// classic `(count, current0, "index", "html")` where page k is `index_{k-1}`, and the newer
-/// `('div', count, current1, 'prefix', 'ext', total)` where page n is `prefix_n`.
-fn pagination(scripts: &[ElementRef<'_>], base: &Url) -> Vec<Url> {
-    let mut out = Vec::new();
-    for s in scripts {
-        let code: String = s.text().collect();
-        for c in CREATE_PAGE.captures_iter(&code) {
-            let (count, names): (usize, Vec<String>) =
-                if let (Some(n), Some(p), Some(e)) = (c.get(1), c.get(3), c.get(4)) {
-                    let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
-                    (
-                        n,
-                        (2..=n)
-                            .map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str()))
-                            .collect(),
-                    )
-                } else if let (Some(n), Some(p), Some(e)) = (c.get(5), c.get(7), c.get(8)) {
-                    let n: usize = n.as_str().parse().unwrap_or(0).min(1000);
-                    (
-                        n,
-                        (1..n)
-                            .map(|i| format!("{}_{}.{}", p.as_str(), i, e.as_str()))
-                            .collect(),
-                    )
-                } else {
-                    continue;
-                };
-            let _ = count;
-            out.extend(names.iter().filter_map(|n| base.join(n).ok()));
-        }
-    }
-    out
-}
-
-static JSON_ARRAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"=\s*\[\s*\{").expect("valid regex"));
-
-/// The rows of a list that a script draws from a JSON array literal it holds
-/// (`var itemObj = [{"title": ..., "url": ..., "date": ...}]`, research §4.2): `Some` when the
-/// script holds such an array and puts HTML into the page, with the rows that parse as JSON and
-/// have a title and a link (possibly none).
-fn json_rows(code: &str) -> Option<Vec<(String, String, Option<Date>)>> {
-    const TITLE: [&str; 4] = ["title", "aT", "name", "doctitle"];
-    const LINK: [&str; 5] = ["url", "aU", "link", "href", "docpuburl"];
-    const DATE: [&str; 6] = [
-        "date",
-        "aPd",
-        "pubDate",
-        "publish_time",
-        "time",
-        "docreltime",
-    ];
-    let start = JSON_ARRAY.find(code)?.end();
-    if !["innerHTML", "document.write", ".html(", ".append("]
-        .iter()
-        .any(|k| code.contains(k))
-    {
-        return None;
-    }
-    let open = code[..start].rfind('[')?;
-    let mut rows = Vec::new();
-    let Some(Ok(serde_json::Value::Array(items))) =
-        serde_json::Deserializer::from_str(&code[open..])
-            .into_iter::<serde_json::Value>()
-            .next()
-    else {
-        return Some(rows);
-    };
-    for item in &items {
-        let field = |keys: &[&str]| {
-            keys.iter()
-                .find_map(|k| item.get(*k).and_then(|v| v.as_str()))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        if let (Some(title), Some(link)) = (field(&TITLE), field(&LINK)) {
-            let date = field(&DATE).and_then(dates::first_date);
-            rows.push((clean(title), link.to_string(), date));
-        }
-    }
-    Some(rows)
-}
-
-static NEXTGROUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]*?href\s*=\s*['"]([^'"]+)['"]"#)
-        .expect("valid regex")
-});
-static TOTAL_RECORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"totalRecord\s*:\s*([0-9]{1,7})").expect("valid regex"));
-static PER_PAGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"perPage\s*:\s*([0-9]{1,4})").expect("valid regex"));
-
-/// How many record batches of one Hanweb column the extractor asks `dataproxy.jsp` for.
-const MAX_DATAPROXY_PAGES: usize = 100;
-
-/// Reads the records of a Hanweb JCMS datastore (`<record><![CDATA[<li><a ...>]]></record>`),
-/// in a list page's `<script type="text/xml">` or a `dataproxy.jsp` response: an HTML parser
-/// never sees those links, so each record is parsed as a fragment. Returns how many it read.
-fn hanweb_records(
-    code: &str,
-    base: &Url,
-    encoding: &'static encoding_rs::Encoding,
-    listed: &mut std::collections::HashSet<Url>,
-    discovered: &mut Vec<Discovered>,
-    entries: &mut Vec<ListEntry>,
-) -> usize {
-    let mut read = 0;
-    for c in CDATA.captures_iter(code) {
-        let frag = Html::parse_fragment(&c[1]);
-        let Some(a) = frag.select(&ROW_LINKS).next() else {
-            continue;
-        };
-        let Some(url) = a
-            .value()
-            .attr("href")
-            .and_then(|h| normalize::resolve_in(base, h, encoding))
-        else {
-            continue;
-        };
-        let url = normalize::normalize(&url);
-        let title = a
-            .value()
-            .attr("title")
-            .map(clean)
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| clean(&a.text().collect::<String>()));
-        if title.is_empty() {
-            continue;
-        }
-        read += 1;
-        if !listed.insert(url.clone()) {
-            continue;
-        }
-        let date = dates::last_date(&frag.root_element().text().collect::<String>());
-        discovered.push(Discovered {
-            url: url.clone(),
-            kind: normalize::kind_of_href(&url),
-        });
-        entries.push(ListEntry { title, url, date });
-    }
-    read
-}
-
-/// The `dataproxy.jsp` requests that give a Hanweb column's records beyond those in its page:
-/// the `<nextgroup>` link with `startrecord`/`endrecord`/`perpage`, as the jpage script asks
-/// for them (research §1.2), up to `totalRecord`.
-fn dataproxy_pages(
-    next: &Url,
-    loaded: usize,
-    total: usize,
-    per_page: usize,
-) -> impl Iterator<Item = Url> + '_ {
-    // jpage fetches three pages' worth per request.
-    let step = (per_page.max(1) * 3).min(300);
-    let mut start = loaded + 1;
-    std::iter::from_fn(move || {
-        if start > total {
-            return None;
-        }
-        let end = (start + step - 1).min(total);
-        let mut u = next.clone();
-        u.query_pairs_mut()
-            .append_pair("startrecord", &start.to_string())
-            .append_pair("endrecord", &end.to_string())
-            .append_pair("perpage", &per_page.to_string());
-        start = end + 1;
-        Some(u)
-    })
-    .take(MAX_DATAPROXY_PAGES)
-}
-
-static JSON_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#""(?:content|contents|body|htmlContent|detail)"\s*:\s*""#).expect("valid regex")
-});
-
-/// The text of an article body that a script holds as an escaped HTML string and draws into the
-/// page (gkmlpt-style `DETAIL = {"content": "\u003Cp\u003E..."}` + `innerHTML`, research §1.3):
-/// a browser shows it, so the audit reads it too rather than reporting the body's items missing.
-/// The caller checks that some script of the page draws it.
-fn json_body(code: &str) -> Option<String> {
-    let mut text = String::new();
-    for m in JSON_BODY.find_iter(code) {
-        // The match ends just after the opening quote of the string value.
-        let value = &code[m.end() - 1..];
-        let Some(Ok(html)) = serde_json::Deserializer::from_str(value)
-            .into_iter::<String>()
-            .next()
-        else {
-            continue;
-        };
-        if !html.contains('<') {
-            continue;
-        }
-        let frag = Html::parse_fragment(&html);
-        for t in frag.root_element().text() {
-            push_text(&mut text, t);
-        }
-    }
-    (!text.is_empty()).then_some(text)
-}
-
 /// What a page's furniture (header, navigation, breadcrumb, footer) says about the site.
 #[derive(Clone)]
 struct FurnitureFacts {
@@ -858,7 +628,32 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             kind: LinkKind::Page,
         });
     }
-    for url in pagination(&walk.scripts, &base) {
+    // What the page's CMS ships outside the DOM (research: cn-site-structure §1, §4.2).
+    let meta_tags: Vec<(&str, &str)> = walk
+        .meta
+        .iter()
+        .filter_map(|m| Some((m.value().attr("name")?, m.value().attr("content")?)))
+        .collect();
+    let scripts: Vec<cms::Script<'_>> = walk
+        .scripts
+        .iter()
+        .map(|sc| {
+            cms::Script::new(
+                sc.text().collect(),
+                sc.value().attr("type"),
+                sc.value().attr("src"),
+            )
+        })
+        .collect();
+    let shipped = cms::read(&cms::Page {
+        url: &page.final_url,
+        base: &base,
+        text: &decoded.text,
+        encoding: decoded.encoding,
+        meta: &meta_tags,
+        scripts: &scripts,
+    });
+    for url in shipped.pages {
         discovered.push(Discovered {
             url,
             kind: LinkKind::Page,
@@ -926,96 +721,37 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
 
     dates::fill_years(&mut entries, &month_days, &headings);
 
-    // Hanweb JCMS ships a column's first records as CDATA inside <script type="text/xml">: an
-    // HTML parser never sees those links, so parse each record as a fragment.
-    let mut script_list = false;
-    let mut script_bodies = Vec::new();
-    let mut draws = false;
-    let (mut hanweb_loaded, mut hanweb_next, mut hanweb_total, mut hanweb_per_page) =
-        (0usize, None, None, None);
-    for sc in &walk.scripts {
-        let code: String = sc.text().collect();
-        if let Some(c) = TOTAL_RECORD.captures(&code) {
-            hanweb_total = c[1].parse::<usize>().ok();
-        }
-        if let Some(c) = PER_PAGE.captures(&code) {
-            hanweb_per_page = c[1].parse::<usize>().ok();
-        }
-        draws |= ["innerHTML", "document.write", ".html("]
-            .iter()
-            .any(|k| code.contains(k));
-        script_bodies.extend(json_body(&code));
-        if sc
-            .value()
-            .attr("type")
-            .is_some_and(|t| t.eq_ignore_ascii_case("text/xml"))
-            && code.contains("<record")
-        {
-            hanweb_loaded += hanweb_records(
-                &code,
-                &base,
-                decoded.encoding,
-                &mut listed,
-                &mut discovered,
-                &mut entries,
-            );
-            if let Some(c) = NEXTGROUP.captures(&code) {
-                hanweb_next = normalize::resolve_in(&base, &c[1], decoded.encoding);
-            }
-        } else if let Some(rows) = json_rows(&code) {
-            // A list drawn in the browser from a JSON array in the page (`var itemObj = [...]`):
-            // the rows are there to read. When they cannot be read, the list is still not empty.
-            script_list = true;
-            for (title, href, date) in rows {
-                let Some(url) = normalize::resolve_in(&base, &href, decoded.encoding)
-                    .map(|u| normalize::normalize(&u))
-                else {
-                    continue;
-                };
-                if !listed.insert(url.clone()) {
-                    continue;
-                }
+    // Rows read from scripts, the requests that would fetch the rest of the list, then the rows
+    // of a document that is itself a list (a datastore), each row once.
+    let mut list = |rows: Vec<ListEntry>, discovered: &mut Vec<Discovered>| {
+        for r in rows {
+            if listed.insert(r.url.clone()) {
                 discovered.push(Discovered {
-                    url: url.clone(),
-                    kind: normalize::kind_of_href(&url),
+                    url: r.url.clone(),
+                    kind: normalize::kind_of_href(&r.url),
                 });
-                entries.push(ListEntry { title, url, date });
+                entries.push(r);
             }
-        } else if JS_LIST_CALLS.iter().any(|k| code.contains(k)) {
-            script_list = true;
         }
+    };
+    list(shipped.rows, &mut discovered);
+    for url in shipped.interfaces {
+        discovered.push(Discovered {
+            url,
+            kind: LinkKind::Page,
+        });
     }
-
-    // A Hanweb column's later records come from dataproxy.jsp as the same XML datastore.
-    if let (Some(next), Some(total)) = (&hanweb_next, hanweb_total) {
-        for url in dataproxy_pages(next, hanweb_loaded, total, hanweb_per_page.unwrap_or(15)) {
-            discovered.push(Discovered {
-                url,
-                kind: LinkKind::Page,
-            });
-        }
-    }
-    let head = prefix(&decoded.text, 1024);
-    if head.contains("<datastore") && !head.to_ascii_lowercase().contains("<html") {
-        hanweb_records(
-            &decoded.text,
-            &base,
-            decoded.encoding,
-            &mut listed,
-            &mut discovered,
-            &mut entries,
-        );
-    }
-    if draws {
-        for b in &script_bodies {
-            push_text(&mut walk.content, b);
+    list(shipped.document_rows, &mut discovered);
+    if shipped.draws {
+        for t in &shipped.text {
+            push_text(&mut walk.content, t);
         }
     }
     let content = std::mem::take(&mut walk.content);
     let furniture = std::mem::take(&mut walk.furniture);
     let mut js_templates = walk.templates;
     // A list container that a script fills (AJAX, jpage) is not an empty column: we cannot see it.
-    js_templates |= script_list && entries.is_empty();
+    js_templates |= shipped.script_list && entries.is_empty();
     let content = normalized(content);
     let furniture = normalized(furniture);
     let empty_marker = EMPTY_STEMS
@@ -1225,117 +961,6 @@ mod tests {
     }
 
     #[test]
-    fn hanweb_records_inside_script_cdata() {
-        let html = r#"<html><head><meta name="ColumnName" content="通知公告"></head><body><div id="4521"><script type="text/xml"><datastore>
-<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webname=石岩县"></a>]]></nextgroup>
-<recordset>
-<record><![CDATA[<li><a href='/art/2026/11/3/art_4521_901.html' title='关于开展冬季校园安全检查的通知'>关于开展冬季校园安全检查的通知</a><span>2026-11-03</span></li>]]></record>
-<record><![CDATA[<li><a href='/art/2026/10/9/art_4521_877.html'>秋季学期教学常规检查通知</a><i>2026-10-09</i></li>]]></record>
-</recordset></datastore></script></div>
-<script>$('#4521').jpage({totalRecord:2,perPage:15});</script></body></html>"#;
-        let (f, links) = extract(
-            &page("http://a.cn/col/col4521/index.html", html),
-            &TextPolicy::default(),
-        );
-        assert_eq!(f.kind, PageKind::List);
-        assert_eq!(f.entries.len(), 2);
-        assert_eq!(f.entries[0].title, "关于开展冬季校园安全检查的通知");
-        assert_eq!(f.entries[1].date, Some(jiff::civil::date(2026, 10, 9)));
-        assert!(
-            links
-                .iter()
-                .any(|d| d.url.path() == "/art/2026/11/3/art_4521_901.html")
-        );
-    }
-
-    #[test]
-    fn a_list_drawn_from_a_json_array_in_the_page_is_read() {
-        let html = r#"<html><head><meta charset="utf-8"><meta name="ColumnName" content="通知公告"></head><body>
-<ul class="list" id="tzgg-list"></ul>
-<script>var itemObj = [{"title": "关于做好冬季校园安全工作的通知", "url": "/gkmlpt/content/2/2802/post_2802311.html", "date": "2026-11-21"},
-{"aT": "教师资格认定公告", "aU": "./post_2803120.html", "aPd": "2026-10-30 17:00"}, {"title": "no link"}];
-var html = '';
-for (var i = 0; i < itemObj.length; i++) { html += '<li>' + itemObj[i].title + '</li>'; }
-document.getElementById('tzgg-list').innerHTML = html;</script></body></html>"#;
-        let (f, links) = extract(
-            &page("http://127.0.0.1/gkmlpt/tzgg.html", html),
-            &TextPolicy::default(),
-        );
-        assert_eq!(f.kind, PageKind::List);
-        let rows: Vec<(&str, &str, Option<Date>)> = f
-            .entries
-            .iter()
-            .map(|e| (e.title.as_str(), e.url.path(), e.date))
-            .collect();
-        assert_eq!(
-            rows,
-            vec![
-                (
-                    "关于做好冬季校园安全工作的通知",
-                    "/gkmlpt/content/2/2802/post_2802311.html",
-                    Some(jiff::civil::date(2026, 11, 21))
-                ),
-                (
-                    "教师资格认定公告",
-                    "/gkmlpt/post_2803120.html",
-                    Some(jiff::civil::date(2026, 10, 30))
-                ),
-            ]
-        );
-        assert!(
-            links
-                .iter()
-                .any(|d| d.url.path() == "/gkmlpt/post_2803120.html")
-        );
-        // An array the extractor cannot read still means the list is drawn by script, not empty.
-        let broken = html.replace("[{\"title\"", "[{title");
-        let (f, _) = extract(
-            &page("http://127.0.0.1/gkmlpt/tzgg.html", &broken),
-            &TextPolicy::default(),
-        );
-        assert!(f.entries.is_empty());
-        assert!(f.js_templates);
-        // A page that holds data but draws nothing with it is not a list.
-        let (f, _) = extract(
-            &page(
-                "http://127.0.0.1/a.html",
-                r#"<html><body><p>正文</p><script>var cfg = [{"title": "x", "url": "/y.html"}];</script></body></html>"#,
-            ),
-            &TextPolicy::default(),
-        );
-        assert!(f.entries.is_empty());
-    }
-
-    #[test]
-    fn a_list_filled_by_ajax_is_not_an_empty_column() {
-        let html = r#"<html><head><meta name="ColumnName" content="工作动态"></head><body><ul id="list"></ul>
-<script>$.getJSON('/api/list?col=12', function (d) { render(d); });</script></body></html>"#;
-        let (f, _) = extract(
-            &page("http://a.cn/gzdt/index.html", html),
-            &TextPolicy::default(),
-        );
-        assert!(f.empty_list);
-        assert!(f.js_templates, "drawn by script: inconclusive, not empty");
-    }
-
-    #[test]
-    fn newer_create_page_signature() {
-        let html = r#"<script>createPageHTML('page_div',3, 1,'dezlist','shtml',149);</script>"#;
-        let (_, links) = extract(
-            &page("http://a.cn/x/dezlist.shtml", html),
-            &TextPolicy::default(),
-        );
-        let urls: Vec<String> = links.iter().map(|d| d.url.to_string()).collect();
-        assert_eq!(
-            urls,
-            vec![
-                "http://a.cn/x/dezlist_2.shtml",
-                "http://a.cn/x/dezlist_3.shtml"
-            ]
-        );
-    }
-
-    #[test]
     fn article_date_provenance_and_content_phones() {
         let html = r#"<html><head><meta name="ArticleTitle" content="2026年秋季学期收费公示">
 <meta name="MakeTime" content="2026-11-25 10:00"></head><body>
@@ -1395,67 +1020,5 @@ document.getElementById('tzgg-list').innerHTML = html;</script></body></html>"#;
         );
         assert!(f.empty_marker.is_none());
         assert!(f.js_templates);
-    }
-    #[test]
-    fn an_article_body_held_as_an_escaped_html_string_is_read_when_a_script_draws_it() {
-        let data = r#"<script>window._CONFIG = {DETAIL:{"title": "x", "content": "\u003Cp\u003E\u6536\u8d39\u9879\u76ee\uff1a\u4f4f\u5bbf\u8d39\u003C\/p\u003E\u003Cp\u003E\u6295\u8bc9\u7535\u8bdd\uff1a0753-7862119\u003C\/p\u003E"}};</script>"#;
-        let drawn = format!(
-            "<html><head>{data}</head><body><div id=\"content\"></div><script>document.getElementById('content').innerHTML = window._CONFIG.DETAIL.content;</script></body></html>"
-        );
-        let policy = TextPolicy::everything();
-        let (f, _) = extract(
-            &page("http://a.cn/gkmlpt/content/1/post_1.html", &drawn),
-            &policy,
-        );
-        assert!(
-            f.text
-                .as_deref()
-                .is_some_and(|t| t.contains("收费项目:住宿费")),
-            "{:?}",
-            f.text
-        );
-        assert_eq!(f.phones.len(), 1);
-        assert_eq!(f.phones[0].label.as_deref(), Some("投诉电话"));
-        // Data that no script draws is not page text.
-        let undrawn = format!("<html><head>{data}</head><body><p>正文</p></body></html>");
-        let (f, _) = extract(&page("http://a.cn/x.html", &undrawn), &policy);
-        assert_eq!(f.text.as_deref(), Some("正文"));
-    }
-    #[test]
-    fn hanweb_later_records_are_asked_of_dataproxy_and_its_xml_is_a_list() {
-        let list = r#"<html><head><meta name="ColumnName" content="通知公告"></head><body><div id="9"><script type="text/xml"><datastore>
-<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&columnid=4522&webname=县局"></a>]]></nextgroup>
-<recordset><record><![CDATA[<li><a href='/art/2026/11/3/art_4522_1.html'>一</a><span>2026-11-03</span></li>]]></record>
-<record><![CDATA[<li><a href='/art/2026/11/2/art_4522_2.html'>二</a><span>2026-11-02</span></li>]]></record></recordset>
-</datastore></script></div><script>$('#9').jpage({totalRecord:40, perPage:10});</script></body></html>"#;
-        let (_, found) = extract(
-            &page("http://a.cn/col/col4522/index.html", list),
-            &TextPolicy::default(),
-        );
-        let proxies: Vec<String> = found
-            .iter()
-            .filter(|d| d.url.path().ends_with("dataproxy.jsp"))
-            .map(|d| d.url.query().unwrap_or_default().to_string())
-            .collect();
-        assert_eq!(
-            proxies,
-            vec![
-                "page=1&columnid=4522&webname=%E5%8E%BF%E5%B1%80&startrecord=3&endrecord=32&perpage=10",
-                "page=1&columnid=4522&webname=%E5%8E%BF%E5%B1%80&startrecord=33&endrecord=40&perpage=10",
-            ]
-        );
-        let xml = r#"<?xml version="1.0" encoding="UTF-8"?><datastore><recordset>
-<record><![CDATA[<li><a href='/art/2026/10/9/art_4522_3.html' title='三'>三</a><span>2026-10-09</span></li>]]></record>
-</recordset><totalrecord>40</totalrecord></datastore>"#;
-        let (f, _) = extract(
-            &page(
-                "http://a.cn/module/web/jpage/dataproxy.jsp?page=1&columnid=4522&startrecord=3",
-                xml,
-            ),
-            &TextPolicy::default(),
-        );
-        assert_eq!(f.kind, PageKind::List);
-        assert_eq!(f.entries.len(), 1);
-        assert_eq!(f.entries[0].date, Some(jiff::civil::date(2026, 10, 9)));
     }
 }

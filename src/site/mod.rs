@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::crawl::{CrawlLog, LinkKind, Outcome, UrlCheck, UrlKey};
+use crate::extract::cms::{self, generic::is_list_file};
 use crate::extract::{DateSource, DatedBy, FooterIds, PageFacts, PageKind, dates};
 
 /// One row of a column, with the best date known for it.
@@ -99,53 +100,10 @@ pub struct SiteModel {
     as_of: Option<Date>,
 }
 
-/// Whether `file` (a last path segment) is a column's list file: `index.html`, `default.aspx`
-/// and the like, or with `paged` also a later page of it (`index_2.html`). Written out rather
-/// than as a regex: it runs for every page and every link.
-fn is_list_file(file: &str, paged: bool) -> bool {
-    let Some(rest) = file
-        .strip_prefix("index")
-        .or_else(|| file.strip_prefix("default"))
-    else {
-        return false;
-    };
-    let rest = match rest.strip_prefix('_') {
-        Some(r) if paged => {
-            let digits = r.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 {
-                return false;
-            }
-            &r[digits..]
-        }
-        Some(_) => return false,
-        None => rest,
-    };
-    matches!(
-        rest,
-        ".html" | ".htm" | ".shtml" | ".shtm" | ".jsp" | ".asp" | ".aspx" | ".php"
-    )
-}
-
-/// The key that joins the pages of one list: `.../gzdt/index_2.html` → `.../gzdt/`.
+/// The key that joins the pages of one list: `.../gzdt/index_2.html` → `.../gzdt/`, a Hanweb
+/// `dataproxy.jsp?...&columnid=4521` batch → `/col/col4521/`. The CMS adapters know the forms.
 pub fn column_key(url: &Url) -> String {
-    // A Hanweb `dataproxy.jsp?...&columnid=4521` batch belongs to the column `/col/col4521/`.
-    if url.path().ends_with("/dataproxy.jsp")
-        && let Some((_, id)) = url
-            .query_pairs()
-            .find(|(k, _)| k.eq_ignore_ascii_case("columnid"))
-        && !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_digit())
-    {
-        return format!("{}/col/col{id}/", url.origin().ascii_serialization());
-    }
-    let mut u = url.clone();
-    u.set_query(None);
-    u.set_fragment(None);
-    let s = u.to_string();
-    match s.rfind('/').map(|i| s.split_at(i + 1)) {
-        Some((dir, file)) if is_list_file(file, true) => dir.to_string(),
-        _ => s,
-    }
+    cms::column_key(url)
 }
 
 /// The newest entry date of a column, ignoring dates after `until`.
@@ -580,20 +538,6 @@ impl SiteModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// The written-out list-file test says what the patterns it replaced said.
-        #[test]
-        fn list_files_as_the_patterns_said(
-            file in "(index|default|indx|Index)(_[0-9]{0,3}|_a)?\\.(s?html?|jsp|aspx?|php|txt|HTML)(x|/)?"
-        ) {
-            let home = regex::Regex::new(r"^(?:index|default)\.(?:s?html?|jsp|aspx?|php)$").unwrap();
-            let paged =
-                regex::Regex::new(r"^(?:index|default)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$").unwrap();
-            proptest::prop_assert_eq!(is_list_file(&file, false), home.is_match(&file));
-            proptest::prop_assert_eq!(is_list_file(&file, true), paged.is_match(&file));
-        }
-    }
 
     #[test]
     fn pagination_pages_share_a_column_key() {
