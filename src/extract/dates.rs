@@ -247,18 +247,6 @@ pub fn last_date(text: &str) -> Option<Date> {
     dates_in(&normalize_text(text)).last().map(|(_, d)| *d)
 }
 
-/// Labels that introduce the publish date. Document dates (成文日期, 印发日期) and rebuild times
-/// (更新时间, 生成时间) are deliberately absent.
-const PUBLISH_LABELS: [&str; 6] = [
-    "发布时间",
-    "发布日期",
-    "公开日期",
-    "发表时间",
-    "时间",
-    "日期",
-];
-const NOT_PUBLISH_PREFIX: [char; 10] = ['更', '新', '改', '成', '生', '文', '印', '效', '止', '订'];
-
 /// Removes spaces between two CJK characters: templates pad labels to align them
 /// (`发 布 日 期`, `标　　题`), which hides the label from a plain search.
 fn close_cjk_gaps(s: &str) -> Cow<'_, str> {
@@ -291,7 +279,8 @@ fn close_cjk_gaps(s: &str) -> Cow<'_, str> {
 pub fn labelled_publish_date(text: &str) -> Option<Date> {
     let text = close_cjk_gaps(text);
     let text = text.as_ref();
-    for label in PUBLISH_LABELS {
+    let reading = &super::PAGE_READING.publish_date;
+    for label in reading.labels.iter().map(String::as_str) {
         let mut from = 0;
         while let Some(pos) = text[from..].find(label) {
             let at = from + pos;
@@ -300,7 +289,7 @@ pub fn labelled_publish_date(text: &str) -> Option<Date> {
                 && text[..at]
                     .chars()
                     .next_back()
-                    .is_some_and(|c| NOT_PUBLISH_PREFIX.contains(&c) || c == '布' || c == '开')
+                    .is_some_and(|c| reading.not_after.contains(&c))
             {
                 continue;
             }

@@ -189,22 +189,46 @@ const KEPT_META: [&str; 16] = [
     "HtmlGenerateTime",
 ];
 
-/// Placeholder texts of an empty column (research: cn-site-structure §3.3).
-pub const EMPTY_MARKERS: [&str; 9] = [
-    "暂无信息",
-    "暂无数据",
-    "暂无内容",
-    "暂无记录",
-    "暂无相关信息",
-    "没有相关信息",
-    "无相关记录",
-    "正在建设中",
-    "栏目建设中",
-];
+/// How an inspector reads a page (empty-column markers, publish-date labels): the data file
+/// `rules/law/page-reading.toml`, read once. It is part of the binary and the tests read it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageReading {
+    pub empty_column: EmptyColumn,
+    pub publish_date: PublishDate,
+}
 
-/// Every empty marker contains one of these: a page with none of them is passed over with three
-/// searches instead of nine.
-const EMPTY_STEMS: [&str; 3] = ["暂无", "相关", "建设中"];
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyColumn {
+    /// Placeholder texts of an empty column (research: cn-site-structure §3.3).
+    pub markers: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishDate {
+    /// Labels that introduce the publish date.
+    pub labels: Vec<String>,
+    /// Characters that, right before a two-character label, make it another date.
+    pub not_after: Vec<char>,
+}
+
+pub static PAGE_READING: LazyLock<PageReading> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../rules/law/page-reading.toml"))
+        .expect("rules/law/page-reading.toml is valid (tested)")
+});
+
+/// Any empty marker, in one search: most pages hold none, and pass with one scan.
+static EMPTY_MARKER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let alternatives: Vec<String> = PAGE_READING
+        .empty_column
+        .markers
+        .iter()
+        .map(|m| regex::escape(m))
+        .collect();
+    regex::Regex::new(&alternatives.join("|")).expect("escaped literals form a regex")
+});
 
 /// Class or id tokens of page furniture: header, navigation, breadcrumb, footer.
 const FURNITURE: [&str; 16] = [
@@ -754,12 +778,18 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     js_templates |= shipped.script_list && entries.is_empty();
     let content = normalized(content);
     let furniture = normalized(furniture);
-    let empty_marker = EMPTY_STEMS
-        .iter()
-        .any(|s| content.contains(s))
-        .then(|| EMPTY_MARKERS.iter().find(|m| content.contains(*m)))
+    // The first marker of the list the page shows, as before the markers were data.
+    let empty_marker = EMPTY_MARKER
+        .is_match(&content)
+        .then(|| {
+            PAGE_READING
+                .empty_column
+                .markers
+                .iter()
+                .find(|m| content.contains(m.as_str()))
+        })
         .flatten()
-        .map(|m| m.to_string());
+        .cloned();
     let empty_list = entries.is_empty()
         && walk
             .lists
@@ -899,10 +929,16 @@ mod tests {
     }
 
     #[test]
-    fn every_empty_marker_has_a_stem() {
-        for m in EMPTY_MARKERS {
-            assert!(EMPTY_STEMS.iter().any(|s| m.contains(s)), "{m}");
+    fn the_page_reading_data_is_whole() {
+        let r = &*PAGE_READING;
+        assert!(!r.empty_column.markers.is_empty());
+        assert!(r.empty_column.markers.iter().all(|m| !m.trim().is_empty()));
+        for m in &r.empty_column.markers {
+            assert!(EMPTY_MARKER.is_match(m), "{m}");
         }
+        assert!(r.publish_date.labels.iter().any(|l| l == "发布时间"));
+        // A rebuild time is never a publish date.
+        assert!(!r.publish_date.labels.iter().any(|l| l.contains("更新")));
     }
 
     const LIST: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8">
