@@ -225,7 +225,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         None => None,
     };
     let archive = match &args.archive {
-        Some(p) => Some(Output::archive(p, args.force).map_err(usage)?),
+        Some(p) => Some(Output::archive(p, args.force).map_err(|e| usage(e.into()))?),
         None => None,
     };
     if let Some(p) = &args.from_warc
@@ -280,7 +280,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     })?;
     // The report cites the archive, so the archive is in place first.
     if let Some(a) = archive {
-        a.persist().map_err(usage)?;
+        a.persist().map_err(|e| usage(e.into()))?;
     }
     if let Some(h) = &history {
         // A trend that cannot be read costs the report its chart, not the report.
@@ -308,7 +308,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     match destination {
         Destination::File(out) => {
             let path = out.path.clone();
-            out.commit(&render(format)?).map_err(usage)?;
+            out.commit(&render(format)?).map_err(|e| usage(e.into()))?;
             written.push(path);
         }
         Destination::Dir(dir) => {
@@ -331,7 +331,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
                 let bytes = render(f)?;
                 Output::prepare(&path, args.force)
                     .and_then(|o| o.commit(&bytes))
-                    .map_err(usage)?;
+                    .map_err(|e| usage(e.into()))?;
                 written.push(path);
             }
         }

@@ -94,11 +94,11 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         })
         .map_err(usage)?;
     let output = match &args.output {
-        Some(p) => Some(Output::prepare(p, args.force).map_err(usage)?),
+        Some(p) => Some(Output::prepare(p, args.force).map_err(|e| usage(e.into()))?),
         None => None,
     };
     let save = match &args.save {
-        Some(p) => Some(Output::prepare(p, args.force).map_err(usage)?),
+        Some(p) => Some(Output::prepare(p, args.force).map_err(|e| usage(e.into()))?),
         None => None,
     };
     let gaps = old
@@ -169,7 +169,7 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
     };
     rendered.map_err(|e| usage(e.into()))?;
     match output {
-        Some(out) => out.commit(&buf).map_err(usage)?,
+        Some(out) => out.commit(&buf).map_err(|e| usage(e.into()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(&buf).and_then(|_| stdout.flush());
@@ -180,7 +180,7 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         JsonReport
             .render(&combined, &mut json)
             .map_err(|e| usage(e.into()))?;
-        out.commit(&json).map_err(usage)?;
+        out.commit(&json).map_err(|e| usage(e.into()))?;
     }
 
     let fixed = diff.count(Change::Fixed);

@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod output;
 pub mod sarif;
 pub mod table;
 pub mod xlsx;
@@ -267,6 +268,21 @@ impl Report {
 /// One output format.
 pub trait Render {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// The renderer of a format. The table is coloured only when `color`, at `width` columns.
+pub fn renderer(format: Format, en: bool, color: bool, width: u16) -> Box<dyn Render + Send> {
+    match format {
+        Format::Json => Box::new(json::JsonReport),
+        Format::Markdown => Box::new(markdown::MarkdownReport { en }),
+        Format::Csv => Box::new(csv::CsvReport { en }),
+        Format::Junit => Box::new(junit::JunitReport { en }),
+        Format::Sarif => Box::new(sarif::SarifReport { en }),
+        Format::Text => Box::new(bulletin::BulletinReport { en }),
+        Format::Html => Box::new(html::HtmlReport { en }),
+        Format::Xlsx => Box::new(xlsx::XlsxReport { en }),
+        Format::Table => Box::new(table::TableReport { en, color, width }),
+    }
 }
 
 /// Findings in reading order: gaps (vetoes first), then inconclusive, then passes.
