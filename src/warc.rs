@@ -453,11 +453,20 @@ enum Stored {
     Failure { outcome: Outcome, detail: String },
 }
 
+/// `HTTP/1.1 200 OK` → version and status: an HTTP version, then three digits from 100 to 999
+/// (what HTTP allows), then the reason phrase if any.
+fn parse_status_line(line: &str) -> Option<(&str, reqwest::StatusCode)> {
+    let mut parts = line.splitn(3, ' ');
+    let version = parts.next().filter(|v| v.starts_with("HTTP/"))?;
+    let status = reqwest::StatusCode::from_bytes(parts.next()?.as_bytes()).ok()?;
+    Some((version, status))
+}
+
 /// A response read back from the archive.
 #[derive(Debug)]
 pub struct Replayed {
     pub version: String,
-    pub status: u16,
+    pub status: reqwest::StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     /// The body was cut at the size cap when it was recorded.
@@ -659,12 +668,13 @@ impl Replay {
             .split(|&b| b == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
         let status_line = String::from_utf8_lossy(lines.next().unwrap_or_default()).into_owned();
-        let mut parts = status_line.split(' ');
-        let version = parts.next().unwrap_or("HTTP/1.1").to_string();
-        let status = parts
-            .next()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| fail(format!("bad status line `{status_line}`")))?;
+        // An unreadable status is a failure to read the archive, never a 200: replaying it as
+        // one would judge the site on an answer it may never have given.
+        let (version, status) = parse_status_line(&status_line).ok_or_else(|| {
+            fail(format!(
+                "the recorded response to {url} has an unreadable status line `{status_line}`"
+            ))
+        })?;
         let mut headers = HeaderMap::new();
         for line in lines {
             let Some(colon) = memchr::memchr(b':', line) else {
@@ -678,7 +688,7 @@ impl Replay {
             }
         }
         Ok(Replayed {
-            version,
+            version: version.to_string(),
             status,
             headers,
             body: body.to_vec(),
@@ -690,6 +700,30 @@ impl Replay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_lines_that_cannot_be_read_give_no_status() {
+        let ok = |l: &str| parse_status_line(l).map(|(v, s)| (v.to_string(), s.as_u16()));
+        assert_eq!(ok("HTTP/1.1 200 OK"), Some(("HTTP/1.1".into(), 200)));
+        assert_eq!(ok("HTTP/2.0 404"), Some(("HTTP/2.0".into(), 404)));
+        assert_eq!(
+            ok("HTTP/1.1 503 Service Unavailable"),
+            Some(("HTTP/1.1".into(), 503))
+        );
+        for bad in [
+            "",
+            "HTTP/1.1",
+            "HTTP/1.1 20 OK",
+            "HTTP/1.1 0",
+            "HTTP/1.1 2000 OK",
+            "HTTP/1.1 OK",
+            "HTTP/1.1 +20",
+            "ICY 200 OK",
+            "200 OK",
+        ] {
+            assert_eq!(ok(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn base32_matches_rfc_4648() {

@@ -342,7 +342,7 @@ impl Net {
                 let r = replay.answer(method.as_str(), range, url)?;
                 Ok(Sent {
                     version: r.version,
-                    status: StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK),
+                    status: r.status,
                     headers: r.headers,
                     body: Body::Stored(Some(r.body)),
                     cut: r.cut,
