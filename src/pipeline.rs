@@ -157,7 +157,7 @@ pub async fn run(
         .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
     if let Some(r) = &replay {
         // No network: no politeness to keep, and the recorded answer after retries is final.
-        cfg.replay = Some(r.clone());
+        cfg.replay = Some(r.clone() as std::sync::Arc<dyn crawl::archive::Recorded>);
         cfg.interval = Duration::ZERO;
         cfg.per_host = cfg.per_host.max(8);
         cfg.concurrency = cfg.concurrency.max(8);
@@ -269,6 +269,23 @@ pub async fn run(
     crawl::joined(tokio::task::spawn_blocking(move || judged.report()).await)
 }
 
+/// Adds the archive's record id and payload digest to every piece of evidence with a URL, so a
+/// finding names the very response it was judged on.
+fn cite(findings: &mut [audit::Finding], index: &crate::warc::ArchiveIndex) {
+    for f in findings {
+        for ev in &mut f.evidence {
+            if let Some(r) = ev
+                .url
+                .as_ref()
+                .and_then(|u| index.get(&crawl::UrlKey::of(u)))
+            {
+                ev.warc_record_id = Some(r.record_id.clone());
+                ev.warc_payload_digest = Some(r.payload_digest.clone());
+            }
+        }
+    }
+}
+
 /// What the crawl left for the audit proper, which runs without awaiting anything.
 struct Judged {
     site: SiteBuilder,
@@ -305,7 +322,7 @@ impl Judged {
         let mut findings = audit::audit(&site, pack, as_of);
         audit::apply_waivers(&mut findings, &waivers, &site_id, as_of);
         if let Some(index) = &index {
-            crate::warc::cite(&mut findings, index);
+            cite(&mut findings, index);
         }
         let score = audit::score(&findings, &pack.scoring);
         if summary

@@ -16,7 +16,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use sha1::{Digest, Sha1};
 use url::Url;
 
-use crate::audit::Finding;
+use crate::crawl::archive::{Answer, Exchange, Recorded, Recorder, Replayed};
 use crate::crawl::{Outcome, UrlKey};
 
 /// Exchanges waiting for the writer: enough to ride out a slow disk, few enough that bodies
@@ -34,30 +34,6 @@ pub enum WarcError {
     Read { path: PathBuf, reason: String },
 }
 
-/// One HTTP exchange as the crawler saw it: what was asked and what came back (or why nothing
-/// did). Bodies are as decoded by the HTTP client.
-#[derive(Debug)]
-pub struct Exchange {
-    pub method: String,
-    pub url: Url,
-    pub range: Option<String>,
-    pub date: jiff::Timestamp,
-    pub result: Result<Answer, (Outcome, String)>,
-}
-
-#[derive(Debug)]
-pub struct Answer {
-    pub version: String,
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    /// `length` when the body was cut at the size cap, `unspecified` when it was not read to
-    /// the end (a redirect, an error status, a non-HTML body seen only as far as its first bytes).
-    pub truncated: Option<&'static str>,
-    /// An HTML page the crawler kept: gets a metadata record too.
-    pub page: bool,
-}
-
 /// Where a URL's response is in the archive, for a finding's evidence.
 #[derive(Debug, Clone)]
 pub struct ArchivedRef {
@@ -67,17 +43,6 @@ pub struct ArchivedRef {
 
 /// The last response record of each URL.
 pub type ArchiveIndex = HashMap<UrlKey, ArchivedRef>;
-
-/// Sends exchanges to the writer thread; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Recorder(tokio::sync::mpsc::Sender<Exchange>);
-
-impl Recorder {
-    pub async fn record(&self, e: Exchange) {
-        // The writer only stops after a write error, which `Writer::finish` reports.
-        let _ = self.0.send(e).await;
-    }
-}
 
 /// The writer thread.
 pub struct Writer {
@@ -317,7 +282,7 @@ impl Writer {
             fields.as_bytes(),
         )
         .map_err(err)?;
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Exchange>(QUEUE);
+        let (recorder, mut rx) = Recorder::channel(QUEUE);
         let thread = std::thread::spawn(move || {
             let mut index = ArchiveIndex::new();
             let mut failed = None;
@@ -342,7 +307,7 @@ impl Writer {
                 path: path.to_path_buf(),
                 thread,
             },
-            Recorder(tx),
+            recorder,
         ))
     }
 
@@ -355,18 +320,6 @@ impl Writer {
                 path,
                 source: std::io::Error::other("the archive writer stopped"),
             }),
-        }
-    }
-}
-
-/// Adds the archive's record id and payload digest to every piece of evidence with a URL.
-pub fn cite(findings: &mut [Finding], index: &ArchiveIndex) {
-    for f in findings {
-        for ev in &mut f.evidence {
-            if let Some(r) = ev.url.as_ref().and_then(|u| index.get(&UrlKey::of(u))) {
-                ev.warc_record_id = Some(r.record_id.clone());
-                ev.warc_payload_digest = Some(r.payload_digest.clone());
-            }
         }
     }
 }
@@ -460,17 +413,6 @@ fn parse_status_line(line: &str) -> Option<(&str, reqwest::StatusCode)> {
     let version = parts.next().filter(|v| v.starts_with("HTTP/"))?;
     let status = reqwest::StatusCode::from_bytes(parts.next()?.as_bytes()).ok()?;
     Some((version, status))
-}
-
-/// A response read back from the archive.
-#[derive(Debug)]
-pub struct Replayed {
-    pub version: String,
-    pub status: reqwest::StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    /// The body was cut at the size cap when it was recorded.
-    pub cut: bool,
 }
 
 /// An archive opened for replay: where each request's answer is, found in one pass.
@@ -629,14 +571,14 @@ impl Replay {
             probe,
         })
     }
+}
 
-    /// The soft-404 probe URL of the recorded crawl, so the replay asks the same question.
-    pub fn probe_url(&self) -> Option<Url> {
+impl Recorded for Replay {
+    fn probe_url(&self) -> Option<Url> {
         self.probe.clone()
     }
 
-    /// The recorded answer to a request; `Err` with the recorded failure, or `NotArchived`.
-    pub fn answer(
+    fn answer(
         &self,
         method: &str,
         range: Option<&str>,

@@ -6,6 +6,7 @@
 //! nothing is in flight. Every in-scope link, image and attachment ends with an [`Outcome`], so
 //! dead links are known; out-of-scope links are recorded but never requested.
 
+pub mod archive;
 pub mod fetch;
 pub mod host;
 pub mod normalize;
@@ -80,10 +81,10 @@ pub struct CrawlConfig {
     /// Follow the start page's links. A recheck fetches the start page for itself (its dates)
     /// but reaches columns through its seeds, not through every menu link.
     pub follow_start_links: bool,
-    /// Record every exchange to this WARC writer.
-    pub archive: Option<crate::warc::Recorder>,
-    /// Answer from this archive instead of the network.
-    pub replay: Option<Arc<crate::warc::Replay>>,
+    /// Record every exchange (to a WARC writer).
+    pub archive: Option<archive::Recorder>,
+    /// Answer from this record of an earlier crawl instead of the network.
+    pub replay: Option<Arc<dyn archive::Recorded>>,
 }
 
 impl Default for CrawlConfig {
