@@ -327,10 +327,8 @@ impl Judged {
         let score = audit::score(&findings, &pack.scoring);
         if summary
             .outcome_counts
-            .get("page_budget")
-            .copied()
-            .unwrap_or(0)
-            > 0
+            .get(&crawl::Outcome::PageBudget)
+            .is_some_and(|n| *n > 0)
         {
             notes.push(Text::new(
                 format!(
@@ -375,10 +373,8 @@ impl Judged {
         }
         if summary
             .outcome_counts
-            .get("time_limit")
-            .copied()
-            .unwrap_or(0)
-            > 0
+            .get(&crawl::Outcome::TimeLimit)
+            .is_some_and(|n| *n > 0)
         {
             notes.push(Text::new(
                 "已达到抓取总时长上限，部分页面未抓取",

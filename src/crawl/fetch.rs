@@ -16,7 +16,19 @@ use super::host::{HostPool, MAX_RETRY_AFTER};
 
 /// What happened to one URL. Every variant but `Ok` and `Dead` is inconclusive: it says nothing
 /// about whether the site complies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Ok,

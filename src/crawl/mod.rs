@@ -224,8 +224,8 @@ pub struct CrawlSummary {
     pub bytes: u64,
     /// HTTP status → count, over all requests that got an answer.
     pub status_counts: BTreeMap<u16, usize>,
-    /// Outcome → count, over every URL the crawl knows.
-    pub outcome_counts: BTreeMap<String, usize>,
+    /// Outcome → count, over every URL the crawl knows; ok and dead first, then why not.
+    pub outcome_counts: BTreeMap<Outcome, usize>,
     pub requests_per_host: BTreeMap<String, u32>,
     pub elapsed_ms: u64,
     pub interval_ms: u64,
@@ -858,11 +858,7 @@ pub async fn crawl<S: PageSink>(
     log.summary.interval_ms = hosts.interval().as_millis() as u64;
     log.summary.robots = robots.map(|(i, _, _)| i);
     for c in log.checks.values() {
-        let key = serde_json::to_value(c.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        *log.summary.outcome_counts.entry(key).or_default() += 1;
+        *log.summary.outcome_counts.entry(c.outcome).or_default() += 1;
     }
     Ok(log)
 }

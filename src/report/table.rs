@@ -183,12 +183,8 @@ impl Render for TableReport {
         let others: Vec<String> = c
             .outcome_counts
             .iter()
-            .filter(|(k, _)| k.as_str() != "ok")
-            .filter_map(|(k, n)| {
-                let o: crate::crawl::Outcome =
-                    serde_json::from_value(serde_json::Value::String(k.clone())).ok()?;
-                Some(format!("{} {n}", o.label(en)))
-            })
+            .filter(|(o, _)| **o != crate::crawl::Outcome::Ok)
+            .map(|(o, n)| format!("{} {n}", o.label(en)))
             .collect();
         if !others.is_empty() {
             let sep = if en { ", " } else { "，" };
