@@ -13,7 +13,7 @@ use crate::report::sanitize;
 use crate::rules::Severity;
 
 /// Summary formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SummaryFormat {
     Table,
     Json,

@@ -10,6 +10,7 @@ use gongkai::report::{Format, Lang, Report};
 use gongkai::rules::{self, Severity};
 use gongkai::track::History;
 
+use super::choice::choice;
 use super::crawl_args::CrawlArgs;
 use super::output::{Output, free_path, renderer, terminal_width};
 use super::{error, exit, progress};
@@ -60,7 +61,7 @@ pub struct AuditArgs {
 
     /// Output format; several (`-f json,html,csv`) need -o DIR (default: from the -o file
     /// extension, else table)
-    #[arg(long, short = 'f', value_enum, value_delimiter = ',')]
+    #[arg(long, short = 'f', value_parser = choice::<Format>(), value_delimiter = ',')]
     pub format: Vec<Format>,
 
     /// Write the report to FILE (or, for several formats or an existing directory, into DIR,
@@ -73,7 +74,7 @@ pub struct AuditArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     #[command(flatten)]

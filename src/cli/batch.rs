@@ -19,6 +19,7 @@ use gongkai::report::{Format, Lang};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::audit::parse_date;
+use super::choice::choice;
 use super::crawl_args::CrawlArgs;
 use super::output::terminal_width;
 use super::{error, exit, progress};
@@ -42,7 +43,7 @@ pub struct BatchArgs {
     pub as_of: Option<jiff::civil::Date>,
 
     /// Formats of each unit's report besides JSON (always written), e.g. `-f html,xlsx`
-    #[arg(long, short = 'f', value_enum, value_delimiter = ',')]
+    #[arg(long, short = 'f', value_parser = choice::<Format>(), value_delimiter = ',')]
     pub format: Vec<Format>,
 
     /// Sites audited at once (each keeps its own per-host politeness)
@@ -55,7 +56,7 @@ pub struct BatchArgs {
     pub shard: Option<Shard>,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     /// Replace the reports and summary of an earlier batch in DIR
@@ -94,7 +95,7 @@ pub struct MergeArgs {
     pub output: PathBuf,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     /// Replace an existing summary in DIR

@@ -8,6 +8,7 @@ use clap::Args;
 use gongkai::report::Lang;
 use gongkai::track::{self, Change, ReportDiff, TrackFormat};
 
+use super::choice::choice;
 use super::output::{Output, terminal_width};
 use super::{error, exit};
 
@@ -28,7 +29,7 @@ pub struct DiffArgs {
     pub new: PathBuf,
 
     /// Output format (default: from the -o file extension, else table)
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = choice::<TrackFormat>())]
     pub format: Option<TrackFormat>,
 
     /// Write the comparison to FILE; never overwrites without --force
@@ -40,7 +41,7 @@ pub struct DiffArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     /// Exit 1 also when a rule became a gap that was not passing before (a new gap)

@@ -9,6 +9,7 @@ use gongkai::report::Lang;
 use gongkai::track::history::{render_sites_markdown, render_sites_table};
 use gongkai::track::{History, TrackFormat};
 
+use super::choice::choice;
 use super::output::{Output, terminal_width};
 use super::{error, exit};
 
@@ -33,7 +34,7 @@ pub struct HistoryArgs {
     pub rules: Option<String>,
 
     /// Output format (default: from the -o file extension, else table)
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = choice::<TrackFormat>())]
     pub format: Option<TrackFormat>,
 
     /// Write to FILE; never overwrites without --force
@@ -45,7 +46,7 @@ pub struct HistoryArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 }
 

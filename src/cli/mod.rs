@@ -2,6 +2,7 @@
 
 mod audit;
 mod batch;
+mod choice;
 mod crawl_args;
 mod diff;
 mod history;

@@ -14,6 +14,7 @@ use gongkai::rules;
 use gongkai::track::{self, Change, ReportDiff, TrackFormat, recheck};
 
 use super::audit::parse_date;
+use super::choice::choice;
 use super::crawl_args::CrawlArgs;
 use super::output::{Output, terminal_width};
 use super::{error, exit, progress};
@@ -45,7 +46,7 @@ pub struct RecheckArgs {
     pub as_of: Option<jiff::civil::Date>,
 
     /// Output format of the comparison (default: table)
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = choice::<TrackFormat>())]
     pub format: Option<TrackFormat>,
 
     /// Write the comparison to FILE; never overwrites without --force
@@ -61,7 +62,7 @@ pub struct RecheckArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     #[command(flatten)]

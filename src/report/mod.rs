@@ -28,8 +28,18 @@ use crate::target::Scope;
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// A closed set of named values a user picks from (a format, a language): the command line
+/// offers them by name with their help, so the list lives here once.
+pub trait Choices: Copy + Sized + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    /// The name the user types.
+    fn name(self) -> &'static str;
+    /// One line for `--help`.
+    fn help(self) -> &'static str;
+}
+
 /// Output formats, shared by the command line and serde.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// A table for the terminal.
@@ -50,6 +60,48 @@ pub enum Format {
     Html,
     /// A spreadsheet with a summary sheet and a findings sheet.
     Xlsx,
+}
+
+impl Choices for Format {
+    const ALL: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Markdown,
+        Format::Csv,
+        Format::Junit,
+        Format::Sarif,
+        Format::Text,
+        Format::Html,
+        Format::Xlsx,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Junit => "junit",
+            Format::Sarif => "sarif",
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Format::Table => "A table for the terminal",
+            Format::Json => "The canonical report, schema-versioned JSON",
+            Format::Markdown => "Markdown, for CI step summaries and issue trackers",
+            Format::Csv => "One row per finding, for spreadsheets",
+            Format::Junit => "JUnit XML: one test case per rule, for any CI system",
+            Format::Sarif => "SARIF 2.1.0, for code-scanning dashboards",
+            Format::Text => "A 通报-style plain-text narrative of the gaps",
+            Format::Html => "One self-contained HTML file, printable on A4",
+            Format::Xlsx => "A spreadsheet with a summary sheet and a findings sheet",
+        }
+    }
 }
 
 impl Format {
@@ -85,12 +137,27 @@ impl Format {
 }
 
 /// Report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     Zh,
     En,
+}
+
+impl Choices for Lang {
+    const ALL: &'static [Lang] = &[Lang::Zh, Lang::En];
+
+    fn name(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        ""
+    }
 }
 
 impl Lang {

@@ -15,7 +15,7 @@ pub use diff::{Change, ReportDiff, RuleChange};
 pub use history::{History, HistoryError, SiteHistory, SiteLatest};
 
 /// Output formats of `diff` and `history`: the ones that make sense for a comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TrackFormat {
     /// A table for the terminal.
@@ -24,6 +24,27 @@ pub enum TrackFormat {
     Json,
     /// Markdown, for CI step summaries and issue trackers.
     Markdown,
+}
+
+impl crate::report::Choices for TrackFormat {
+    const ALL: &'static [TrackFormat] =
+        &[TrackFormat::Table, TrackFormat::Json, TrackFormat::Markdown];
+
+    fn name(self) -> &'static str {
+        match self {
+            TrackFormat::Table => "table",
+            TrackFormat::Json => "json",
+            TrackFormat::Markdown => "markdown",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            TrackFormat::Table => "A table for the terminal",
+            TrackFormat::Json => "JSON, for scripts and batch summaries",
+            TrackFormat::Markdown => "Markdown, for CI step summaries and issue trackers",
+        }
+    }
 }
 
 impl TrackFormat {
