@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format as CellFormat, Workbook};
 
 use super::{BatchSummary, League, Outcome, UnitResult};
 use crate::report::html::esc;
-use crate::report::sanitize;
+use crate::report::{Render, sanitize};
 use crate::rules::Severity;
 
 /// Summary formats.
@@ -34,25 +34,28 @@ impl SummaryFormat {
     }
 }
 
-/// Renders a summary.
-pub fn render(
-    s: &BatchSummary,
-    format: SummaryFormat,
-    en: bool,
-    width: u16,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    match format {
-        SummaryFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, s)?;
-            out.write_all(b"\n")
-        }
-        SummaryFormat::Table => out.write_all(table(s, en, width).as_bytes()),
-        SummaryFormat::Markdown => out.write_all(markdown(s, en).as_bytes()),
-        SummaryFormat::Html => out.write_all(html(s, en).as_bytes()),
-        SummaryFormat::Xlsx => {
-            let bytes = xlsx(s, en).map_err(std::io::Error::other)?;
-            out.write_all(&bytes)
+/// The summary in one format; `width` is the table's, in terminal columns.
+pub struct SummaryRender {
+    pub format: SummaryFormat,
+    pub en: bool,
+    pub width: u16,
+}
+
+impl Render<BatchSummary> for SummaryRender {
+    fn render(&self, s: &BatchSummary, out: &mut dyn Write) -> std::io::Result<()> {
+        let en = self.en;
+        match self.format {
+            SummaryFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, s)?;
+                out.write_all(b"\n")
+            }
+            SummaryFormat::Table => out.write_all(table(s, en, self.width).as_bytes()),
+            SummaryFormat::Markdown => out.write_all(markdown(s, en).as_bytes()),
+            SummaryFormat::Html => out.write_all(html(s, en).as_bytes()),
+            SummaryFormat::Xlsx => {
+                let bytes = xlsx(s, en).map_err(std::io::Error::other)?;
+                out.write_all(&bytes)
+            }
         }
     }
 }

@@ -14,13 +14,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use futures::{FutureExt, StreamExt};
 use jiff::civil::Date;
 
-use super::render::{SummaryFormat, render};
+use super::render::{SummaryFormat, SummaryRender};
 use super::{BatchSummary, Outcome, RowError, Shard, SiteList, Unit, UnitResult, UnitScore};
 use crate::audit::Text;
 use crate::crawl::CrawlConfig;
 use crate::pipeline::{self, AuditError, AuditOptions, ProgressFn};
 use crate::report::output::{Output, OutputError};
-use crate::report::{Format, Report, file_stem, renderer};
+use crate::report::{Format, Render, Report, file_stem, renderer};
 use crate::rules::waiver::Waiver;
 use crate::rules::{self, RuleError, RulePack};
 use crate::track::{History, HistoryError};
@@ -476,7 +476,13 @@ pub fn write_summary(
 ) -> Result<(), BatchError> {
     for (f, path) in SUMMARY_FORMATS.iter().zip(summary_paths(dir)) {
         let mut buf = Vec::new();
-        render(s, *f, en, 100, &mut buf).map_err(BatchError::Render)?;
+        SummaryRender {
+            format: *f,
+            en,
+            width: 100,
+        }
+        .render(s, &mut buf)
+        .map_err(BatchError::Render)?;
         Output::prepare(&path, force)?.commit(&buf)?;
     }
     Ok(())

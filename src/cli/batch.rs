@@ -8,14 +8,14 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
-use gongkai::batch::render::{SummaryFormat, render};
+use gongkai::batch::render::{SummaryFormat, SummaryRender};
 use gongkai::batch::run::{check_free, summary_paths};
 use gongkai::batch::{
     self, BatchOptions, BatchSummary, Observer, Outcome, RowError, Shard, Unit, UnitResult,
     write_summary,
 };
 use gongkai::pipeline::ProgressFn;
-use gongkai::report::{Format, Lang};
+use gongkai::report::{Format, Lang, Render};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::audit::parse_date;
@@ -131,7 +131,12 @@ pub fn run(args: BatchArgs) -> u8 {
 fn show_summary(dir: &Path, s: &BatchSummary, en: bool) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
     let mut buf = Vec::new();
-    render(s, SummaryFormat::Table, en, terminal_width(tty), &mut buf)?;
+    SummaryRender {
+        format: SummaryFormat::Table,
+        en,
+        width: terminal_width(tty),
+    }
+    .render(s, &mut buf)?;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(&buf).and_then(|_| out.flush());
     eprintln!(

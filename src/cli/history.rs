@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use gongkai::report::Lang;
-use gongkai::track::history::{render_sites_markdown, render_sites_table};
-use gongkai::track::{History, TrackFormat};
+use gongkai::report::{Lang, Render};
+use gongkai::track::{History, TrackFormat, TrackRender};
 
 use super::choice::choice;
 use super::output::{Output, terminal_width};
@@ -72,6 +71,12 @@ fn run_inner(args: &HistoryArgs) -> Result<()> {
         .unwrap_or(TrackFormat::Table);
     let en = args.lang.is_en();
     let width = terminal_width(output.is_none() && std::io::stdout().is_terminal());
+    let render = TrackRender {
+        format,
+        en,
+        color: false,
+        width,
+    };
     let mut buf = Vec::new();
     match &args.site {
         None => {
@@ -79,29 +84,11 @@ fn run_inner(args: &HistoryArgs) -> Result<()> {
             if let Some(pack) = &args.rules {
                 sites.retain(|s| &s.pack == pack);
             }
-            match format {
-                TrackFormat::Table => render_sites_table(&sites, &mut buf, en, width)?,
-                TrackFormat::Json => json(&sites, &mut buf)?,
-                TrackFormat::Markdown => render_sites_markdown(&sites, &mut buf, en)?,
-            }
+            render.render(&sites[..], &mut buf)?;
         }
         Some(site) => {
             let packs = history.site(site, args.rules.as_deref())?;
-            match format {
-                TrackFormat::Json => json(&packs, &mut buf)?,
-                TrackFormat::Table | TrackFormat::Markdown => {
-                    for (i, h) in packs.iter().enumerate() {
-                        if i > 0 {
-                            writeln!(buf)?;
-                        }
-                        if format == TrackFormat::Table {
-                            h.render_table(&mut buf, en, width)?;
-                        } else {
-                            h.render_markdown(&mut buf, en)?;
-                        }
-                    }
-                }
-            }
+            render.render(&packs[..], &mut buf)?;
         }
     }
     match output {
@@ -116,11 +103,5 @@ fn run_inner(args: &HistoryArgs) -> Result<()> {
             let _ = stdout.write_all(&buf).and_then(|_| stdout.flush());
         }
     }
-    Ok(())
-}
-
-fn json<T: serde::Serialize>(value: &T, out: &mut Vec<u8>) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.push(b'\n');
     Ok(())
 }

@@ -11,7 +11,7 @@ use gongkai::report::Lang;
 use gongkai::report::Render;
 use gongkai::report::json::JsonReport;
 use gongkai::rules;
-use gongkai::track::{self, Change, ReportDiff, TrackFormat, recheck};
+use gongkai::track::{self, Change, ReportDiff, TrackFormat, TrackRender, recheck};
 
 use super::audit::parse_date;
 use super::choice::choice;
@@ -163,11 +163,13 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
     let tty = output.is_none() && std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut buf = Vec::new();
-    let rendered = match format {
-        TrackFormat::Table => diff.render_table(&mut buf, en, color, terminal_width(tty)),
-        TrackFormat::Json => diff.render_json(&mut buf),
-        TrackFormat::Markdown => diff.render_markdown(&mut buf, en),
-    };
+    let rendered = TrackRender {
+        format,
+        en,
+        color,
+        width: terminal_width(tty),
+    }
+    .render(&diff, &mut buf);
     rendered.map_err(|e| usage(e.into()))?;
     match output {
         Some(out) => out.commit(&buf).map_err(|e| usage(e.into()))?,

@@ -332,9 +332,10 @@ impl Report {
     }
 }
 
-/// One output format.
-pub trait Render {
-    fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()>;
+/// One output format of a document: the report (the default), a batch summary, a diff or a
+/// history. Every output of gongkai goes through this one trait.
+pub trait Render<T: ?Sized = Report> {
+    fn render(&self, doc: &T, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
 /// The renderer of a format. The table is coloured only when `color`, at `width` columns.

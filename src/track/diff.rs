@@ -376,7 +376,7 @@ impl ReportDiff {
     }
 
     /// The terminal rendering: a summary, then one row per rule that changed or is still open.
-    pub fn render_table(
+    pub(crate) fn render_table(
         &self,
         out: &mut dyn Write,
         en: bool,
@@ -439,7 +439,7 @@ impl ReportDiff {
         Ok(())
     }
 
-    pub fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
+    pub(crate) fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
         writeln!(out, "## {}\n", cell(&self.title(en)))?;
         writeln!(out, "**{}**  ", cell(&self.score_line(en)))?;
         if let Some(v) = self.veto_line(en) {
@@ -483,11 +483,6 @@ impl ReportDiff {
             )?;
         }
         Ok(())
-    }
-
-    pub fn render_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        writeln!(out)
     }
 }
 

@@ -823,7 +823,12 @@ impl SiteHistory {
     }
 
     /// The terminal rendering: the score run by run, then each gap's opening and closing run.
-    pub fn render_table(&self, out: &mut dyn Write, en: bool, width: u16) -> std::io::Result<()> {
+    pub(crate) fn render_table(
+        &self,
+        out: &mut dyn Write,
+        en: bool,
+        width: u16,
+    ) -> std::io::Result<()> {
         writeln!(out, "{}", self.title(en))?;
         writeln!(
             out,
@@ -906,7 +911,7 @@ impl SiteHistory {
         }
     }
 
-    pub fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
+    pub(crate) fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
         writeln!(out, "## {}\n", cell(&self.title(en)))?;
         writeln!(
             out,
@@ -964,7 +969,7 @@ impl SiteHistory {
 }
 
 /// The sites in a history, with their latest scores, as a terminal table.
-pub fn render_sites_table(
+pub(crate) fn render_sites_table(
     sites: &[SiteLatest],
     out: &mut dyn Write,
     en: bool,
@@ -1023,7 +1028,7 @@ pub fn render_sites_table(
     writeln!(out, "{t}")
 }
 
-pub fn render_sites_markdown(
+pub(crate) fn render_sites_markdown(
     sites: &[SiteLatest],
     out: &mut dyn Write,
     en: bool,

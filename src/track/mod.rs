@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Report, SCHEMA_VERSION};
+use crate::report::{Render, Report, SCHEMA_VERSION};
 
 pub use diff::{Change, ReportDiff, RuleChange};
 pub use history::{History, HistoryError, SiteHistory, SiteLatest};
@@ -55,6 +55,60 @@ impl TrackFormat {
             "md" | "markdown" => Some(TrackFormat::Markdown),
             "txt" => Some(TrackFormat::Table),
             _ => None,
+        }
+    }
+}
+
+/// `diff`, `recheck` and `history` output in one of the [`TrackFormat`]s. The table is coloured
+/// only when `color` (diffs only), at `width` columns.
+pub struct TrackRender {
+    pub format: TrackFormat,
+    pub en: bool,
+    pub color: bool,
+    pub width: u16,
+}
+
+fn json<T: Serialize + ?Sized>(value: &T, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+impl Render<ReportDiff> for TrackRender {
+    fn render(&self, d: &ReportDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self.format {
+            TrackFormat::Table => d.render_table(out, self.en, self.color, self.width),
+            TrackFormat::Json => json(d, out),
+            TrackFormat::Markdown => d.render_markdown(out, self.en),
+        }
+    }
+}
+
+/// One site's histories, one per rule pack it was audited with.
+impl Render<[SiteHistory]> for TrackRender {
+    fn render(&self, packs: &[SiteHistory], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.format == TrackFormat::Json {
+            return json(packs, out);
+        }
+        for (i, h) in packs.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            match self.format {
+                TrackFormat::Table => h.render_table(out, self.en, self.width)?,
+                _ => h.render_markdown(out, self.en)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The sites in a history, with their latest scores.
+impl Render<[SiteLatest]> for TrackRender {
+    fn render(&self, sites: &[SiteLatest], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self.format {
+            TrackFormat::Table => history::render_sites_table(sites, out, self.en, self.width),
+            TrackFormat::Json => json(sites, out),
+            TrackFormat::Markdown => history::render_sites_markdown(sites, out, self.en),
         }
     }
 }
