@@ -544,6 +544,7 @@ fn a_unit_that_panics_becomes_its_row_and_the_batch_goes_on() {
         archive: false,
         waivers: None,
         crawl: Arc::new(|_| (CrawlConfig::default(), Vec::new())),
+        renderer: gongkai::report::renderer,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -19,7 +19,7 @@ use crate::rules::Severity;
 
 pub use list::{ListError, RowError, SiteList, Unit};
 pub use run::{
-    BatchError, BatchOptions, Observer, Silent, UnitCrawl, run, run_with, write_summary,
+    BatchError, BatchOptions, Observer, Renderer, Silent, UnitCrawl, run, run_with, write_summary,
 };
 
 /// Bumped when the summary's JSON changes incompatibly.

@@ -20,7 +20,7 @@ use crate::audit::Text;
 use crate::crawl::CrawlConfig;
 use crate::pipeline::{self, AuditError, AuditOptions, ProgressFn};
 use crate::report::output::{Output, OutputError};
-use crate::report::{Format, Render, Report, file_stem, renderer};
+use crate::report::{Choices, Format, Render, Report, file_stem};
 use crate::rules::waiver::Waiver;
 use crate::rules::{self, RuleError, RulePack};
 use crate::track::{History, HistoryError};
@@ -60,7 +60,13 @@ pub struct BatchOptions {
     /// Waivers for every unit whose row names no waiver file.
     pub waivers: Option<PathBuf>,
     pub crawl: UnitCrawl,
+    /// The renderer of each report format: [`crate::report::renderer`], or one that also draws
+    /// the terminal table (the binary's) for `-f table`.
+    pub renderer: Renderer,
 }
+
+/// Gives the renderer of a report format, `None` when it cannot render that format.
+pub type Renderer = fn(Format, bool) -> Option<Box<dyn Render + Send>>;
 
 /// Told what the batch does, for a progress display. Every method has a silent default.
 pub trait Observer: Send + Sync {
@@ -101,6 +107,8 @@ pub enum BatchError {
         "{file} exists: {dir} already holds a batch's output; use --force to replace it or choose another -o"
     )]
     Exists { file: PathBuf, dir: PathBuf },
+    #[error("-f {0}: this format cannot be written by this program")]
+    Format(&'static str),
     #[error("rendering the summary: {0}")]
     Render(std::io::Error),
 }
@@ -206,6 +214,13 @@ struct Plan {
 
 impl Plan {
     fn new(opts: &BatchOptions) -> Result<Plan, BatchError> {
+        if let Some(f) = opts
+            .formats
+            .iter()
+            .find(|f| (opts.renderer)(**f, opts.en).is_none())
+        {
+            return Err(BatchError::Format(f.name()));
+        }
         let list = SiteList::read(&opts.list)?;
         let mut rejected = list.rejected.clone();
         // Packs are loaded once each; a row naming a pack that does not load is skipped.
@@ -356,6 +371,7 @@ where
         en: opts.en,
         force: opts.force,
         name: u.name.clone(),
+        renderer: opts.renderer,
     };
     let history = plan.history.clone();
     blocking(move || files.write(report, archive, history.as_deref())).await
@@ -369,6 +385,7 @@ struct UnitFiles {
     en: bool,
     force: bool,
     name: String,
+    renderer: Renderer,
 }
 
 /// The history, even if a unit panicked while holding it: its SQLite transaction rolled back.
@@ -398,7 +415,9 @@ impl UnitFiles {
             formats.into_iter().try_for_each(|f| {
                 let path = self.sites.join(format!("{}.{}", self.stem, f.extension()));
                 let mut buf = Vec::new();
-                renderer(f, self.en, false, 100)
+                let render = (self.renderer)(f, self.en)
+                    .ok_or_else(|| format!("-f {}: this format cannot be written", f.name()))?;
+                render
                     .render(&report, &mut buf)
                     .map_err(|e| e.to_string())?;
                 Output::prepare(&path, self.force)
@@ -476,13 +495,9 @@ pub fn write_summary(
 ) -> Result<(), BatchError> {
     for (f, path) in SUMMARY_FORMATS.iter().zip(summary_paths(dir)) {
         let mut buf = Vec::new();
-        SummaryRender {
-            format: *f,
-            en,
-            width: 100,
-        }
-        .render(s, &mut buf)
-        .map_err(BatchError::Render)?;
+        SummaryRender { format: *f, en }
+            .render(s, &mut buf)
+            .map_err(BatchError::Render)?;
         Output::prepare(&path, force)?.commit(&buf)?;
     }
     Ok(())

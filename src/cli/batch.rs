@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
-use gongkai::batch::render::{SummaryFormat, SummaryRender};
 use gongkai::batch::run::{check_free, summary_paths};
 use gongkai::batch::{
     self, BatchOptions, BatchSummary, Observer, Outcome, RowError, Shard, Unit, UnitResult,
@@ -21,7 +20,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::audit::parse_date;
 use super::choice::choice;
 use super::crawl_args::CrawlArgs;
-use super::output::terminal_width;
+use super::output::{renderer, terminal_width};
+use super::table::Terminal;
 use super::{error, exit, progress};
 
 #[derive(Debug, Args)]
@@ -131,9 +131,9 @@ pub fn run(args: BatchArgs) -> u8 {
 fn show_summary(dir: &Path, s: &BatchSummary, en: bool) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
     let mut buf = Vec::new();
-    SummaryRender {
-        format: SummaryFormat::Table,
+    Terminal {
         en,
+        color: false,
         width: terminal_width(tty),
     }
     .render(s, &mut buf)?;
@@ -247,6 +247,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         history: args.history.clone(),
         archive: args.archive,
         waivers: args.waivers.clone(),
+        renderer: |format, en| Some(renderer(format, en, false, 100)),
         crawl: Arc::new(move |u: &Unit| {
             (
                 crawl.config(u.rate),

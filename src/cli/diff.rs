@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use gongkai::report::{Lang, Render};
-use gongkai::track::{self, Change, ReportDiff, TrackFormat, TrackRender};
+use gongkai::report::Lang;
+use gongkai::track::{self, Change, ReportDiff, TrackFormat};
 
 use super::choice::choice;
-use super::output::{Output, terminal_width};
+use super::output::{Output, terminal_width, track_renderer};
 use super::{error, exit};
 
 pub const EXIT_CODES: &str = "\
@@ -80,13 +80,7 @@ fn run_inner(args: &DiffArgs) -> Result<u8> {
     let tty = output.is_none() && std::io::stdout().is_terminal();
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut buf = Vec::new();
-    TrackRender {
-        format,
-        en,
-        color: tty && !no_color,
-        width: terminal_width(tty),
-    }
-    .render(&diff, &mut buf)?;
+    track_renderer(format, en, tty && !no_color, terminal_width(tty)).render(&diff, &mut buf)?;
     let to_file = output.is_some();
     match output {
         Some(out) => {

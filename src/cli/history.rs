@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use gongkai::report::{Lang, Render};
-use gongkai::track::{History, TrackFormat, TrackRender};
+use gongkai::report::Lang;
+use gongkai::track::{History, TrackFormat};
 
 use super::choice::choice;
-use super::output::{Output, terminal_width};
+use super::output::{Output, terminal_width, track_renderer};
 use super::{error, exit};
 
 pub const EXIT_CODES: &str = "\
@@ -71,12 +71,6 @@ fn run_inner(args: &HistoryArgs) -> Result<()> {
         .unwrap_or(TrackFormat::Table);
     let en = args.lang.is_en();
     let width = terminal_width(output.is_none() && std::io::stdout().is_terminal());
-    let render = TrackRender {
-        format,
-        en,
-        color: false,
-        width,
-    };
     let mut buf = Vec::new();
     match &args.site {
         None => {
@@ -84,11 +78,11 @@ fn run_inner(args: &HistoryArgs) -> Result<()> {
             if let Some(pack) = &args.rules {
                 sites.retain(|s| &s.pack == pack);
             }
-            render.render(&sites[..], &mut buf)?;
+            track_renderer(format, en, false, width).render(&sites[..], &mut buf)?;
         }
         Some(site) => {
             let packs = history.site(site, args.rules.as_deref())?;
-            render.render(&packs[..], &mut buf)?;
+            track_renderer(format, en, false, width).render(&packs[..], &mut buf)?;
         }
     }
     match output {

@@ -11,6 +11,7 @@ mod progress;
 mod recheck;
 mod rules;
 mod serve;
+mod table;
 
 use std::process::ExitCode;
 

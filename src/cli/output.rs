@@ -1,7 +1,33 @@
 //! Output for the terminal; files are written by the library's [`Output`].
 
 pub use gongkai::report::output::{Output, free_path};
-pub use gongkai::report::renderer;
+use gongkai::report::{Format, Render};
+use gongkai::track::{TrackFormat, TrackRender};
+
+use super::table::Terminal;
+
+/// The renderer of a report format: the library's, or the terminal table. The table is coloured
+/// only when `color`, at `width` columns.
+pub fn renderer(format: Format, en: bool, color: bool, width: u16) -> Box<dyn Render + Send> {
+    gongkai::report::renderer(format, en).unwrap_or_else(|| Box::new(Terminal { en, color, width }))
+}
+
+/// The renderer of a diff or history format: the terminal table, or the library's.
+pub fn track_renderer<T: ?Sized>(
+    format: TrackFormat,
+    en: bool,
+    color: bool,
+    width: u16,
+) -> Box<dyn Render<T>>
+where
+    Terminal: Render<T>,
+    TrackRender: Render<T>,
+{
+    match format {
+        TrackFormat::Table => Box::new(Terminal { en, color, width }),
+        format => Box::new(TrackRender { format, en }),
+    }
+}
 
 /// Terminal width for tables: the terminal's when writing to one, else $COLUMNS, else 100.
 pub fn terminal_width(tty: bool) -> u16 {

@@ -11,12 +11,12 @@ use gongkai::report::Lang;
 use gongkai::report::Render;
 use gongkai::report::json::JsonReport;
 use gongkai::rules;
-use gongkai::track::{self, Change, ReportDiff, TrackFormat, TrackRender, recheck};
+use gongkai::track::{self, Change, ReportDiff, TrackFormat, recheck};
 
 use super::audit::parse_date;
 use super::choice::choice;
 use super::crawl_args::CrawlArgs;
-use super::output::{Output, terminal_width};
+use super::output::{Output, terminal_width, track_renderer};
 use super::{error, exit, progress};
 
 pub const EXIT_CODES: &str = "\
@@ -163,13 +163,7 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
     let tty = output.is_none() && std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut buf = Vec::new();
-    let rendered = TrackRender {
-        format,
-        en,
-        color,
-        width: terminal_width(tty),
-    }
-    .render(&diff, &mut buf);
+    let rendered = track_renderer(format, en, color, terminal_width(tty)).render(&diff, &mut buf);
     rendered.map_err(|e| usage(e.into()))?;
     match output {
         Some(out) => out.commit(&buf).map_err(|e| usage(e.into()))?,

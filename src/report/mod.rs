@@ -9,7 +9,6 @@ pub mod junit;
 pub mod markdown;
 pub mod output;
 pub mod sarif;
-pub mod table;
 pub mod xlsx;
 
 use std::io::Write;
@@ -338,9 +337,10 @@ pub trait Render<T: ?Sized = Report> {
     fn render(&self, doc: &T, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// The renderer of a format. The table is coloured only when `color`, at `width` columns.
-pub fn renderer(format: Format, en: bool, color: bool, width: u16) -> Box<dyn Render + Send> {
-    match format {
+/// The renderer of a file format; `None` for [`Format::Table`], which is for a terminal and is
+/// drawn by the front end (the binary's `Terminal`).
+pub fn renderer(format: Format, en: bool) -> Option<Box<dyn Render + Send>> {
+    Some(match format {
         Format::Json => Box::new(json::JsonReport),
         Format::Markdown => Box::new(markdown::MarkdownReport { en }),
         Format::Csv => Box::new(csv::CsvReport { en }),
@@ -349,8 +349,8 @@ pub fn renderer(format: Format, en: bool, color: bool, width: u16) -> Box<dyn Re
         Format::Text => Box::new(bulletin::BulletinReport { en }),
         Format::Html => Box::new(html::HtmlReport { en }),
         Format::Xlsx => Box::new(xlsx::XlsxReport { en }),
-        Format::Table => Box::new(table::TableReport { en, color, width }),
-    }
+        Format::Table => return None,
+    })
 }
 
 /// Findings in reading order: gaps (vetoes first), then inconclusive, then passes.

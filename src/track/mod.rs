@@ -59,13 +59,11 @@ impl TrackFormat {
     }
 }
 
-/// `diff`, `recheck` and `history` output in one of the [`TrackFormat`]s. The table is coloured
-/// only when `color` (diffs only), at `width` columns.
+/// `diff`, `recheck` and `history` output as a file format: JSON or Markdown. The terminal
+/// table ([`TrackFormat::Table`]) is drawn by the front end; asked for here, it is an error.
 pub struct TrackRender {
     pub format: TrackFormat,
     pub en: bool,
-    pub color: bool,
-    pub width: u16,
 }
 
 fn json<T: Serialize + ?Sized>(value: &T, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -73,10 +71,17 @@ fn json<T: Serialize + ?Sized>(value: &T, out: &mut dyn std::io::Write) -> std::
     writeln!(out)
 }
 
+fn drawn_by_the_front_end() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "the terminal table is drawn by the command line, not by the library",
+    )
+}
+
 impl Render<ReportDiff> for TrackRender {
     fn render(&self, d: &ReportDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         match self.format {
-            TrackFormat::Table => d.render_table(out, self.en, self.color, self.width),
+            TrackFormat::Table => Err(drawn_by_the_front_end()),
             TrackFormat::Json => json(d, out),
             TrackFormat::Markdown => d.render_markdown(out, self.en),
         }
@@ -86,19 +91,19 @@ impl Render<ReportDiff> for TrackRender {
 /// One site's histories, one per rule pack it was audited with.
 impl Render<[SiteHistory]> for TrackRender {
     fn render(&self, packs: &[SiteHistory], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        if self.format == TrackFormat::Json {
-            return json(packs, out);
-        }
-        for (i, h) in packs.iter().enumerate() {
-            if i > 0 {
-                writeln!(out)?;
+        match self.format {
+            TrackFormat::Table => Err(drawn_by_the_front_end()),
+            TrackFormat::Json => json(packs, out),
+            TrackFormat::Markdown => {
+                for (i, h) in packs.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(out)?;
+                    }
+                    h.render_markdown(out, self.en)?;
+                }
+                Ok(())
             }
-            match self.format {
-                TrackFormat::Table => h.render_table(out, self.en, self.width)?,
-                _ => h.render_markdown(out, self.en)?,
-            }
         }
-        Ok(())
     }
 }
 
@@ -106,7 +111,7 @@ impl Render<[SiteHistory]> for TrackRender {
 impl Render<[SiteLatest]> for TrackRender {
     fn render(&self, sites: &[SiteLatest], out: &mut dyn std::io::Write) -> std::io::Result<()> {
         match self.format {
-            TrackFormat::Table => history::render_sites_table(sites, out, self.en, self.width),
+            TrackFormat::Table => Err(drawn_by_the_front_end()),
             TrackFormat::Json => json(sites, out),
             TrackFormat::Markdown => history::render_sites_markdown(sites, out, self.en),
         }
