@@ -193,31 +193,28 @@ pub struct UrlCheck {
 }
 
 /// What robots.txt said.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct RobotsInfo {
     pub url: Url,
     /// HTTP status, or `None` when it could not be fetched.
     pub status: Option<u16>,
     pub obeyed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl_delay_secs: Option<f32>,
     pub sitemaps: Vec<String>,
 }
 
 /// One sitemap file read.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct SitemapInfo {
     pub url: Url,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// URLs it listed (pages or child sitemaps).
     pub entries: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
-/// The crawl's own record, for the report's crawl summary.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+/// The crawl's own record; the report states it in its own terms (`report::CrawlSummary`).
+#[derive(Debug, Clone, Default)]
 pub struct CrawlSummary {
     pub pages_fetched: usize,
     pub requests: u32,
@@ -229,15 +226,11 @@ pub struct CrawlSummary {
     pub requests_per_host: BTreeMap<String, u32>,
     pub elapsed_ms: u64,
     pub interval_ms: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub robots: Option<RobotsInfo>,
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub sitemaps: Vec<SitemapInfo>,
     /// What a request for a page that does not exist returns, when it is not a 404.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_404: Option<String>,
     /// Hosts the circuit breaker gave up on.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub hosts_given_up: Vec<String>,
     /// Pages whose body was cut at the size cap.
     pub truncated_pages: usize,

@@ -2,6 +2,7 @@
 //! JSON is the canonical form; no renderer recomputes a verdict.
 
 pub mod bulletin;
+mod crawled;
 pub mod csv;
 pub mod html;
 pub mod json;
@@ -18,11 +19,11 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::audit::{Finding, Score, Text};
-use crate::crawl::CrawlSummary;
 use crate::extract::DatedBy;
 use crate::rules::RulePack;
 use crate::site::{ColumnState, SiteModel};
 use crate::target::Scope;
+pub use crawled::{CrawlSummary, RobotsInfo, SitemapInfo};
 
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -280,7 +281,7 @@ impl Report {
         site: &SiteModel,
         findings: Vec<Finding>,
         score: Score,
-        crawl: CrawlSummary,
+        crawl: crate::crawl::CrawlSummary,
         notes: Vec<Text>,
     ) -> Report {
         let columns = site
@@ -324,7 +325,7 @@ impl Report {
                 dead_links: site.dead_links().count(),
                 columns,
             },
-            crawl,
+            crawl: crawl.into(),
             notes,
             history: None,
         }
