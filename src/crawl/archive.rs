@@ -1,6 +1,6 @@
 //! The crawl's side of an archive: the exchanges it hands to a recorder, and the recorded
-//! answers it can be given instead of the network. The archive format (WARC) is `crate::warc`'s,
-//! which builds on these types; the crawler knows nothing of it.
+//! answers it can be given instead of the network. The archive format (WARC) belongs to the
+//! `warc` module, which builds on these types; the crawler knows nothing of it.
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;

@@ -205,3 +205,11 @@ pub fn short_time(rfc3339: &str) -> String {
         Err(_) => rfc3339.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_names_are_the_serde_names() {
+        crate::report::tests::choices_match_serde::<super::TrackFormat>();
+    }
+}
