@@ -150,7 +150,7 @@ fn bench_extract(c: &mut Criterion) {
 
 fn bench_audit(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let pack = gongkai::rules::load("cn-edu-county").expect("built-in pack");
+    let pack = std::sync::Arc::new(gongkai::rules::load("cn-edu-county").expect("built-in pack"));
     let opts = AuditOptions {
         target: "fixtures/sites/qingshui-jyj".into(),
         scope: None,

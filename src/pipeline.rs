@@ -121,8 +121,13 @@ pub async fn run_spawned(
     crawl::joined(tokio::spawn(async move { run(&opts, &pack).await }).await)
 }
 
-/// Runs one audit. Must be called inside a tokio runtime.
-pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditError> {
+/// Runs one audit. Must be called inside a tokio runtime. Once the crawl is over, the site
+/// model, the rules and the report are built on the blocking pool, so that the runtime's workers
+/// stay with the crawls of other audits (a batch's other units).
+pub async fn run(
+    opts: &AuditOptions,
+    pack: &std::sync::Arc<RulePack>,
+) -> Result<Report, AuditError> {
     let as_of = match opts.as_of {
         Some(d) => d,
         None => today(&pack.timezone)?,
@@ -152,7 +157,7 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
         .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
     if let Some(r) = &replay {
         // No network: no politeness to keep, and the recorded answer after retries is final.
-        cfg.replay = Some(r.clone());
+        cfg.replay = Some(r.clone() as std::sync::Arc<dyn crawl::archive::Recorded>);
         cfg.interval = Duration::ZERO;
         cfg.per_host = cfg.per_host.max(8);
         cfg.concurrency = cfg.concurrency.max(8);
@@ -237,98 +242,157 @@ pub async fn run(opts: &AuditOptions, pack: &RulePack) -> Result<Report, AuditEr
             reason,
         });
     }
-    let mut site = sink.site.finish(log);
-    site.ignore_future(as_of);
-    let mut findings = audit::audit(&site, pack, as_of);
     // Waivers name a site by the address the user gave: a URL, or a saved mirror's directory.
     let site_id = if target.is_local() {
         target.input.clone()
     } else {
         target.start.to_string()
     };
-    audit::apply_waivers(&mut findings, &opts.waivers, &site_id, as_of);
-    if let Some(index) = &index {
-        crate::warc::cite(&mut findings, index);
-    }
-    let score = audit::score(&findings, &pack.scoring);
-    let mut notes = opts.notes.clone();
-    if summary
-        .outcome_counts
-        .get("page_budget")
-        .copied()
-        .unwrap_or(0)
-        > 0
-    {
-        notes.push(Text::new(
-            format!(
-                "已达到抓取上限（页面{}个，附件和图片检查{}个），部分链接未检查；相关规则可能无法判定",
-                cfg.max_pages, cfg.max_checks
-            ),
-            format!(
-                "a crawl budget was reached ({} pages, {} attachment and image checks); some links were not checked and rules depending on them may be inconclusive",
-                cfg.max_pages, cfg.max_checks
-            ),
-        ));
-    }
-    if cfg.insecure {
-        notes.push(Text::new(
-            "按用户要求未校验TLS证书（--insecure）",
-            "TLS certificates were not verified, at the user's request (--insecure)",
-        ));
-    }
-    if summary.truncated_pages > 0 {
-        notes.push(Text::new(
-            format!(
-                "{}个页面超过大小上限，仅读取了前{}字节",
-                summary.truncated_pages, cfg.max_body_bytes
-            ),
-            format!(
-                "{} pages exceeded the size cap; only their first {} bytes were read",
-                summary.truncated_pages, cfg.max_body_bytes
-            ),
-        ));
-    }
-    for h in &summary.hosts_given_up {
-        notes.push(Text::new(
-            format!("服务器{h}持续出错，已停止对其请求；相关规则为“无法判定”"),
-            format!("{h} kept failing and the crawl stopped asking it; rules depending on it are inconclusive"),
-        ));
-    }
-    if let Some(s) = &summary.soft_404 {
-        notes.push(Text::new(
-            format!("网站对不存在的页面不返回404（{s}），已据此识别软404"),
-            format!("the site does not answer 404 for missing pages ({s}); soft 404s were recognised from that"),
-        ));
-    }
-    if summary
-        .outcome_counts
-        .get("time_limit")
-        .copied()
-        .unwrap_or(0)
-        > 0
-    {
-        notes.push(Text::new(
-            "已达到抓取总时长上限，部分页面未抓取",
-            "the crawl's time limit was reached; some pages were not fetched",
-        ));
-    }
-    if findings
-        .iter()
-        .any(|f| f.evidence.iter().any(|e| !e.other_dates.is_empty()))
-    {
-        // Short enough for one terminal line: the evidence and README say the rest.
-        notes.push(Text::new(
-            "日期不一致时按 PubDate > 发布时间 > 列表日期 > URL > 站点地图 采用",
-            "where dates disagree: PubDate > label > list row > URL > sitemap",
-        ));
-    }
     let info = TargetInfo {
         input: target.input.clone(),
         start_url: target.start.clone(),
         scope: target.scope.clone(),
         local: target.is_local(),
     };
-    Ok(Report::new(
-        info, as_of, pack, &site, findings, score, summary, notes,
-    ))
+    let judged = Judged {
+        site: sink.site,
+        log,
+        pack: pack.clone(),
+        as_of,
+        site_id,
+        info,
+        waivers: opts.waivers.clone(),
+        index,
+        notes: opts.notes.clone(),
+        cfg,
+    };
+    crawl::joined(tokio::task::spawn_blocking(move || judged.report()).await)
+}
+
+/// Adds the archive's record id and payload digest to every piece of evidence with a URL, so a
+/// finding names the very response it was judged on.
+fn cite(findings: &mut [audit::Finding], index: &crate::warc::ArchiveIndex) {
+    for f in findings {
+        for ev in &mut f.evidence {
+            if let Some(r) = ev
+                .url
+                .as_ref()
+                .and_then(|u| index.get(&crawl::UrlKey::of(u)))
+            {
+                ev.warc_record_id = Some(r.record_id.clone());
+                ev.warc_payload_digest = Some(r.payload_digest.clone());
+            }
+        }
+    }
+}
+
+/// What the crawl left for the audit proper, which runs without awaiting anything.
+struct Judged {
+    site: SiteBuilder,
+    log: crawl::CrawlLog,
+    pack: std::sync::Arc<RulePack>,
+    as_of: Date,
+    site_id: String,
+    info: TargetInfo,
+    waivers: Vec<crate::rules::waiver::Waiver>,
+    index: Option<crate::warc::ArchiveIndex>,
+    notes: Vec<Text>,
+    cfg: CrawlConfig,
+}
+
+impl Judged {
+    /// The site model, the findings, the score and the report.
+    fn report(self) -> Result<Report, AuditError> {
+        let Judged {
+            site,
+            log,
+            pack,
+            as_of,
+            site_id,
+            info,
+            waivers,
+            index,
+            mut notes,
+            cfg,
+        } = self;
+        let pack = &*pack;
+        let summary = log.summary.clone();
+        let mut site = site.finish(log);
+        site.ignore_future(as_of);
+        let mut findings = audit::audit(&site, pack, as_of);
+        audit::apply_waivers(&mut findings, &waivers, &site_id, as_of);
+        if let Some(index) = &index {
+            cite(&mut findings, index);
+        }
+        let score = audit::score(&findings, &pack.scoring);
+        if summary
+            .outcome_counts
+            .get(&crawl::Outcome::PageBudget)
+            .is_some_and(|n| *n > 0)
+        {
+            notes.push(Text::new(
+                format!(
+                    "已达到抓取上限（页面{}个，附件和图片检查{}个），部分链接未检查；相关规则可能无法判定",
+                    cfg.max_pages, cfg.max_checks
+                ),
+                format!(
+                    "a crawl budget was reached ({} pages, {} attachment and image checks); some links were not checked and rules depending on them may be inconclusive",
+                    cfg.max_pages, cfg.max_checks
+                ),
+            ));
+        }
+        if cfg.insecure {
+            notes.push(Text::new(
+                "按用户要求未校验TLS证书（--insecure）",
+                "TLS certificates were not verified, at the user's request (--insecure)",
+            ));
+        }
+        if summary.truncated_pages > 0 {
+            notes.push(Text::new(
+                format!(
+                    "{}个页面超过大小上限，仅读取了前{}字节",
+                    summary.truncated_pages, cfg.max_body_bytes
+                ),
+                format!(
+                    "{} pages exceeded the size cap; only their first {} bytes were read",
+                    summary.truncated_pages, cfg.max_body_bytes
+                ),
+            ));
+        }
+        for h in &summary.hosts_given_up {
+            notes.push(Text::new(
+                format!("服务器{h}持续出错，已停止对其请求；相关规则为“无法判定”"),
+                format!("{h} kept failing and the crawl stopped asking it; rules depending on it are inconclusive"),
+            ));
+        }
+        if let Some(s) = &summary.soft_404 {
+            notes.push(Text::new(
+                format!("网站对不存在的页面不返回404（{s}），已据此识别软404"),
+                format!("the site does not answer 404 for missing pages ({s}); soft 404s were recognised from that"),
+            ));
+        }
+        if summary
+            .outcome_counts
+            .get(&crawl::Outcome::TimeLimit)
+            .is_some_and(|n| *n > 0)
+        {
+            notes.push(Text::new(
+                "已达到抓取总时长上限，部分页面未抓取",
+                "the crawl's time limit was reached; some pages were not fetched",
+            ));
+        }
+        if findings
+            .iter()
+            .any(|f| f.evidence.iter().any(|e| !e.other_dates.is_empty()))
+        {
+            // Short enough for one terminal line: the evidence and README say the rest.
+            notes.push(Text::new(
+                "日期不一致时按 PubDate > 发布时间 > 列表日期 > URL > 站点地图 采用",
+                "where dates disagree: PubDate > label > list row > URL > sitemap",
+            ));
+        }
+        Ok(Report::new(
+            info, as_of, pack, &site, findings, score, summary, notes,
+        ))
+    }
 }

@@ -16,7 +16,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use sha1::{Digest, Sha1};
 use url::Url;
 
-use crate::audit::Finding;
+use crate::crawl::archive::{Answer, Exchange, Recorded, Recorder, Replayed};
 use crate::crawl::{Outcome, UrlKey};
 
 /// Exchanges waiting for the writer: enough to ride out a slow disk, few enough that bodies
@@ -34,30 +34,6 @@ pub enum WarcError {
     Read { path: PathBuf, reason: String },
 }
 
-/// One HTTP exchange as the crawler saw it: what was asked and what came back (or why nothing
-/// did). Bodies are as decoded by the HTTP client.
-#[derive(Debug)]
-pub struct Exchange {
-    pub method: String,
-    pub url: Url,
-    pub range: Option<String>,
-    pub date: jiff::Timestamp,
-    pub result: Result<Answer, (Outcome, String)>,
-}
-
-#[derive(Debug)]
-pub struct Answer {
-    pub version: String,
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    /// `length` when the body was cut at the size cap, `unspecified` when it was not read to
-    /// the end (a redirect, an error status, a non-HTML body seen only as far as its first bytes).
-    pub truncated: Option<&'static str>,
-    /// An HTML page the crawler kept: gets a metadata record too.
-    pub page: bool,
-}
-
 /// Where a URL's response is in the archive, for a finding's evidence.
 #[derive(Debug, Clone)]
 pub struct ArchivedRef {
@@ -67,17 +43,6 @@ pub struct ArchivedRef {
 
 /// The last response record of each URL.
 pub type ArchiveIndex = HashMap<UrlKey, ArchivedRef>;
-
-/// Sends exchanges to the writer thread; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Recorder(tokio::sync::mpsc::Sender<Exchange>);
-
-impl Recorder {
-    pub async fn record(&self, e: Exchange) {
-        // The writer only stops after a write error, which `Writer::finish` reports.
-        let _ = self.0.send(e).await;
-    }
-}
 
 /// The writer thread.
 pub struct Writer {
@@ -317,7 +282,7 @@ impl Writer {
             fields.as_bytes(),
         )
         .map_err(err)?;
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Exchange>(QUEUE);
+        let (recorder, mut rx) = Recorder::channel(QUEUE);
         let thread = std::thread::spawn(move || {
             let mut index = ArchiveIndex::new();
             let mut failed = None;
@@ -342,7 +307,7 @@ impl Writer {
                 path: path.to_path_buf(),
                 thread,
             },
-            Recorder(tx),
+            recorder,
         ))
     }
 
@@ -355,18 +320,6 @@ impl Writer {
                 path,
                 source: std::io::Error::other("the archive writer stopped"),
             }),
-        }
-    }
-}
-
-/// Adds the archive's record id and payload digest to every piece of evidence with a URL.
-pub fn cite(findings: &mut [Finding], index: &ArchiveIndex) {
-    for f in findings {
-        for ev in &mut f.evidence {
-            if let Some(r) = ev.url.as_ref().and_then(|u| index.get(&UrlKey::of(u))) {
-                ev.warc_record_id = Some(r.record_id.clone());
-                ev.warc_payload_digest = Some(r.payload_digest.clone());
-            }
         }
     }
 }
@@ -453,15 +406,13 @@ enum Stored {
     Failure { outcome: Outcome, detail: String },
 }
 
-/// A response read back from the archive.
-#[derive(Debug)]
-pub struct Replayed {
-    pub version: String,
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    /// The body was cut at the size cap when it was recorded.
-    pub cut: bool,
+/// `HTTP/1.1 200 OK` → version and status: an HTTP version, then three digits from 100 to 999
+/// (what HTTP allows), then the reason phrase if any.
+fn parse_status_line(line: &str) -> Option<(&str, reqwest::StatusCode)> {
+    let mut parts = line.splitn(3, ' ');
+    let version = parts.next().filter(|v| v.starts_with("HTTP/"))?;
+    let status = reqwest::StatusCode::from_bytes(parts.next()?.as_bytes()).ok()?;
+    Some((version, status))
 }
 
 /// An archive opened for replay: where each request's answer is, found in one pass.
@@ -620,14 +571,14 @@ impl Replay {
             probe,
         })
     }
+}
 
-    /// The soft-404 probe URL of the recorded crawl, so the replay asks the same question.
-    pub fn probe_url(&self) -> Option<Url> {
+impl Recorded for Replay {
+    fn probe_url(&self) -> Option<Url> {
         self.probe.clone()
     }
 
-    /// The recorded answer to a request; `Err` with the recorded failure, or `NotArchived`.
-    pub fn answer(
+    fn answer(
         &self,
         method: &str,
         range: Option<&str>,
@@ -659,12 +610,13 @@ impl Replay {
             .split(|&b| b == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
         let status_line = String::from_utf8_lossy(lines.next().unwrap_or_default()).into_owned();
-        let mut parts = status_line.split(' ');
-        let version = parts.next().unwrap_or("HTTP/1.1").to_string();
-        let status = parts
-            .next()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| fail(format!("bad status line `{status_line}`")))?;
+        // An unreadable status is a failure to read the archive, never a 200: replaying it as
+        // one would judge the site on an answer it may never have given.
+        let (version, status) = parse_status_line(&status_line).ok_or_else(|| {
+            fail(format!(
+                "the recorded response to {url} has an unreadable status line `{status_line}`"
+            ))
+        })?;
         let mut headers = HeaderMap::new();
         for line in lines {
             let Some(colon) = memchr::memchr(b':', line) else {
@@ -678,7 +630,7 @@ impl Replay {
             }
         }
         Ok(Replayed {
-            version,
+            version: version.to_string(),
             status,
             headers,
             body: body.to_vec(),
@@ -690,6 +642,30 @@ impl Replay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_lines_that_cannot_be_read_give_no_status() {
+        let ok = |l: &str| parse_status_line(l).map(|(v, s)| (v.to_string(), s.as_u16()));
+        assert_eq!(ok("HTTP/1.1 200 OK"), Some(("HTTP/1.1".into(), 200)));
+        assert_eq!(ok("HTTP/2.0 404"), Some(("HTTP/2.0".into(), 404)));
+        assert_eq!(
+            ok("HTTP/1.1 503 Service Unavailable"),
+            Some(("HTTP/1.1".into(), 503))
+        );
+        for bad in [
+            "",
+            "HTTP/1.1",
+            "HTTP/1.1 20 OK",
+            "HTTP/1.1 0",
+            "HTTP/1.1 2000 OK",
+            "HTTP/1.1 OK",
+            "HTTP/1.1 +20",
+            "ICY 200 OK",
+            "200 OK",
+        ] {
+            assert_eq!(ok(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn base32_matches_rfc_4648() {

@@ -507,3 +507,200 @@ fn batch_archives_each_unit() {
         .assert()
         .code(0);
 }
+
+/// A unit whose audit panics (a bug of ours, met on one site among many) ends as its own row,
+/// "could not be audited" with the panic's message; the other units are audited, their reports
+/// written, and the summary written in every format. Driven through the library's batch runner
+/// with the real audit, plus a panic after it for one unit.
+#[test]
+fn a_unit_that_panics_becomes_its_row_and_the_batch_goes_on() {
+    use std::sync::Arc;
+
+    use gongkai::batch::{self, BatchOptions, Shard, Silent};
+    use gongkai::crawl::CrawlConfig;
+    use gongkai::pipeline::{self, AuditOptions};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let list = write_list(
+        tmp.path(),
+        &[
+            &format!("清水县教育局,示例市,{}", fixture("qingshui-jyj")),
+            &format!("石岩县教育局,示例市,{}", fixture("shiyan-jyj")),
+            &format!("松岭县教育局,示例市,{}", fixture("songling-jyj")),
+        ],
+    );
+    let out = tmp.path().join("out");
+    let opts = BatchOptions {
+        list,
+        output: out.clone(),
+        rules: "cn-edu-county".into(),
+        as_of: Some(AS_OF.parse().unwrap()),
+        formats: vec![gongkai::report::Format::Html],
+        jobs: 3,
+        shard: Shard::WHOLE,
+        en: false,
+        force: false,
+        history: None,
+        archive: false,
+        waivers: None,
+        crawl: Arc::new(|_| (CrawlConfig::default(), Vec::new())),
+        renderer: gongkai::report::renderer,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let summary = rt
+        .block_on(batch::run_with(
+            &opts,
+            &Silent,
+            |o: AuditOptions, pack| async move {
+                let shiyan = o.target.ends_with("shiyan-jyj");
+                let report = pipeline::run_spawned(o, pack).await;
+                if shiyan {
+                    panic!("index 7 out of range for slice of length 3");
+                }
+                report
+            },
+        ))
+        .expect("the batch runs to its end");
+
+    let states: Vec<(&str, &str)> = summary
+        .units
+        .iter()
+        .map(|u| {
+            let state = match &u.outcome {
+                batch::Outcome::Audited(_) => "audited",
+                batch::Outcome::NotAudited { .. } => "not_audited",
+            };
+            (u.name.as_str(), state)
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("清水县教育局", "audited"),
+            ("石岩县教育局", "not_audited"),
+            ("松岭县教育局", "audited"),
+        ]
+    );
+    let batch::Outcome::NotAudited { cause } = &summary.units[1].outcome else {
+        unreachable!()
+    };
+    assert!(cause.contains("internal error"), "{cause}");
+    assert!(
+        cause.contains("index 7 out of range for slice of length 3"),
+        "{cause}"
+    );
+    assert_eq!(summary.not_audited(), 1);
+
+    // The summary in every format, and the reports of the units that were audited.
+    let s = self::summary(&out);
+    assert_eq!(s["units"][1]["state"], "not_audited");
+    assert!(s["units"][1]["cause"].as_str().unwrap().contains("index 7"));
+    for f in ["json", "html", "md", "xlsx"] {
+        assert!(out.join(format!("summary.{f}")).is_file(), "summary.{f}");
+    }
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        md.contains("石岩县教育局") && md.contains("index 7"),
+        "{md}"
+    );
+    for stem in ["清水县教育局", "松岭县教育局"] {
+        for ext in ["json", "html"] {
+            assert!(
+                out.join(format!("sites/{stem}.{ext}")).is_file(),
+                "{stem}.{ext}"
+            );
+        }
+    }
+    assert!(!out.join("sites/石岩县教育局.json").exists());
+}
+
+/// Both units' reports are rendered at once: a unit's rendering and file writes (blocking work)
+/// run off the thread that drives the other units, so a slow rendering of one unit never holds up
+/// another. Each unit's JSON renderer here waits, up to a minute, until the other unit is
+/// rendering too; had rendering run on the thread that drives the units, the first would wait
+/// alone and its unit would end "not audited".
+#[test]
+fn units_render_while_other_units_go_on() {
+    use std::sync::{Arc, Condvar, LazyLock, Mutex};
+
+    use gongkai::batch::{self, BatchOptions, Shard, Silent};
+    use gongkai::crawl::CrawlConfig;
+    use gongkai::report::json::JsonReport;
+    use gongkai::report::{Format, Render, Report};
+
+    static RENDERING: LazyLock<(Mutex<Vec<String>>, Condvar)> =
+        LazyLock::new(|| (Mutex::new(Vec::new()), Condvar::new()));
+
+    struct Gated;
+
+    impl Render for Gated {
+        fn render(&self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+            let (lock, cv) = &*RENDERING;
+            let mut units = lock.lock().unwrap();
+            units.push(report.target.input.clone());
+            cv.notify_all();
+            let (_units, wait) = cv
+                .wait_timeout_while(units, Duration::from_secs(60), |u| u.len() < 2)
+                .unwrap();
+            if wait.timed_out() {
+                return Err(std::io::Error::other(
+                    "the other unit never rendered while this one did",
+                ));
+            }
+            JsonReport.render(report, out)
+        }
+    }
+
+    fn gated(format: Format, en: bool) -> Option<Box<dyn Render + Send>> {
+        match format {
+            Format::Json => Some(Box::new(Gated)),
+            other => gongkai::report::renderer(other, en),
+        }
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    let list = write_list(
+        tmp.path(),
+        &[
+            &format!("清水县教育局,示例市,{}", fixture("qingshui-jyj")),
+            &format!("石岩县教育局,示例市,{}", fixture("shiyan-jyj")),
+        ],
+    );
+    let out = tmp.path().join("out");
+    let opts = BatchOptions {
+        list,
+        output: out.clone(),
+        rules: "cn-edu-county".into(),
+        as_of: Some(AS_OF.parse().unwrap()),
+        formats: Vec::new(),
+        jobs: 2,
+        shard: Shard::WHOLE,
+        en: false,
+        force: false,
+        history: None,
+        archive: false,
+        waivers: None,
+        crawl: Arc::new(|_| (CrawlConfig::default(), Vec::new())),
+        renderer: gated,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let summary = rt.block_on(batch::run(&opts, &Silent)).unwrap();
+    for u in &summary.units {
+        assert!(
+            matches!(u.outcome, batch::Outcome::Audited(_)),
+            "{}: {:?}",
+            u.name,
+            u.outcome
+        );
+        assert!(out.join(format!("sites/{}.json", u.name)).is_file());
+    }
+    assert_eq!(summary.units.len(), 2);
+}

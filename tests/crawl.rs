@@ -283,7 +283,7 @@ async fn misbehaving_server_outcomes() {
 #[tokio::test]
 async fn a_timeout_makes_a_rule_inconclusive_not_missing() {
     let (start, _) = serve().await;
-    let pack = gongkai::rules::load("cn-edu-county").unwrap();
+    let pack = Arc::new(gongkai::rules::load("cn-edu-county").unwrap());
     let opts = AuditOptions {
         target: start.to_string(),
         scope: None,
@@ -327,7 +327,7 @@ async fn a_timeout_makes_a_rule_inconclusive_not_missing() {
 #[tokio::test]
 async fn an_archived_crawl_replays_to_the_same_outcomes() {
     let (start, _) = serve().await;
-    let pack = gongkai::rules::load("cn-edu-county").unwrap();
+    let pack = Arc::new(gongkai::rules::load("cn-edu-county").unwrap());
     let dir = tempfile::tempdir().unwrap();
     let warc = dir.path().join("crawl.warc.gz");
     let live = AuditOptions {

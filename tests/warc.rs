@@ -241,3 +241,121 @@ fn bad_archives_are_named_and_exit_2() {
         );
     }
 }
+
+/// A hand-written archive: one gzip member per record, as `--archive` writes them.
+fn write_warc(path: &Path, start: &str, pages: &[(&str, &str, &str)]) {
+    let mut file = Vec::new();
+    let mut record = |headers: &[(&str, &str)], block: &[u8]| {
+        let mut text = String::from("WARC/1.1\r\n");
+        for (k, v) in headers {
+            text.push_str(&format!("{k}: {v}\r\n"));
+        }
+        text.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, text.as_bytes()).unwrap();
+        std::io::Write::write_all(&mut gz, block).unwrap();
+        std::io::Write::write_all(&mut gz, b"\r\n\r\n").unwrap();
+        file.extend(gz.finish().unwrap());
+    };
+    let info = format!("software: hand-written\r\ngongkai-start-url: {start}\r\n");
+    record(
+        &[
+            ("WARC-Type", "warcinfo"),
+            (
+                "WARC-Record-ID",
+                "<urn:uuid:00000000-0000-4000-8000-000000000000>",
+            ),
+            ("WARC-Date", "2026-11-20T08:00:00Z"),
+            ("Content-Type", "application/warc-fields"),
+        ],
+        info.as_bytes(),
+    );
+    for (i, (url, status_line, body)) in pages.iter().enumerate() {
+        let req = format!("<urn:uuid:00000000-0000-4000-8000-1{i:011}>");
+        let resp = format!("<urn:uuid:00000000-0000-4000-8000-2{i:011}>");
+        let path = url.split_once("//").unwrap().1.split_once('/').unwrap().1;
+        let request = format!("GET /{path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        record(
+            &[
+                ("WARC-Type", "request"),
+                ("WARC-Record-ID", &req),
+                ("WARC-Date", "2026-11-20T08:00:01Z"),
+                ("WARC-Target-URI", url),
+                ("WARC-Concurrent-To", &resp),
+                ("Content-Type", "application/http;msgtype=request"),
+            ],
+            request.as_bytes(),
+        );
+        let response = format!(
+            "{status_line}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        record(
+            &[
+                ("WARC-Type", "response"),
+                ("WARC-Record-ID", &resp),
+                ("WARC-Date", "2026-11-20T08:00:01Z"),
+                ("WARC-Target-URI", url),
+                ("WARC-Concurrent-To", &req),
+                ("Content-Type", "application/http;msgtype=response"),
+            ],
+            response.as_bytes(),
+        );
+    }
+    std::fs::write(path, file).unwrap();
+}
+
+/// A recorded response whose status line cannot be read (a digit lost: `HTTP/1.1 20 OK`) is a
+/// fetch error with its cause, never a 200: the page is not audited as if the site had served
+/// it, and when it is the start page the site is "could not be audited", not judged.
+#[test]
+fn unreadable_status_lines_replay_as_fetch_errors_not_as_200() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = "http://jyj.example.gov.cn/index.html";
+    let page = |title: &str, links: &str| {
+        format!(
+            "<html><head><title>{title}</title></head><body><h1>{title}</h1>{links}<p>本站由县教育局主办。</p></body></html>"
+        )
+    };
+    let links = r#"<ul><li><a href="/tzgg/index.html">通知公告</a></li><li><a href="/zcwj/index.html">政策文件</a></li></ul>"#;
+    let warc = dir.path().join("broken-status.warc.gz");
+    write_warc(
+        &warc,
+        home,
+        &[
+            (home, "HTTP/1.1 200 OK", &page("示例县教育局", links)),
+            (
+                "http://jyj.example.gov.cn/tzgg/index.html",
+                "HTTP/1.1 20 OK",
+                &page("通知公告", ""),
+            ),
+            (
+                "http://jyj.example.gov.cn/zcwj/index.html",
+                "HTTP/1.1 200 OK",
+                &page("政策文件", ""),
+            ),
+        ],
+    );
+    let out = audit(&["--from-warc", warc.to_str().unwrap(), "-f", "json"]);
+    let report = json(&out);
+    let crawl = &report["crawl"];
+    assert_eq!(crawl["pages_fetched"], 2, "{crawl}");
+    assert_eq!(crawl["outcome_counts"]["error"], 1, "{crawl}");
+    assert_eq!(crawl["outcome_counts"]["ok"], 2, "{crawl}");
+
+    // The start page's status unreadable: nothing can be audited, and the cause is given.
+    let warc = dir.path().join("broken-start.warc.gz");
+    write_warc(
+        &warc,
+        home,
+        &[(home, "HTTP/1.1 2000 OK", &page("示例县教育局", links))],
+    );
+    let out = audit(&["--from-warc", warc.to_str().unwrap(), "-f", "json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("unreadable status line `HTTP/1.1 2000 OK`") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

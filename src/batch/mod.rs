@@ -2,12 +2,12 @@
 //! in one go or in shards across machines, summarised as a league table per parent unit and the
 //! gaps most units share.
 //!
-//! This module reads the list and builds the summary; running the audits is the caller's (the
-//! CLI drives [`crate::pipeline::run`] per unit), so that a shard on another machine and a merge
-//! of shard outputs produce the same [`BatchSummary`].
+//! [`run()`] audits the units of a list and writes their reports and the summary; a shard on
+//! another machine and a merge of shard outputs produce the same [`BatchSummary`].
 
 pub mod list;
 pub mod render;
+pub mod run;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,6 +18,9 @@ use crate::report::Report;
 use crate::rules::Severity;
 
 pub use list::{ListError, RowError, SiteList, Unit};
+pub use run::{
+    BatchError, BatchOptions, Observer, Renderer, Silent, UnitCrawl, run, run_with, write_summary,
+};
 
 /// Bumped when the summary's JSON changes incompatibly.
 pub const SUMMARY_VERSION: u32 = 1;

@@ -1,21 +1,20 @@
-//! The batch summary in the formats of the single-site report where they make sense: a terminal
-//! table, JSON, Markdown, HTML with sortable tables, and XLSX.
+//! The batch summary in the formats of the single-site report where they make sense: JSON,
+//! Markdown, HTML with sortable tables, and XLSX; the binary draws the terminal table from
+//! [`headline`] and [`row`].
 
 use std::fmt::Write as _;
 use std::io::Write;
 
-use comfy_table::{ContentArrangement, Table, presets};
 use rust_xlsxwriter::{Format as CellFormat, Workbook};
 
 use super::{BatchSummary, League, Outcome, UnitResult};
 use crate::report::html::esc;
-use crate::report::sanitize;
+use crate::report::{Render, sanitize};
 use crate::rules::Severity;
 
 /// Summary formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SummaryFormat {
-    Table,
     Json,
     Markdown,
     Html,
@@ -25,7 +24,6 @@ pub enum SummaryFormat {
 impl SummaryFormat {
     pub fn extension(self) -> &'static str {
         match self {
-            SummaryFormat::Table => "table.txt",
             SummaryFormat::Json => "json",
             SummaryFormat::Markdown => "md",
             SummaryFormat::Html => "html",
@@ -34,52 +32,55 @@ impl SummaryFormat {
     }
 }
 
-/// Renders a summary.
-pub fn render(
-    s: &BatchSummary,
-    format: SummaryFormat,
-    en: bool,
-    width: u16,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    match format {
-        SummaryFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, s)?;
-            out.write_all(b"\n")
-        }
-        SummaryFormat::Table => out.write_all(table(s, en, width).as_bytes()),
-        SummaryFormat::Markdown => out.write_all(markdown(s, en).as_bytes()),
-        SummaryFormat::Html => out.write_all(html(s, en).as_bytes()),
-        SummaryFormat::Xlsx => {
-            let bytes = xlsx(s, en).map_err(std::io::Error::other)?;
-            out.write_all(&bytes)
+/// The summary in one of its file formats (the terminal table is the binary's).
+pub struct SummaryRender {
+    pub format: SummaryFormat,
+    pub en: bool,
+}
+
+impl Render<BatchSummary> for SummaryRender {
+    fn render(&self, s: &BatchSummary, out: &mut dyn Write) -> std::io::Result<()> {
+        let en = self.en;
+        match self.format {
+            SummaryFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, s)?;
+                out.write_all(b"\n")
+            }
+            SummaryFormat::Markdown => out.write_all(markdown(s, en).as_bytes()),
+            SummaryFormat::Html => out.write_all(html(s, en).as_bytes()),
+            SummaryFormat::Xlsx => {
+                let bytes = xlsx(s, en).map_err(std::io::Error::other)?;
+                out.write_all(&bytes)
+            }
         }
     }
 }
 
-fn t(en: bool, zh: &'static str, e: &'static str) -> &'static str {
+/// `zh` or `en`.
+pub fn t(en: bool, zh: &'static str, e: &'static str) -> &'static str {
     if en { e } else { zh }
 }
 
-fn parent_label(l: &League, en: bool) -> String {
+/// A league's heading.
+pub fn parent_label(l: &League, en: bool) -> String {
     l.parent
         .clone()
         .unwrap_or_else(|| t(en, "（未填上级单位）", "(no parent unit)").to_string())
 }
 
 /// The columns of a league row, as text.
-struct Row {
-    rank: String,
-    name: String,
-    points: String,
-    grade: String,
-    vetoes: String,
-    gaps: String,
-    inconclusive: String,
-    report: String,
+pub struct Row {
+    pub rank: String,
+    pub name: String,
+    pub points: String,
+    pub grade: String,
+    pub vetoes: String,
+    pub gaps: String,
+    pub inconclusive: String,
+    pub report: String,
 }
 
-const HEAD_ZH: [&str; 7] = [
+pub const HEAD_ZH: [&str; 7] = [
     "名次",
     "单位",
     "得分",
@@ -88,7 +89,7 @@ const HEAD_ZH: [&str; 7] = [
     "问题（否决/重要/一般/建议）",
     "无法判定",
 ];
-const HEAD_EN: [&str; 7] = [
+pub const HEAD_EN: [&str; 7] = [
     "Rank",
     "Unit",
     "Score",
@@ -98,7 +99,7 @@ const HEAD_EN: [&str; 7] = [
     "Inconclusive",
 ];
 
-fn row(u: &UnitResult, rank: Option<usize>, en: bool) -> Row {
+pub fn row(u: &UnitResult, rank: Option<usize>, en: bool) -> Row {
     match &u.outcome {
         Outcome::Audited(s) => {
             let n = |sev: Severity| s.gaps.get(&sev).copied().unwrap_or(0);
@@ -143,7 +144,8 @@ fn first_line(cause: &str) -> String {
     }
 }
 
-fn headline(s: &BatchSummary, en: bool) -> String {
+/// The summary's first line: how many units, audited, failing, not audited, skipped.
+pub fn headline(s: &BatchSummary, en: bool) -> String {
     let audited = s.units.len() - s.not_audited();
     let mut h = if en {
         format!(
@@ -174,65 +176,6 @@ fn headline(s: &BatchSummary, en: bool) -> String {
         });
     }
     h
-}
-
-fn table(s: &BatchSummary, en: bool, width: u16) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{}\n", headline(s, en));
-    let head = if en { HEAD_EN } else { HEAD_ZH };
-    for l in &s.leagues {
-        let _ = writeln!(out, "{}", parent_label(l, en));
-        let mut tb = Table::new();
-        tb.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(width)
-            .set_header(head.to_vec());
-        for r in &l.rows {
-            let x = row(&s.units[r.unit], r.rank, en);
-            tb.add_row(vec![
-                x.rank,
-                x.name,
-                x.points,
-                x.grade,
-                x.vetoes,
-                x.gaps,
-                x.inconclusive,
-            ]);
-        }
-        let _ = writeln!(out, "{tb}\n");
-    }
-    if !s.common_gaps.is_empty() {
-        let _ = writeln!(out, "{}", t(en, "共性问题", "Most common gaps"));
-        let mut tb = Table::new();
-        tb.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(width)
-            .set_header(if en {
-                vec!["Rule", "Name", "Severity", "Units", "Share"]
-            } else {
-                vec!["规则", "名称", "严重程度", "单位数", "占比"]
-            });
-        for g in s.common_gaps.iter().take(15) {
-            tb.add_row(vec![
-                g.rule.rule_id.clone(),
-                g.rule.name.get(en).to_string(),
-                g.rule.severity.label(en).to_string(),
-                g.units.to_string(),
-                format!("{:.1}%", g.share),
-            ]);
-        }
-        let _ = writeln!(out, "{tb}\n");
-    }
-    for r in &s.rejected {
-        let _ = writeln!(
-            out,
-            "{} {}: {}",
-            t(en, "跳过名单第", "skipped list line"),
-            r.line,
-            sanitize(&r.message)
-        );
-    }
-    out
 }
 
 fn md_cell(s: &str) -> String {

@@ -10,6 +10,7 @@ use gongkai::report::{Format, Lang, Report};
 use gongkai::rules::{self, Severity};
 use gongkai::track::History;
 
+use super::choice::choice;
 use super::crawl_args::CrawlArgs;
 use super::output::{Output, free_path, renderer, terminal_width};
 use super::{error, exit, progress};
@@ -60,7 +61,7 @@ pub struct AuditArgs {
 
     /// Output format; several (`-f json,html,csv`) need -o DIR (default: from the -o file
     /// extension, else table)
-    #[arg(long, short = 'f', value_enum, value_delimiter = ',')]
+    #[arg(long, short = 'f', value_parser = choice::<Format>(), value_delimiter = ',')]
     pub format: Vec<Format>,
 
     /// Write the report to FILE (or, for several formats or an existing directory, into DIR,
@@ -73,7 +74,7 @@ pub struct AuditArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     #[command(flatten)]
@@ -225,7 +226,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         None => None,
     };
     let archive = match &args.archive {
-        Some(p) => Some(Output::archive(p, args.force).map_err(usage)?),
+        Some(p) => Some(Output::archive(p, args.force).map_err(|e| usage(e.into()))?),
         None => None,
     };
     if let Some(p) = &args.from_warc
@@ -280,7 +281,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     })?;
     // The report cites the archive, so the archive is in place first.
     if let Some(a) = archive {
-        a.persist().map_err(usage)?;
+        a.persist().map_err(|e| usage(e.into()))?;
     }
     if let Some(h) = &history {
         // A trend that cannot be read costs the report its chart, not the report.
@@ -308,7 +309,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     match destination {
         Destination::File(out) => {
             let path = out.path.clone();
-            out.commit(&render(format)?).map_err(usage)?;
+            out.commit(&render(format)?).map_err(|e| usage(e.into()))?;
             written.push(path);
         }
         Destination::Dir(dir) => {
@@ -331,7 +332,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
                 let bytes = render(f)?;
                 Output::prepare(&path, args.force)
                     .and_then(|o| o.commit(&bytes))
-                    .map_err(usage)?;
+                    .map_err(|e| usage(e.into()))?;
                 written.push(path);
             }
         }

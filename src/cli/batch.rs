@@ -4,25 +4,24 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
-use futures::StreamExt;
-use gongkai::batch::render::{SummaryFormat, render};
+use gongkai::batch::run::{check_free, summary_paths};
 use gongkai::batch::{
-    BatchSummary, Outcome, RowError, Shard, SiteList, Unit, UnitResult, UnitScore,
+    self, BatchOptions, BatchSummary, Observer, Outcome, RowError, Shard, Unit, UnitResult,
+    write_summary,
 };
-use gongkai::pipeline::{self, AuditOptions};
-use gongkai::report::{Format, Lang, file_stem};
-use gongkai::rules::waiver::Waiver;
-use gongkai::rules::{self, RulePack};
-use gongkai::track::History;
+use gongkai::pipeline::ProgressFn;
+use gongkai::report::{Format, Lang, Render};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::audit::parse_date;
+use super::choice::choice;
 use super::crawl_args::CrawlArgs;
-use super::output::{Output, renderer, terminal_width};
+use super::output::{renderer, terminal_width};
+use super::table::Terminal;
 use super::{error, exit, progress};
 
 #[derive(Debug, Args)]
@@ -44,7 +43,7 @@ pub struct BatchArgs {
     pub as_of: Option<jiff::civil::Date>,
 
     /// Formats of each unit's report besides JSON (always written), e.g. `-f html,xlsx`
-    #[arg(long, short = 'f', value_enum, value_delimiter = ',')]
+    #[arg(long, short = 'f', value_parser = choice::<Format>(), value_delimiter = ',')]
     pub format: Vec<Format>,
 
     /// Sites audited at once (each keeps its own per-host politeness)
@@ -57,7 +56,7 @@ pub struct BatchArgs {
     pub shard: Option<Shard>,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     /// Replace the reports and summary of an earlier batch in DIR
@@ -96,20 +95,13 @@ pub struct MergeArgs {
     pub output: PathBuf,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     /// Replace an existing summary in DIR
     #[arg(long)]
     pub force: bool,
 }
-
-const SUMMARY_FORMATS: [SummaryFormat; 4] = [
-    SummaryFormat::Json,
-    SummaryFormat::Html,
-    SummaryFormat::Markdown,
-    SummaryFormat::Xlsx,
-];
 
 /// Exit code of a finished batch: bad rows in the list first (the list needs fixing), then units
 /// that could not be audited, then units that fail.
@@ -135,38 +127,16 @@ pub fn run(args: BatchArgs) -> u8 {
     }
 }
 
-/// Refuses to write over an earlier batch's output unless --force.
-fn check_free(dir: &Path, files: &[PathBuf], force: bool) -> Result<()> {
-    if force {
-        return Ok(());
-    }
-    if let Some(f) = files.iter().find(|f| f.exists()) {
-        return Err(anyhow!(
-            "{} exists: {} already holds a batch's output; use --force to replace it or choose another -o",
-            f.display(),
-            dir.display()
-        ));
-    }
-    Ok(())
-}
-
-fn summary_paths(dir: &Path) -> Vec<PathBuf> {
-    SUMMARY_FORMATS
-        .iter()
-        .map(|f| dir.join(format!("summary.{}", f.extension())))
-        .collect()
-}
-
-/// Writes the summary files and prints the table.
-fn write_summary(dir: &Path, s: &BatchSummary, en: bool, force: bool) -> Result<()> {
-    for (f, path) in SUMMARY_FORMATS.iter().zip(summary_paths(dir)) {
-        let mut buf = Vec::new();
-        render(s, *f, en, 100, &mut buf)?;
-        Output::prepare(&path, force)?.commit(&buf)?;
-    }
+/// Prints the summary table and says where the files are.
+fn show_summary(dir: &Path, s: &BatchSummary, en: bool) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
     let mut buf = Vec::new();
-    render(s, SummaryFormat::Table, en, terminal_width(tty), &mut buf)?;
+    Terminal {
+        en,
+        color: false,
+        width: terminal_width(tty),
+    }
+    .render(s, &mut buf)?;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(&buf).and_then(|_| out.flush());
     eprintln!(
@@ -177,266 +147,121 @@ fn write_summary(dir: &Path, s: &BatchSummary, en: bool, force: bool) -> Result<
     Ok(())
 }
 
-/// File stems of the units' reports: the unit name, made unique with the list line.
-fn stems(units: &[Unit]) -> HashMap<usize, String> {
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for u in units {
-        *count.entry(file_stem(&u.name)).or_default() += 1;
-    }
-    units
-        .iter()
-        .map(|u| {
-            let s = file_stem(&u.name);
-            let s = if count[&s] > 1 {
-                format!("{s}-L{}", u.line)
-            } else {
-                s
-            };
-            (u.line, s)
-        })
-        .collect()
+/// The batch's progress on stderr: a bar for the whole list, a spinner per unit being crawled,
+/// and a line per finished unit (plain lines when stderr is not a terminal).
+struct Display {
+    en: bool,
+    bars: Option<(MultiProgress, ProgressBar)>,
+    spinners: Mutex<HashMap<usize, ProgressBar>>,
 }
 
-fn run_inner(args: &BatchArgs) -> Result<u8> {
-    let en = args.lang.is_en();
-    let list = SiteList::read(&args.list)?;
-    let mut rejected = list.rejected.clone();
-
-    // Packs are loaded once each; a row naming a pack that does not load is skipped.
-    let default_pack = Arc::new(rules::load(&args.rules)?);
-    let waivers = match &args.waivers {
-        Some(p) => rules::waiver::load(p, &default_pack)?,
-        None => Vec::new(),
-    };
-    let mut packs: HashMap<String, Arc<RulePack>> = HashMap::new();
-    let mut units: Vec<(Unit, Arc<RulePack>, Vec<Waiver>)> = Vec::new();
-    for u in list.units.iter().cloned() {
-        let pack = match &u.pack {
-            None => default_pack.clone(),
-            Some(spec) => match packs.get(spec) {
-                Some(p) => p.clone(),
-                None => match rules::load(spec) {
-                    Ok(p) => {
-                        let p = Arc::new(p);
-                        packs.insert(spec.clone(), p.clone());
-                        p
-                    }
-                    Err(e) => {
-                        rejected.push(RowError {
-                            line: u.line,
-                            message: format!("rule pack `{spec}`: {e}"),
-                        });
-                        continue;
-                    }
-                },
-            },
-        };
-        // A unit's own waiver file replaces the batch's; a bad one skips the unit.
-        let unit_waivers = match &u.waivers {
-            None => waivers.clone(),
-            Some(path) => match rules::waiver::load(path, &pack) {
-                Ok(w) => w,
-                Err(e) => {
-                    rejected.push(RowError {
-                        line: u.line,
-                        message: format!("waivers: {e}"),
-                    });
-                    continue;
-                }
-            },
-        };
-        units.push((u, pack, unit_waivers));
-    }
-    let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let units: Vec<(Unit, Arc<RulePack>, Vec<Waiver>)> = units
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| shard.contains(*i))
-        .map(|(_, u)| u)
-        .collect();
-
-    let dir = &args.output;
-    let sites = dir.join("sites");
-    std::fs::create_dir_all(&sites)
-        .with_context(|| format!("-o {}: cannot create the directory", sites.display()))?;
-    let plain: Vec<Unit> = units.iter().map(|(u, _, _)| u.clone()).collect();
-    let stems = stems(&plain);
-    let mut formats = vec![Format::Json];
-    formats.extend(args.format.iter().filter(|f| **f != Format::Json));
-    let mut planned = summary_paths(dir);
-    for u in &plain {
-        for f in &formats {
-            planned.push(sites.join(format!("{}.{}", stems[&u.line], f.extension())));
-        }
-        if args.archive {
-            planned.push(sites.join(format!("{}.warc.gz", stems[&u.line])));
-        }
-    }
-    check_free(dir, &planned, args.force)?;
-    // Checked before any crawl: a file that is not a history fails fast, untouched. Units
-    // finish concurrently; the history takes one at a time.
-    let history = match &args.history {
-        Some(p) => Some(std::sync::Mutex::new(History::open(p)?)),
-        None => None,
-    };
-    if args.crawl.insecure {
-        eprintln!("warning: --insecure: TLS certificates will not be verified / 不校验TLS证书");
-    }
-    for r in &rejected {
+impl Observer for Display {
+    fn skipped(&self, list: &Path, r: &RowError) {
         eprintln!(
             "{}: {} {}: {}",
-            args.list.display(),
-            if en { "skipping line" } else { "跳过第" },
+            list.display(),
+            if self.en {
+                "skipping line"
+            } else {
+                "跳过第"
+            },
             r.line,
             r.message
         );
     }
 
-    let show = !args.log.quiet && std::io::stderr().is_terminal();
-    let multi =
-        show.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(8)));
-    let overall = multi.as_ref().map(|m| {
-        let pb = m.add(ProgressBar::new(units.len() as u64));
+    fn planned(&self, units: usize) {
+        if let Some((_, overall)) = &self.bars {
+            overall.set_length(units as u64);
+        }
+    }
+
+    fn started(&self, u: &Unit) -> Option<ProgressFn> {
+        let (multi, _) = self.bars.as_ref()?;
+        let pb = multi.add(ProgressBar::new_spinner());
         pb.set_style(
+            ProgressStyle::with_template("  {spinner} {prefix}: {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb.set_prefix(u.name.clone());
+        pb.enable_steady_tick(std::time::Duration::from_millis(200));
+        if let Ok(mut s) = self.spinners.lock() {
+            s.insert(u.line, pb.clone());
+        }
+        Some(progress::observer(pb))
+    }
+
+    fn finished(&self, u: &Unit, done: usize, total: usize, r: &UnitResult) {
+        let line = status_line(&u.name, &r.outcome, self.en);
+        match &self.bars {
+            Some((multi, overall)) => {
+                let pb = self
+                    .spinners
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.remove(&u.line));
+                if let Some(pb) = pb {
+                    pb.finish_and_clear();
+                    multi.remove(&pb);
+                }
+                let _ = multi.println(format!("[{done}/{total}] {line}"));
+                overall.inc(1);
+            }
+            None => eprintln!("[{done}/{total}] {line}"),
+        }
+    }
+}
+
+fn run_inner(args: &BatchArgs) -> Result<u8> {
+    let en = args.lang.is_en();
+    if args.crawl.insecure {
+        eprintln!("warning: --insecure: TLS certificates will not be verified / 不校验TLS证书");
+    }
+    let show = !args.log.quiet && std::io::stderr().is_terminal();
+    let bars = show.then(|| {
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(8));
+        let overall = multi.add(ProgressBar::new(0));
+        overall.set_style(
             ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        pb
+        (multi, overall)
     });
-    progress::init_logging(args.log.verbose, overall.clone());
-
+    progress::init_logging(args.log.verbose, bars.as_ref().map(|(_, o)| o.clone()));
+    let display = Display {
+        en,
+        bars,
+        spinners: Mutex::new(HashMap::new()),
+    };
+    let crawl = args.crawl.clone();
+    let opts = BatchOptions {
+        list: args.list.clone(),
+        output: args.output.clone(),
+        rules: args.rules.clone(),
+        as_of: args.as_of,
+        formats: args.format.clone(),
+        jobs: args.jobs as usize,
+        shard: args.shard.unwrap_or(Shard::WHOLE),
+        en,
+        force: args.force,
+        history: args.history.clone(),
+        archive: args.archive,
+        waivers: args.waivers.clone(),
+        renderer: |format, en| Some(renderer(format, en, false, 100)),
+        crawl: Arc::new(move |u: &Unit| {
+            (
+                crawl.config(u.rate),
+                crawl.notes(u.target.contains("://"), u.rate),
+            )
+        }),
+    };
     let runtime = super::runtime()?;
-    let total = units.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<UnitResult> = runtime.block_on(async {
-        futures::stream::iter(units.iter())
-            .map(|(u, pack, unit_waivers)| {
-                let line_bar = multi.as_ref().map(|m| {
-                    let pb = m.add(ProgressBar::new_spinner());
-                    pb.set_style(
-                        ProgressStyle::with_template("  {spinner} {prefix}: {msg}")
-                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                    );
-                    pb.set_prefix(u.name.clone());
-                    pb.enable_steady_tick(std::time::Duration::from_millis(200));
-                    pb
-                });
-                let opts = AuditOptions {
-                    target: u.target.clone(),
-                    scope: u.scope.clone(),
-                    as_of: u.as_of.or(args.as_of),
-                    crawl: args.crawl.config(u.rate),
-                    notes: args.crawl.notes(u.target.contains("://"), u.rate),
-                    progress: line_bar.clone().map(progress::observer),
-                    waivers: unit_waivers.clone(),
-                    ..AuditOptions::default()
-                };
-                let stem = stems[&u.line].clone();
-                // Streamed to a temporary file beside it, in place only if the unit is audited.
-                let archive = if args.archive {
-                    Output::archive(&sites.join(format!("{stem}.warc.gz")), args.force).map(Some)
-                } else {
-                    Ok(None)
-                };
-                let opts = AuditOptions {
-                    archive: archive
-                        .as_ref()
-                        .ok()
-                        .and_then(|a| a.as_ref().map(|a| a.tmp_path().to_path_buf())),
-                    ..opts
-                };
-                let formats = formats.clone();
-                let (sites, done, overall, multi) = (&sites, &done, &overall, &multi);
-                let history = &history;
-                async move {
-                    let run = match archive {
-                        Ok(a) => pipeline::run_spawned(opts, pack.clone())
-                            .await
-                            .map(|r| (r, a))
-                            .map_err(|e| match e {
-                                pipeline::AuditError::Unreachable { reason, .. } => reason,
-                                e => e.to_string(),
-                            }),
-                        Err(e) => Err(format!("{e:#}")),
-                    };
-                    let outcome = match run {
-                        Ok((mut report, archive)) => {
-                            // The report cites the archive, so the archive is in place first.
-                            let archived = archive.map_or(Ok(()), Output::persist);
-                            if let Some(Ok(h)) = history.as_ref().map(|h| h.lock()) {
-                                match h.trend(&report) {
-                                    Ok(points) => report.history = Some(points),
-                                    Err(e) => tracing::warn!("{e}"),
-                                }
-                            }
-                            // Every file in order; the first failure stops the unit.
-                            let written = archived.and_then(|()| {
-                                formats.iter().try_for_each(|f| {
-                                    let path = sites.join(format!("{stem}.{}", f.extension()));
-                                    let mut buf = Vec::new();
-                                    renderer(*f, en, false, 100)
-                                        .render(&report, &mut buf)
-                                        .map_err(anyhow::Error::from)
-                                        .and_then(|_| Output::prepare(&path, args.force))
-                                        .and_then(|o| o.commit(&buf))
-                                })
-                            });
-                            // Recorded only once the unit's report is safely written.
-                            if written.is_ok()
-                                && let Some(Ok(mut h)) = history.as_ref().map(|h| h.lock())
-                                && let Err(e) = h.record(&report)
-                            {
-                                tracing::warn!(
-                                    "{}: the run could not be recorded in the history: {e}",
-                                    u.name
-                                );
-                            }
-                            match written {
-                                Ok(()) => Outcome::Audited(UnitScore::from_report(
-                                    &report,
-                                    format!("sites/{stem}.json"),
-                                )),
-                                Err(e) => Outcome::NotAudited {
-                                    cause: format!("{e:#}"),
-                                },
-                            }
-                        }
-                        Err(cause) => Outcome::NotAudited { cause },
-                    };
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    let line = status_line(&u.name, &outcome, en);
-                    match (multi, overall) {
-                        (Some(m), Some(o)) => {
-                            if let Some(pb) = &line_bar {
-                                pb.finish_and_clear();
-                                m.remove(pb);
-                            }
-                            let _ = m.println(format!("[{n}/{total}] {line}"));
-                            o.inc(1);
-                        }
-                        _ => eprintln!("[{n}/{total}] {line}"),
-                    }
-                    UnitResult {
-                        line: u.line,
-                        name: u.name.clone(),
-                        parent: u.parent.clone(),
-                        target: u.target.clone(),
-                        pack: pack.id.clone(),
-                        outcome,
-                    }
-                }
-            })
-            .buffer_unordered(args.jobs as usize)
-            .collect()
-            .await
-    });
-    if let Some(o) = &overall {
-        o.finish_and_clear();
+    let summary = runtime.block_on(batch::run(&opts, &display));
+    if let Some((_, overall)) = &display.bars {
+        overall.finish_and_clear();
     }
-    let mut info = list.info.clone();
-    info.units = list.units.len();
-    let summary = BatchSummary::new(info, vec![shard], results, rejected);
-    write_summary(dir, &summary, en, args.force)?;
+    let summary = summary?;
+    show_summary(&args.output, &summary, en)?;
     Ok(exit_code(&summary))
 }
 
@@ -520,5 +345,6 @@ fn merge_inner(args: &MergeArgs) -> Result<u8> {
         );
     }
     write_summary(&args.output, &merged, en, args.force)?;
+    show_summary(&args.output, &merged, en)?;
     Ok(exit_code(&merged))
 }

@@ -8,7 +8,8 @@ use clap::Args;
 use gongkai::report::Lang;
 use gongkai::track::{self, Change, ReportDiff, TrackFormat};
 
-use super::output::{Output, terminal_width};
+use super::choice::choice;
+use super::output::{Output, terminal_width, track_renderer};
 use super::{error, exit};
 
 pub const EXIT_CODES: &str = "\
@@ -28,7 +29,7 @@ pub struct DiffArgs {
     pub new: PathBuf,
 
     /// Output format (default: from the -o file extension, else table)
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = choice::<TrackFormat>())]
     pub format: Option<TrackFormat>,
 
     /// Write the comparison to FILE; never overwrites without --force
@@ -40,7 +41,7 @@ pub struct DiffArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     /// Exit 1 also when a rule became a gap that was not passing before (a new gap)
@@ -79,13 +80,7 @@ fn run_inner(args: &DiffArgs) -> Result<u8> {
     let tty = output.is_none() && std::io::stdout().is_terminal();
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut buf = Vec::new();
-    match format {
-        TrackFormat::Table => {
-            diff.render_table(&mut buf, en, tty && !no_color, terminal_width(tty))?
-        }
-        TrackFormat::Json => diff.render_json(&mut buf)?,
-        TrackFormat::Markdown => diff.render_markdown(&mut buf, en)?,
-    }
+    track_renderer(format, en, tty && !no_color, terminal_width(tty)).render(&diff, &mut buf)?;
     let to_file = output.is_some();
     match output {
         Some(out) => {

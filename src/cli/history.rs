@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use gongkai::report::Lang;
-use gongkai::track::history::{render_sites_markdown, render_sites_table};
 use gongkai::track::{History, TrackFormat};
 
-use super::output::{Output, terminal_width};
+use super::choice::choice;
+use super::output::{Output, terminal_width, track_renderer};
 use super::{error, exit};
 
 pub const EXIT_CODES: &str = "\
@@ -33,7 +33,7 @@ pub struct HistoryArgs {
     pub rules: Option<String>,
 
     /// Output format (default: from the -o file extension, else table)
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = choice::<TrackFormat>())]
     pub format: Option<TrackFormat>,
 
     /// Write to FILE; never overwrites without --force
@@ -45,7 +45,7 @@ pub struct HistoryArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 }
 
@@ -78,29 +78,11 @@ fn run_inner(args: &HistoryArgs) -> Result<()> {
             if let Some(pack) = &args.rules {
                 sites.retain(|s| &s.pack == pack);
             }
-            match format {
-                TrackFormat::Table => render_sites_table(&sites, &mut buf, en, width)?,
-                TrackFormat::Json => json(&sites, &mut buf)?,
-                TrackFormat::Markdown => render_sites_markdown(&sites, &mut buf, en)?,
-            }
+            track_renderer(format, en, false, width).render(&sites[..], &mut buf)?;
         }
         Some(site) => {
             let packs = history.site(site, args.rules.as_deref())?;
-            match format {
-                TrackFormat::Json => json(&packs, &mut buf)?,
-                TrackFormat::Table | TrackFormat::Markdown => {
-                    for (i, h) in packs.iter().enumerate() {
-                        if i > 0 {
-                            writeln!(buf)?;
-                        }
-                        if format == TrackFormat::Table {
-                            h.render_table(&mut buf, en, width)?;
-                        } else {
-                            h.render_markdown(&mut buf, en)?;
-                        }
-                    }
-                }
-            }
+            track_renderer(format, en, false, width).render(&packs[..], &mut buf)?;
         }
     }
     match output {
@@ -115,11 +97,5 @@ fn run_inner(args: &HistoryArgs) -> Result<()> {
             let _ = stdout.write_all(&buf).and_then(|_| stdout.flush());
         }
     }
-    Ok(())
-}
-
-fn json<T: serde::Serialize>(value: &T, out: &mut Vec<u8>) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.push(b'\n');
     Ok(())
 }

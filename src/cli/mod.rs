@@ -2,6 +2,7 @@
 
 mod audit;
 mod batch;
+mod choice;
 mod crawl_args;
 mod diff;
 mod history;
@@ -10,6 +11,7 @@ mod progress;
 mod recheck;
 mod rules;
 mod serve;
+mod table;
 
 use std::process::ExitCode;
 

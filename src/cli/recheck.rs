@@ -14,8 +14,9 @@ use gongkai::rules;
 use gongkai::track::{self, Change, ReportDiff, TrackFormat, recheck};
 
 use super::audit::parse_date;
+use super::choice::choice;
 use super::crawl_args::CrawlArgs;
-use super::output::{Output, terminal_width};
+use super::output::{Output, terminal_width, track_renderer};
 use super::{error, exit, progress};
 
 pub const EXIT_CODES: &str = "\
@@ -45,7 +46,7 @@ pub struct RecheckArgs {
     pub as_of: Option<jiff::civil::Date>,
 
     /// Output format of the comparison (default: table)
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = choice::<TrackFormat>())]
     pub format: Option<TrackFormat>,
 
     /// Write the comparison to FILE; never overwrites without --force
@@ -61,7 +62,7 @@ pub struct RecheckArgs {
     pub force: bool,
 
     /// Report language
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 
     #[command(flatten)]
@@ -94,11 +95,11 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         })
         .map_err(usage)?;
     let output = match &args.output {
-        Some(p) => Some(Output::prepare(p, args.force).map_err(usage)?),
+        Some(p) => Some(Output::prepare(p, args.force).map_err(|e| usage(e.into()))?),
         None => None,
     };
     let save = match &args.save {
-        Some(p) => Some(Output::prepare(p, args.force).map_err(usage)?),
+        Some(p) => Some(Output::prepare(p, args.force).map_err(|e| usage(e.into()))?),
         None => None,
     };
     let gaps = old
@@ -162,14 +163,10 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
     let tty = output.is_none() && std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut buf = Vec::new();
-    let rendered = match format {
-        TrackFormat::Table => diff.render_table(&mut buf, en, color, terminal_width(tty)),
-        TrackFormat::Json => diff.render_json(&mut buf),
-        TrackFormat::Markdown => diff.render_markdown(&mut buf, en),
-    };
+    let rendered = track_renderer(format, en, color, terminal_width(tty)).render(&diff, &mut buf);
     rendered.map_err(|e| usage(e.into()))?;
     match output {
-        Some(out) => out.commit(&buf).map_err(usage)?,
+        Some(out) => out.commit(&buf).map_err(|e| usage(e.into()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(&buf).and_then(|_| stdout.flush());
@@ -180,7 +177,7 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         JsonReport
             .render(&combined, &mut json)
             .map_err(|e| usage(e.into()))?;
-        out.commit(&json).map_err(usage)?;
+        out.commit(&json).map_err(|e| usage(e.into()))?;
     }
 
     let fixed = diff.count(Change::Fixed);

@@ -11,12 +11,24 @@ use reqwest::{Client, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::archive::{self, Recorded};
 use super::host::{HostPool, MAX_RETRY_AFTER};
-use crate::warc;
 
 /// What happened to one URL. Every variant but `Ok` and `Dead` is inconclusive: it says nothing
 /// about whether the site complies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Ok,
@@ -278,13 +290,13 @@ pub fn is_challenge(body: &[u8]) -> bool {
 #[derive(Debug, Clone)]
 pub enum Transport {
     Live(Client),
-    Replay(Arc<warc::Replay>),
+    Replay(Arc<dyn Recorded>),
 }
 
 #[derive(Debug, Clone)]
 pub struct Net {
     pub transport: Transport,
-    pub recorder: Option<warc::Recorder>,
+    pub recorder: Option<archive::Recorder>,
 }
 
 /// A response's head, and its body still to be read.
@@ -342,7 +354,7 @@ impl Net {
                 let r = replay.answer(method.as_str(), range, url)?;
                 Ok(Sent {
                     version: r.version,
-                    status: StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK),
+                    status: r.status,
                     headers: r.headers,
                     body: Body::Stored(Some(r.body)),
                     cut: r.cut,
@@ -367,7 +379,7 @@ impl Net {
             return;
         };
         let result = match sent {
-            Ok(s) => Ok(warc::Answer {
+            Ok(s) => Ok(archive::Answer {
                 version: s.version.clone(),
                 status: s.status.as_u16(),
                 headers: s.headers.clone(),
@@ -377,7 +389,7 @@ impl Net {
             }),
             Err((o, d)) => Err((o, d.to_string())),
         };
-        rec.record(warc::Exchange {
+        rec.record(archive::Exchange {
             method: method.to_string(),
             url: url.clone(),
             range: range.map(str::to_string),

@@ -6,6 +6,7 @@
 //! nothing is in flight. Every in-scope link, image and attachment ends with an [`Outcome`], so
 //! dead links are known; out-of-scope links are recorded but never requested.
 
+pub mod archive;
 pub mod fetch;
 pub mod host;
 pub mod normalize;
@@ -80,10 +81,10 @@ pub struct CrawlConfig {
     /// Follow the start page's links. A recheck fetches the start page for itself (its dates)
     /// but reaches columns through its seeds, not through every menu link.
     pub follow_start_links: bool,
-    /// Record every exchange to this WARC writer.
-    pub archive: Option<crate::warc::Recorder>,
-    /// Answer from this archive instead of the network.
-    pub replay: Option<Arc<crate::warc::Replay>>,
+    /// Record every exchange (to a WARC writer).
+    pub archive: Option<archive::Recorder>,
+    /// Answer from this record of an earlier crawl instead of the network.
+    pub replay: Option<Arc<dyn archive::Recorded>>,
 }
 
 impl Default for CrawlConfig {
@@ -192,51 +193,44 @@ pub struct UrlCheck {
 }
 
 /// What robots.txt said.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct RobotsInfo {
     pub url: Url,
     /// HTTP status, or `None` when it could not be fetched.
     pub status: Option<u16>,
     pub obeyed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl_delay_secs: Option<f32>,
     pub sitemaps: Vec<String>,
 }
 
 /// One sitemap file read.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct SitemapInfo {
     pub url: Url,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// URLs it listed (pages or child sitemaps).
     pub entries: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
-/// The crawl's own record, for the report's crawl summary.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+/// The crawl's own record; the report states it in its own terms (`report::CrawlSummary`).
+#[derive(Debug, Clone, Default)]
 pub struct CrawlSummary {
     pub pages_fetched: usize,
     pub requests: u32,
     pub bytes: u64,
     /// HTTP status → count, over all requests that got an answer.
     pub status_counts: BTreeMap<u16, usize>,
-    /// Outcome → count, over every URL the crawl knows.
-    pub outcome_counts: BTreeMap<String, usize>,
+    /// Outcome → count, over every URL the crawl knows; ok and dead first, then why not.
+    pub outcome_counts: BTreeMap<Outcome, usize>,
     pub requests_per_host: BTreeMap<String, u32>,
     pub elapsed_ms: u64,
     pub interval_ms: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub robots: Option<RobotsInfo>,
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub sitemaps: Vec<SitemapInfo>,
     /// What a request for a page that does not exist returns, when it is not a 404.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_404: Option<String>,
     /// Hosts the circuit breaker gave up on.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub hosts_given_up: Vec<String>,
     /// Pages whose body was cut at the size cap.
     pub truncated_pages: usize,
@@ -864,11 +858,7 @@ pub async fn crawl<S: PageSink>(
     log.summary.interval_ms = hosts.interval().as_millis() as u64;
     log.summary.robots = robots.map(|(i, _, _)| i);
     for c in log.checks.values() {
-        let key = serde_json::to_value(c.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        *log.summary.outcome_counts.entry(key).or_default() += 1;
+        *log.summary.outcome_counts.entry(c.outcome).or_default() += 1;
     }
     Ok(log)
 }

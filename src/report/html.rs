@@ -377,13 +377,8 @@ impl Render for HtmlReport {
             t("用时（秒）", "Time (s)"),
             c.elapsed_ms as f64 / 1000.0
         );
-        for (k, n) in &c.outcome_counts {
-            let label = serde_json::from_value::<crate::crawl::Outcome>(serde_json::Value::String(
-                k.clone(),
-            ))
-            .map(|o| o.label(en).to_string())
-            .unwrap_or_else(|_| k.clone());
-            let _ = write!(h, "<tr><th>{}</th><td>{n}</td></tr>", esc(&label));
+        for (o, n) in &c.outcome_counts {
+            let _ = write!(h, "<tr><th>{}</th><td>{n}</td></tr>", esc(o.label(en)));
         }
         h.push_str("</table>");
         for n in &report.notes {

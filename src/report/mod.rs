@@ -2,13 +2,14 @@
 //! JSON is the canonical form; no renderer recomputes a verdict.
 
 pub mod bulletin;
+mod crawled;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod output;
 pub mod sarif;
-pub mod table;
 pub mod xlsx;
 
 use std::io::Write;
@@ -18,17 +19,27 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::audit::{Finding, Score, Text};
-use crate::crawl::CrawlSummary;
 use crate::extract::DatedBy;
 use crate::rules::RulePack;
 use crate::site::{ColumnState, SiteModel};
 use crate::target::Scope;
+pub use crawled::{CrawlSummary, RobotsInfo, SitemapInfo};
 
 /// Bumped whenever a field changes meaning, appears or disappears. 2: findings carry `facts`.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// A closed set of named values a user picks from (a format, a language): the command line
+/// offers them by name with their help, so the list lives here once.
+pub trait Choices: Copy + Sized + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    /// The name the user types.
+    fn name(self) -> &'static str;
+    /// One line for `--help`.
+    fn help(self) -> &'static str;
+}
+
 /// Output formats, shared by the command line and serde.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// A table for the terminal.
@@ -49,6 +60,48 @@ pub enum Format {
     Html,
     /// A spreadsheet with a summary sheet and a findings sheet.
     Xlsx,
+}
+
+impl Choices for Format {
+    const ALL: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Markdown,
+        Format::Csv,
+        Format::Junit,
+        Format::Sarif,
+        Format::Text,
+        Format::Html,
+        Format::Xlsx,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Junit => "junit",
+            Format::Sarif => "sarif",
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Format::Table => "A table for the terminal",
+            Format::Json => "The canonical report, schema-versioned JSON",
+            Format::Markdown => "Markdown, for CI step summaries and issue trackers",
+            Format::Csv => "One row per finding, for spreadsheets",
+            Format::Junit => "JUnit XML: one test case per rule, for any CI system",
+            Format::Sarif => "SARIF 2.1.0, for code-scanning dashboards",
+            Format::Text => "A 通报-style plain-text narrative of the gaps",
+            Format::Html => "One self-contained HTML file, printable on A4",
+            Format::Xlsx => "A spreadsheet with a summary sheet and a findings sheet",
+        }
+    }
 }
 
 impl Format {
@@ -84,12 +137,27 @@ impl Format {
 }
 
 /// Report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     Zh,
     En,
+}
+
+impl Choices for Lang {
+    const ALL: &'static [Lang] = &[Lang::Zh, Lang::En];
+
+    fn name(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        ""
+    }
 }
 
 impl Lang {
@@ -213,7 +281,7 @@ impl Report {
         site: &SiteModel,
         findings: Vec<Finding>,
         score: Score,
-        crawl: CrawlSummary,
+        crawl: crate::crawl::CrawlSummary,
         notes: Vec<Text>,
     ) -> Report {
         let columns = site
@@ -257,16 +325,33 @@ impl Report {
                 dead_links: site.dead_links().count(),
                 columns,
             },
-            crawl,
+            crawl: crawl.into(),
             notes,
             history: None,
         }
     }
 }
 
-/// One output format.
-pub trait Render {
-    fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()>;
+/// One output format of a document: the report (the default), a batch summary, a diff or a
+/// history. Every output of gongkai goes through this one trait.
+pub trait Render<T: ?Sized = Report> {
+    fn render(&self, doc: &T, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// The renderer of a file format; `None` for [`Format::Table`], which is for a terminal and is
+/// drawn by the front end (the binary's `Terminal`).
+pub fn renderer(format: Format, en: bool) -> Option<Box<dyn Render + Send>> {
+    Some(match format {
+        Format::Json => Box::new(json::JsonReport),
+        Format::Markdown => Box::new(markdown::MarkdownReport { en }),
+        Format::Csv => Box::new(csv::CsvReport { en }),
+        Format::Junit => Box::new(junit::JunitReport { en }),
+        Format::Sarif => Box::new(sarif::SarifReport { en }),
+        Format::Text => Box::new(bulletin::BulletinReport { en }),
+        Format::Html => Box::new(html::HtmlReport { en }),
+        Format::Xlsx => Box::new(xlsx::XlsxReport { en }),
+        Format::Table => return None,
+    })
 }
 
 /// Findings in reading order: gaps (vetoes first), then inconclusive, then passes.
@@ -329,8 +414,24 @@ pub fn sanitize(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The name a user types on the command line is the name in JSON (a report's `format` in a
+    /// config, a diff's), and each is offered once.
+    pub(crate) fn choices_match_serde<T: Choices + Serialize + std::fmt::Debug>() {
+        let mut seen = std::collections::HashSet::new();
+        for v in T::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.name(), "{v:?}");
+            assert!(seen.insert(v.name()), "{} listed twice", v.name());
+        }
+    }
+
+    #[test]
+    fn command_line_names_are_the_serde_names() {
+        choices_match_serde::<Format>();
+        choices_match_serde::<Lang>();
+    }
 
     #[test]
     fn file_stems_from_site_names_are_safe() {

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -284,11 +283,11 @@ impl ReportDiff {
     }
 
     /// The rules worth listing: everything but pass → pass.
-    fn listed(&self) -> impl Iterator<Item = &RuleChange> {
+    pub fn listed(&self) -> impl Iterator<Item = &RuleChange> {
         self.rules.iter().filter(|r| r.change != Change::Unchanged)
     }
 
-    fn title(&self, en: bool) -> String {
+    pub fn title(&self, en: bool) -> String {
         let name = self
             .new
             .site_name
@@ -303,7 +302,7 @@ impl ReportDiff {
         }
     }
 
-    fn score_line(&self, en: bool) -> String {
+    pub fn score_line(&self, en: bool) -> String {
         let (o, n) = (&self.old, &self.new);
         let sign = if self.points_change > 0.0 { "+" } else { "" };
         if en {
@@ -319,7 +318,7 @@ impl ReportDiff {
         }
     }
 
-    fn veto_line(&self, en: bool) -> Option<String> {
+    pub fn veto_line(&self, en: bool) -> Option<String> {
         let (o, n) = (&self.old.vetoes, &self.new.vetoes);
         if o.is_empty() && n.is_empty() {
             return None;
@@ -341,7 +340,7 @@ impl ReportDiff {
     }
 
     /// `fixed 1, regressed 1, ...`: every change that happened, in reading order.
-    fn counts_line(&self, en: bool) -> String {
+    pub fn counts_line(&self, en: bool) -> String {
         let parts: Vec<String> = Change::ALL
             .iter()
             .filter(|c| self.count(**c) > 0)
@@ -350,7 +349,7 @@ impl ReportDiff {
         parts.join(if en { ", " } else { "，" })
     }
 
-    fn run_line(&self, en: bool) -> String {
+    pub fn run_line(&self, en: bool) -> String {
         let (o, n) = (&self.old, &self.new);
         let when = |r: &RunInfo| format!("{} ({})", r.as_of, super::short_time(&r.generated_at));
         if en {
@@ -365,7 +364,7 @@ impl ReportDiff {
         }
     }
 
-    fn status_text(s: Option<Status>, reason: Option<Reason>, en: bool) -> String {
+    pub fn status_text(s: Option<Status>, reason: Option<Reason>, en: bool) -> String {
         match (s, reason) {
             (None, _) => "—".to_string(),
             (Some(s), Some(r)) if s != Status::Pass => {
@@ -375,71 +374,7 @@ impl ReportDiff {
         }
     }
 
-    /// The terminal rendering: a summary, then one row per rule that changed or is still open.
-    pub fn render_table(
-        &self,
-        out: &mut dyn Write,
-        en: bool,
-        color: bool,
-        width: u16,
-    ) -> std::io::Result<()> {
-        writeln!(out, "{}", self.title(en))?;
-        writeln!(out, "{}", self.run_line(en))?;
-        for w in &self.warnings {
-            writeln!(
-                out,
-                "{}{}",
-                if en { "Warning: " } else { "注意：" },
-                sanitize(w.get(en))
-            )?;
-        }
-        let mut t = Table::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(width);
-        if color {
-            t.enforce_styling();
-        } else {
-            t.force_no_tty();
-        }
-        t.set_header(if en {
-            vec!["Change", "Rule", "Before", "After", "Details"]
-        } else {
-            vec!["变化", "规则", "之前", "之后", "说明"]
-        });
-        let mut rows = 0;
-        for r in self.listed() {
-            let mut c = Cell::new(r.change.label(en));
-            if color {
-                c = match r.change {
-                    Change::Regressed | Change::NewGap => c.fg(Color::Red),
-                    Change::StillOpen => c.fg(Color::DarkRed),
-                    Change::NewlyInconclusive | Change::StillInconclusive => c.fg(Color::Yellow),
-                    Change::Fixed | Change::NowPasses => c.fg(Color::Green),
-                    Change::Unchanged | Change::Removed => c,
-                };
-            }
-            t.add_row(vec![
-                c,
-                Cell::new(format!("{}\n{}", r.rule_id, sanitize(r.name.get(en)))),
-                Cell::new(Self::status_text(r.before, r.reason_before, en)),
-                Cell::new(Self::status_text(r.after, r.reason_after, en)),
-                Cell::new(sanitize(r.message.get(en))),
-            ]);
-            rows += 1;
-        }
-        if rows > 0 {
-            writeln!(out, "{t}")?;
-        }
-        writeln!(out, "{}", self.score_line(en))?;
-        if let Some(v) = self.veto_line(en) {
-            writeln!(out, "{v}")?;
-        }
-        writeln!(out, "{}", self.counts_line(en))?;
-        Ok(())
-    }
-
-    pub fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
+    pub(crate) fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
         writeln!(out, "## {}\n", cell(&self.title(en)))?;
         writeln!(out, "**{}**  ", cell(&self.score_line(en)))?;
         if let Some(v) = self.veto_line(en) {
@@ -483,11 +418,6 @@ impl ReportDiff {
             )?;
         }
         Ok(())
-    }
-
-    pub fn render_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        writeln!(out)
     }
 }
 

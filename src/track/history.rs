@@ -7,7 +7,6 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
 use jiff::civil::Date;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -795,17 +794,8 @@ fn gap_spans(seen: impl IntoIterator<Item = (RunRef, Seen)>) -> Vec<GapSpan> {
     gaps
 }
 
-fn table(width: u16, header: Vec<&str>) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width)
-        .force_no_tty()
-        .set_header(header);
-    t
-}
-
-fn run_ref(r: Option<RunRef>, en: bool) -> String {
+/// A run as `#N date`, or "still open".
+pub fn run_ref(r: Option<RunRef>, en: bool) -> String {
     match r {
         Some(r) => format!("#{} {}", r.run, r.as_of),
         None => if en { "still open" } else { "仍未整改" }.to_string(),
@@ -813,7 +803,7 @@ fn run_ref(r: Option<RunRef>, en: bool) -> String {
 }
 
 impl SiteHistory {
-    fn title(&self, en: bool) -> String {
+    pub fn title(&self, en: bool) -> String {
         let name = self.site_name.as_deref().map(sanitize).unwrap_or_default();
         if en {
             format!("Audit history: {name} ({})", sanitize(&self.site))
@@ -822,91 +812,7 @@ impl SiteHistory {
         }
     }
 
-    /// The terminal rendering: the score run by run, then each gap's opening and closing run.
-    pub fn render_table(&self, out: &mut dyn Write, en: bool, width: u16) -> std::io::Result<()> {
-        writeln!(out, "{}", self.title(en))?;
-        writeln!(
-            out,
-            "{}{}",
-            if en { "Rule pack: " } else { "规则包：" },
-            self.pack
-        )?;
-        let mut t = table(
-            width,
-            if en {
-                vec![
-                    "Run",
-                    "As of",
-                    "Score",
-                    "Grade",
-                    "Gaps",
-                    "Inconclusive",
-                    "Audited",
-                ]
-            } else {
-                vec![
-                    "次序",
-                    "基准日期",
-                    "得分",
-                    "等级",
-                    "不符合",
-                    "无法判定",
-                    "审计时间",
-                ]
-            },
-        );
-        for r in &self.runs {
-            t.add_row(vec![
-                Cell::new(format!("#{}", r.run)),
-                Cell::new(r.as_of),
-                Cell::new(r.points),
-                Cell::new(r.grade.get(en)),
-                Cell::new(r.gaps),
-                Cell::new(r.inconclusive),
-                Cell::new(short_time(&r.generated_at)),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-        if self.gaps.is_empty() {
-            writeln!(
-                out,
-                "{}",
-                if en {
-                    "No rule was ever a gap."
-                } else {
-                    "各次审计均未发现问题。"
-                }
-            )?;
-            return Ok(());
-        }
-        writeln!(out, "{}", if en { "Gaps:" } else { "问题整改情况：" })?;
-        let mut t = table(
-            width,
-            if en {
-                vec!["Rule", "Opened", "Closed", "Details"]
-            } else {
-                vec!["规则", "出现", "整改", "说明"]
-            },
-        );
-        for g in &self.gaps {
-            t.add_row(vec![
-                Cell::new(format!("{}\n{}", g.rule_id, sanitize(g.name.get(en)))),
-                Cell::new(run_ref(Some(g.opened), en)),
-                Cell::new(run_ref(g.closed, en)),
-                Cell::new(sanitize(g.message.get(en))),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-        let open = self.gaps.iter().filter(|g| g.closed.is_none()).count();
-        let closed = self.gaps.len() - open;
-        if en {
-            writeln!(out, "{closed} gaps closed, {open} still open")
-        } else {
-            writeln!(out, "已整改 {closed}，仍未整改 {open}")
-        }
-    }
-
-    pub fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
+    pub(crate) fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
         writeln!(out, "## {}\n", cell(&self.title(en)))?;
         writeln!(
             out,
@@ -963,67 +869,7 @@ impl SiteHistory {
     }
 }
 
-/// The sites in a history, with their latest scores, as a terminal table.
-pub fn render_sites_table(
-    sites: &[SiteLatest],
-    out: &mut dyn Write,
-    en: bool,
-    width: u16,
-) -> std::io::Result<()> {
-    if sites.is_empty() {
-        return writeln!(
-            out,
-            "{}",
-            if en {
-                "No run recorded yet."
-            } else {
-                "尚无审计记录。"
-            }
-        );
-    }
-    let mut t = table(
-        width,
-        if en {
-            vec![
-                "Site",
-                "Rule pack",
-                "Runs",
-                "Latest",
-                "Score",
-                "Grade",
-                "Gaps",
-            ]
-        } else {
-            vec![
-                "站点",
-                "规则包",
-                "次数",
-                "最近基准日期",
-                "得分",
-                "等级",
-                "不符合",
-            ]
-        },
-    );
-    for s in sites {
-        let site = match &s.site_name {
-            Some(n) => format!("{}\n{}", sanitize(n), sanitize(&s.site)),
-            None => sanitize(&s.site),
-        };
-        t.add_row(vec![
-            Cell::new(site),
-            Cell::new(&s.pack),
-            Cell::new(s.runs),
-            Cell::new(s.latest.as_of),
-            Cell::new(s.latest.points),
-            Cell::new(s.latest.grade.get(en)),
-            Cell::new(s.latest.gaps),
-        ]);
-    }
-    writeln!(out, "{t}")
-}
-
-pub fn render_sites_markdown(
+pub(crate) fn render_sites_markdown(
     sites: &[SiteLatest],
     out: &mut dyn Write,
     en: bool,

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Report, SCHEMA_VERSION};
+use crate::report::{Render, Report, SCHEMA_VERSION};
 
 pub use diff::{Change, ReportDiff, RuleChange};
 pub use history::{History, HistoryError, SiteHistory, SiteLatest};
 
 /// Output formats of `diff` and `history`: the ones that make sense for a comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TrackFormat {
     /// A table for the terminal.
@@ -26,6 +26,27 @@ pub enum TrackFormat {
     Markdown,
 }
 
+impl crate::report::Choices for TrackFormat {
+    const ALL: &'static [TrackFormat] =
+        &[TrackFormat::Table, TrackFormat::Json, TrackFormat::Markdown];
+
+    fn name(self) -> &'static str {
+        match self {
+            TrackFormat::Table => "table",
+            TrackFormat::Json => "json",
+            TrackFormat::Markdown => "markdown",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            TrackFormat::Table => "A table for the terminal",
+            TrackFormat::Json => "JSON, for scripts and batch summaries",
+            TrackFormat::Markdown => "Markdown, for CI step summaries and issue trackers",
+        }
+    }
+}
+
 impl TrackFormat {
     /// The format a file name implies, if any.
     pub fn from_path(path: &Path) -> Option<TrackFormat> {
@@ -34,6 +55,65 @@ impl TrackFormat {
             "md" | "markdown" => Some(TrackFormat::Markdown),
             "txt" => Some(TrackFormat::Table),
             _ => None,
+        }
+    }
+}
+
+/// `diff`, `recheck` and `history` output as a file format: JSON or Markdown. The terminal
+/// table ([`TrackFormat::Table`]) is drawn by the front end; asked for here, it is an error.
+pub struct TrackRender {
+    pub format: TrackFormat,
+    pub en: bool,
+}
+
+fn json<T: Serialize + ?Sized>(value: &T, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+fn drawn_by_the_front_end() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "the terminal table is drawn by the command line, not by the library",
+    )
+}
+
+impl Render<ReportDiff> for TrackRender {
+    fn render(&self, d: &ReportDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self.format {
+            TrackFormat::Table => Err(drawn_by_the_front_end()),
+            TrackFormat::Json => json(d, out),
+            TrackFormat::Markdown => d.render_markdown(out, self.en),
+        }
+    }
+}
+
+/// One site's histories, one per rule pack it was audited with.
+impl Render<[SiteHistory]> for TrackRender {
+    fn render(&self, packs: &[SiteHistory], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self.format {
+            TrackFormat::Table => Err(drawn_by_the_front_end()),
+            TrackFormat::Json => json(packs, out),
+            TrackFormat::Markdown => {
+                for (i, h) in packs.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(out)?;
+                    }
+                    h.render_markdown(out, self.en)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The sites in a history, with their latest scores.
+impl Render<[SiteLatest]> for TrackRender {
+    fn render(&self, sites: &[SiteLatest], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self.format {
+            TrackFormat::Table => Err(drawn_by_the_front_end()),
+            TrackFormat::Json => json(sites, out),
+            TrackFormat::Markdown => history::render_sites_markdown(sites, out, self.en),
         }
     }
 }
@@ -123,5 +203,13 @@ pub fn short_time(rfc3339: &str) -> String {
     match rfc3339.parse::<jiff::Timestamp>() {
         Ok(t) => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
         Err(_) => rfc3339.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_names_are_the_serde_names() {
+        crate::report::tests::choices_match_serde::<super::TrackFormat>();
     }
 }
