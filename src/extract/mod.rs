@@ -884,19 +884,8 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
 
 #[cfg(test)]
 mod tests {
+    use super::cms::tests::page;
     use super::*;
-
-    fn page(url: &str, html: &str) -> FetchedPage {
-        FetchedPage {
-            url: Url::parse(url).unwrap(),
-            final_url: Url::parse(url).unwrap(),
-            status: 200,
-            content_type: Some("text/html".into()),
-            body: html.as_bytes().to_vec(),
-            truncated: false,
-            depth: 1,
-        }
-    }
 
     #[test]
     fn whitespace_bytes_are_the_unicode_whitespace() {

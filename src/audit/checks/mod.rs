@@ -307,16 +307,7 @@ pub(crate) mod testing {
     pub fn site(start: &str, pages: &[(&str, &str)], log: CrawlLog) -> crate::site::SiteModel {
         let mut b = SiteBuilder::new(Url::parse(start).unwrap());
         for (u, html) in pages {
-            let url = Url::parse(u).unwrap();
-            let page = crate::crawl::FetchedPage {
-                url: url.clone(),
-                final_url: url,
-                status: 200,
-                content_type: Some("text/html".into()),
-                body: html.as_bytes().to_vec(),
-                truncated: false,
-                depth: 1,
-            };
+            let page = crate::extract::cms::tests::page(u, html);
             b.add(crate::extract::extract(&page, &crate::extract::TextPolicy::default()).0);
         }
         b.finish(log)
