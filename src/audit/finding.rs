@@ -49,15 +49,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status in a report language (from the message catalogue).
     pub fn label(self, en: bool) -> &'static str {
-        match (self, en) {
-            (Status::Pass, false) => "符合",
-            (Status::Pass, true) => "pass",
-            (Status::Gap, false) => "不符合",
-            (Status::Gap, true) => "gap",
-            (Status::Inconclusive, false) => "无法判定",
-            (Status::Inconclusive, true) => "inconclusive",
-        }
+        crate::audit::messages::Lang::of(en).status(self, false)
     }
 }
 
@@ -103,64 +97,9 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The reason in a report language (from the message catalogue).
     pub fn label(self, en: bool) -> &'static str {
-        use Reason::*;
-        match (self, en) {
-            (Missing, false) => "缺失",
-            (Missing, true) => "missing",
-            (Empty, false) => "空白",
-            (Empty, true) => "empty",
-            (Stale, false) => "未及时更新",
-            (Stale, true) => "stale",
-            (Incomplete, false) => "要素不全",
-            (Incomplete, true) => "incomplete",
-            (Late, false) => "逾期公开",
-            (Late, true) => "late",
-            (Broken, false) => "链接不可用",
-            (Broken, true) => "broken",
-            (Inconsistent, false) => "前后不一致",
-            (Inconsistent, true) => "inconsistent",
-            (Outdated, false) => "格式过时",
-            (Outdated, true) => "outdated format",
-            (SuspectDate, false) => "疑似伪造发稿日期",
-            (SuspectDate, true) => "suspect publish dates",
-            (Exposed, false) => "公开了不应公开的信息",
-            (Exposed, true) => "exposes protected data",
-            (Blocked, false) => "访问被拦截",
-            (Blocked, true) => "blocked",
-            (RateLimited, false) => "被限流",
-            (RateLimited, true) => "rate limited",
-            (Timeout, false) => "请求超时",
-            (Timeout, true) => "timeout",
-            (Unreachable, false) => "无法连接",
-            (Unreachable, true) => "unreachable",
-            (Tls, false) => "TLS错误",
-            (Tls, true) => "TLS error",
-            (ServerError, false) => "服务器错误",
-            (ServerError, true) => "server error",
-            (RedirectError, false) => "重定向错误",
-            (RedirectError, true) => "redirect error",
-            (RobotsDisallowed, false) => "robots.txt禁止",
-            (RobotsDisallowed, true) => "robots disallowed",
-            (NotCrawled, false) => "超出抓取范围限制",
-            (NotCrawled, true) => "not crawled (limits)",
-            (JsOnly, false) => "内容由脚本生成",
-            (JsOnly, true) => "JavaScript only",
-            (OutOfScope, false) => "在审计范围外",
-            (OutOfScope, true) => "out of scope",
-            (NotApplicable, false) => "不适用",
-            (NotApplicable, true) => "not applicable",
-            (Soft404, false) => "软404",
-            (Soft404, true) => "soft 404",
-            (CircuitOpen, false) => "服务器持续出错",
-            (CircuitOpen, true) => "host kept failing",
-            (NotArchived, false) => "存档中没有",
-            (NotArchived, true) => "not archived",
-            (FetchError, false) => "抓取错误",
-            (FetchError, true) => "fetch error",
-            (Unreadable, false) => "内容无法读取",
-            (Unreadable, true) => "unreadable",
-        }
+        crate::audit::messages::Lang::of(en).reason(self)
     }
 
     /// The inconclusive reason for a fetch outcome; `None` for ok and dead.
@@ -315,10 +254,6 @@ impl Finding {
 
     /// The status as a reader should see it: a waived gap says so.
     pub fn status_label(&self, en: bool) -> &'static str {
-        match (self.is_waived(), en) {
-            (true, false) => "已豁免",
-            (true, true) => "waived",
-            (false, _) => self.status.label(en),
-        }
+        crate::audit::messages::Lang::of(en).status(self.status, self.is_waived())
     }
 }

@@ -4,7 +4,7 @@ use jiff::civil::Date;
 
 use super::{Catalogue, MAX_LISTED};
 use crate::audit::facts::*;
-use crate::audit::finding::{Reason, WaiverNote};
+use crate::audit::finding::{Reason, Status, WaiverNote};
 use crate::rules::{Age, AgeUnit, province};
 
 pub struct En;
@@ -469,5 +469,45 @@ impl Catalogue for En {
     }
     fn still_open(&self, message: &str) -> String {
         format!("{message} (still not found in the columns and pages rechecked)")
+    }
+    fn reason(&self, r: Reason) -> &'static str {
+        match r {
+            Reason::Missing => "missing",
+            Reason::Empty => "empty",
+            Reason::Stale => "stale",
+            Reason::Incomplete => "incomplete",
+            Reason::Late => "late",
+            Reason::Broken => "broken",
+            Reason::Inconsistent => "inconsistent",
+            Reason::Outdated => "outdated format",
+            Reason::SuspectDate => "suspect publish dates",
+            Reason::Exposed => "exposes protected data",
+            Reason::Blocked => "blocked",
+            Reason::RateLimited => "rate limited",
+            Reason::Timeout => "timeout",
+            Reason::Unreachable => "unreachable",
+            Reason::Tls => "TLS error",
+            Reason::ServerError => "server error",
+            Reason::RedirectError => "redirect error",
+            Reason::RobotsDisallowed => "robots disallowed",
+            Reason::NotCrawled => "not crawled (limits)",
+            Reason::JsOnly => "JavaScript only",
+            Reason::OutOfScope => "out of scope",
+            Reason::NotApplicable => "not applicable",
+            Reason::Soft404 => "soft 404",
+            Reason::CircuitOpen => "host kept failing",
+            Reason::NotArchived => "not archived",
+            Reason::FetchError => "fetch error",
+            Reason::Unreadable => "unreadable",
+        }
+    }
+
+    fn status(&self, s: Status, waived: bool) -> &'static str {
+        match (s, waived) {
+            (Status::Gap, true) => "waived",
+            (Status::Pass, _) => "pass",
+            (Status::Gap, false) => "gap",
+            (Status::Inconclusive, _) => "inconclusive",
+        }
     }
 }

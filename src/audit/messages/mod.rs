@@ -6,7 +6,7 @@ mod en;
 pub mod zh;
 
 use super::facts::Fact;
-use super::finding::{Text, WaiverNote};
+use super::finding::{Reason, Status, Text, WaiverNote};
 
 /// A report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +17,19 @@ pub enum Lang {
 
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The report language of the renderers' `en` flag.
+    pub fn of(en: bool) -> Lang {
+        if en { Lang::En } else { Lang::Zh }
+    }
+
+    pub fn reason(self, r: Reason) -> &'static str {
+        self.catalogue().reason(r)
+    }
+
+    pub fn status(self, s: Status, waived: bool) -> &'static str {
+        self.catalogue().status(s, waived)
+    }
 
     fn catalogue(self) -> &'static dyn Catalogue {
         match self {
@@ -34,6 +47,10 @@ pub trait Catalogue: Sync {
     fn waiver(&self, w: &WaiverNote) -> String;
     /// A message of a gap a recheck found still open.
     fn still_open(&self, message: &str) -> String;
+    /// Why a rule is a gap or could not be judged, in a word or two.
+    fn reason(&self, r: Reason) -> &'static str;
+    /// A finding's status; a gap under a waiver in force reads as waived.
+    fn status(&self, s: Status, waived: bool) -> &'static str;
 }
 
 /// A finding's message in one language.

@@ -4,7 +4,7 @@ use jiff::civil::Date;
 
 use super::{Catalogue, MAX_LISTED};
 use crate::audit::facts::*;
-use crate::audit::finding::{Reason, WaiverNote};
+use crate::audit::finding::{Reason, Status, WaiverNote};
 use crate::rules::{Age, AgeUnit, province};
 
 pub struct Zh;
@@ -485,5 +485,45 @@ impl Catalogue for Zh {
     }
     fn still_open(&self, message: &str) -> String {
         format!("{message}（复核时在相关栏目和页面中仍未发现整改）")
+    }
+    fn reason(&self, r: Reason) -> &'static str {
+        match r {
+            Reason::Missing => "缺失",
+            Reason::Empty => "空白",
+            Reason::Stale => "未及时更新",
+            Reason::Incomplete => "要素不全",
+            Reason::Late => "逾期公开",
+            Reason::Broken => "链接不可用",
+            Reason::Inconsistent => "前后不一致",
+            Reason::Outdated => "格式过时",
+            Reason::SuspectDate => "疑似伪造发稿日期",
+            Reason::Exposed => "公开了不应公开的信息",
+            Reason::Blocked => "访问被拦截",
+            Reason::RateLimited => "被限流",
+            Reason::Timeout => "请求超时",
+            Reason::Unreachable => "无法连接",
+            Reason::Tls => "TLS错误",
+            Reason::ServerError => "服务器错误",
+            Reason::RedirectError => "重定向错误",
+            Reason::RobotsDisallowed => "robots.txt禁止",
+            Reason::NotCrawled => "超出抓取范围限制",
+            Reason::JsOnly => "内容由脚本生成",
+            Reason::OutOfScope => "在审计范围外",
+            Reason::NotApplicable => "不适用",
+            Reason::Soft404 => "软404",
+            Reason::CircuitOpen => "服务器持续出错",
+            Reason::NotArchived => "存档中没有",
+            Reason::FetchError => "抓取错误",
+            Reason::Unreadable => "内容无法读取",
+        }
+    }
+
+    fn status(&self, s: Status, waived: bool) -> &'static str {
+        match (s, waived) {
+            (Status::Gap, true) => "已豁免",
+            (Status::Pass, _) => "符合",
+            (Status::Gap, false) => "不符合",
+            (Status::Inconclusive, _) => "无法判定",
+        }
     }
 }
