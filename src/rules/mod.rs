@@ -1155,6 +1155,28 @@ mod tests {
         );
     }
 
+    /// The loader tells a rule's header keys from its body's by `RuleHeader::KEYS`: it must name
+    /// exactly the header's fields, and no check kind may reuse one of them.
+    #[test]
+    fn header_keys_are_the_header_fields_and_no_body_reuses_them() {
+        let mut generator = schemars::SchemaGenerator::default();
+        let schema = <RuleHeader as schemars::JsonSchema>::json_schema(&mut generator);
+        let mut fields: Vec<&str> = schema
+            .as_object()
+            .and_then(|o| o.get("properties"))
+            .and_then(|p| p.as_object())
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        fields.sort_unstable();
+        let mut keys = RuleHeader::KEYS.to_vec();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+        for key in RuleHeader::KEYS {
+            assert!(owners_of(key).is_empty(), "`{key}` is also a body key");
+        }
+        assert!(owners_of("check").is_empty());
+    }
+
     #[test]
     fn unknown_pack_id_lists_the_builtins() {
         let e = load("cn-nothing").unwrap_err().to_string();
