@@ -201,7 +201,11 @@ impl<'a> Ctx<'a> {
         let cap = r
             .cap
             .unwrap_or(if r.deduct > 0.0 { r.deduct } else { f64::MAX });
-        f.deduction = (raw.min(cap) * 100.0).round() / 100.0;
+        // Points may be written as large as a float goes: per-item points times a count, or
+        // the rounding, would overflow to infinity, which JSON cannot carry (it writes null).
+        let d = raw.min(cap).min(f64::MAX);
+        let rounded = (d * 100.0).round() / 100.0;
+        f.deduction = if rounded.is_finite() { rounded } else { d };
     }
 
     /// Followed URLs the crawl could not fetch, by the commonest cause: the evidence might be on

@@ -28,8 +28,11 @@ pub struct Score {
     pub waived: usize,
 }
 
+/// One decimal; a value too large to scale (a pack's base may be any finite number) is
+/// already whole and stays as it is rather than overflowing to infinity.
 fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    let r = (x * 10.0).round() / 10.0;
+    if r.is_finite() { r } else { x }
 }
 
 pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
