@@ -983,6 +983,24 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(12))]
+
+    /// Both at once: a hostile pack's patterns, terms and ages on hostile pages.
+    #[test]
+    fn hostile_packs_on_hostile_pages(text in pack_text(), site in hostile_site(), as_of in as_of()) {
+        let pack = gongkai::rules::load_str("hostile.toml", &text);
+        prop_assert!(pack.is_ok(), "the generator wrote a pack the loader refuses: {:?}", pack.err());
+        let pack = pack.expect("checked above");
+        let mut model = build_site(&site);
+        model.ignore_future(as_of);
+        let findings = audit::audit(&model, &pack, as_of);
+        let report = report_of(&model, &pack, as_of, findings);
+        check_score(&report.findings, &report.score, &pack)?;
+        check_renders(&report)?;
+    }
+}
+
 /// The properties above must be able to fail: a pack that deducts the largest finite number of
 /// points per item on a site with two dead links.
 #[test]
