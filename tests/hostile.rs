@@ -204,6 +204,10 @@ fn page_spec() -> impl Strategy<Value = PageSpec> {
                 table,
                 cut,
             )| PageSpec {
+                // The footer repeats the SiteIDCode meta, as the identity rule compares them.
+                footer: format!(
+                    "网站标识码：{site_id} 主办单位：{sponsor} 备案号：{icp} 联系电话：{phone}"
+                ),
                 site_name,
                 site_id,
                 column,
@@ -211,10 +215,6 @@ fn page_spec() -> impl Strategy<Value = PageSpec> {
                 title,
                 rows,
                 empty_marker,
-                footer: format!(
-                    "网站标识码：{site_id_hint} 主办单位：{sponsor} 备案号：{icp} 联系电话：{phone}",
-                    site_id_hint = phone.chars().rev().collect::<String>()
-                ),
                 body: format!(
                     "发布时间：{date} 成文日期：{date} {words} 举报电话：{phone} 投诉电话：0938-{phone} \
                      收费项目 收费标准 收费依据 身份证号 620521199001011234"

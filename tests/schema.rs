@@ -35,17 +35,41 @@ fn committed_report_schema_is_current() {
 
 /// The schema without its prose: descriptions and titles may be reworded freely, anything else
 /// (a field, a type, a variant, what is required) is a change readers of the report notice.
+/// Names in `properties` and `$defs` are fields and types, never prose, whatever they are called.
 fn shape(v: &Value) -> Value {
     match v {
         Value::Object(o) => Value::Object(
             o.iter()
                 .filter(|(k, _)| !matches!(k.as_str(), "description" | "title"))
-                .map(|(k, v)| (k.clone(), shape(v)))
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        ("properties" | "$defs", Value::Object(named)) => Value::Object(
+                            named.iter().map(|(n, s)| (n.clone(), shape(s))).collect(),
+                        ),
+                        _ => shape(v),
+                    };
+                    (k.clone(), v)
+                })
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(shape).collect()),
         other => other.clone(),
     }
+}
+
+#[test]
+fn prose_is_not_shape_but_a_field_called_title_is() {
+    let with_prose = serde_json::json!({
+        "description": "a report",
+        "properties": { "title": { "type": "string", "description": "its title" } }
+    });
+    let reworded = serde_json::json!({
+        "description": "the report",
+        "properties": { "title": { "type": "string", "description": "what it is called" } }
+    });
+    let without_field = serde_json::json!({ "description": "a report", "properties": {} });
+    assert_eq!(shape_hash(&with_prose), shape_hash(&reworded));
+    assert_ne!(shape_hash(&with_prose), shape_hash(&without_field));
 }
 
 fn shape_hash(schema: &Value) -> String {
