@@ -33,9 +33,15 @@ struct Case {
     remove: Vec<String>,
     #[serde(default)]
     edit: Vec<Edit>,
-    /// For a fail case: the gap's reason (`missing`, `stale`, `incomplete` ...).
+    /// For a fail case (required): the gap's reason (`missing`, `stale`, `incomplete` ...).
     #[serde(default)]
     reason: Option<String>,
+    /// For a pass case: text of the finding's first evidence item (its URL path, its text or its
+    /// date),
+    /// so the pass rests on the rule's own document and not on something else that happens to
+    /// match. Required unless the rule counts things and cites none when it passes.
+    #[serde(default)]
+    evidence: Option<String>,
     /// Extra `gongkai audit` arguments.
     #[serde(default)]
     args: Vec<String>,
@@ -61,7 +67,18 @@ struct Edit {
 struct RuleCases {
     rule: String,
     pack: String,
+    /// The rule's check kind.
+    kind: &'static str,
 }
+
+/// Kinds that count things (stale or blank columns, dead links, re-dated documents): a pass
+/// means none were found, with no evidence to cite.
+const COUNTING_KINDS: &[&str] = &[
+    "stale_columns",
+    "blank_columns",
+    "dead_links",
+    "forged_dates",
+];
 
 /// Rules defined (not inherited) by each built-in pack, in pack order.
 fn bundled_rules() -> Vec<RuleCases> {
@@ -79,6 +96,7 @@ fn bundled_rules() -> Vec<RuleCases> {
                 out.push(RuleCases {
                     rule: rid.clone(),
                     pack: id.to_string(),
+                    kind: r.check.name(),
                 });
             }
         }
@@ -220,8 +238,15 @@ fn every_rule_has_a_pass_and_a_fail_fixture() {
 fn every_rule_passes_on_its_pass_fixture_and_fails_on_its_fail_fixture() {
     // Plan: one job per distinct site; the expectations refer to jobs by key.
     let mut jobs: Vec<Job> = Vec::new();
-    // (rule, job key, wanted status, wanted reason, what the case shows)
-    type Expect = (String, String, &'static str, Option<String>, String);
+    // (rule, job key, wanted status, wanted reason, wanted evidence, what the case shows)
+    type Expect = (
+        String,
+        String,
+        &'static str,
+        Option<String>,
+        Option<String>,
+        String,
+    );
     let mut expect: Vec<Expect> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     for r in bundled_rules() {
@@ -235,6 +260,16 @@ fn every_rule_passes_on_its_pass_fixture_and_fails_on_its_fail_fixture() {
             if kind == "pass" && case.reason.is_some() {
                 problems.push(format!("{}/pass: a pass case has no `reason`", r.rule));
             }
+            if kind == "fail" && case.reason.is_none() {
+                problems.push(format!(
+                    "{}/fail: a fail case names the `reason` it expects",
+                    r.rule
+                ));
+            }
+            if kind == "fail" && case.evidence.is_some() {
+                problems.push(format!("{}/fail: a fail case has no `evidence`", r.rule));
+            }
+            let needs_evidence = kind == "pass" && !COUNTING_KINDS.contains(&r.kind);
             let plain =
                 case.remove.is_empty() && case.edit.is_empty() && !dir.join("site").exists();
             let key = if plain {
@@ -250,11 +285,18 @@ fn every_rule_passes_on_its_pass_fixture_and_fails_on_its_fail_fixture() {
                     pack: r.pack.clone(),
                 });
             }
+            // An empty string, never a real expectation, stands for a missing one: reported below
+            // with what the evidence is.
+            let evidence = match (&case.evidence, needs_evidence) {
+                (None, true) => Some(String::new()),
+                (e, _) => e.clone(),
+            };
             expect.push((
                 r.rule.clone(),
                 key,
                 if kind == "pass" { "pass" } else { "gap" },
                 case.reason.clone(),
+                evidence,
                 case.about.clone(),
             ));
         }
@@ -283,7 +325,7 @@ fn every_rule_passes_on_its_pass_fixture_and_fails_on_its_fail_fixture() {
     });
     let reports = reports.into_inner().unwrap();
 
-    for (rule, key, want, reason, about) in &expect {
+    for (rule, key, want, reason, evidence, about) in &expect {
         let case = if *want == "pass" { "pass" } else { "fail" };
         let report = match &reports[key] {
             Ok(r) => r,
@@ -312,6 +354,30 @@ fn every_rule_passes_on_its_pass_fixture_and_fails_on_its_fail_fixture() {
                 got_reason.map(|r| format!("/{r}")).unwrap_or_default(),
                 f["message"]["en"]
             ));
+            continue;
+        }
+        if let Some(want_ev) = evidence {
+            let first = &f["evidence"][0];
+            let path = first["url"]
+                .as_str()
+                .and_then(|u| url::Url::parse(u).ok())
+                .map(|u| u.path().to_string())
+                .unwrap_or_default();
+            let text = first["text"].as_str().unwrap_or_default();
+            let date = first["date"].as_str().unwrap_or_default();
+            if want_ev.is_empty() {
+                problems.push(format!(
+                    "{rule}/pass ({about}): name the evidence the pass rests on \
+                     (`evidence = '...'`); its first evidence is {path} {text:?}"
+                ));
+            } else if ![&path, text, date]
+                .iter()
+                .any(|s| s.contains(want_ev.as_str()))
+            {
+                problems.push(format!(
+                    "{rule}/pass ({about}): expected evidence {want_ev:?}, got {path} {text:?} {date}"
+                ));
+            }
         }
     }
     assert!(

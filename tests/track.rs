@@ -84,8 +84,15 @@ fn two_runs() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf, PathBuf) {
 fn diff_history_and_trend_over_two_runs() {
     let (_dir, site, run1, run2, db) = two_runs();
     let (r1, r2) = (read_json(&run1), read_json(&run2));
-    assert_eq!(r1["score"]["points"], 99.0);
-    assert_eq!(r2["score"]["points"], 98.0);
+    // Each run has exactly one gap: the fee page's phone, then the admission results.
+    let points = |r: &Value, gap: &str| {
+        let deduction = common::finding(r, gap)["deduction"].as_f64().unwrap();
+        assert!(deduction > 0.0, "{gap} deducts");
+        assert_eq!(r["score"]["gaps"], 1);
+        assert_eq!(r["score"]["points"].as_f64(), Some(100.0 - deduction));
+        100.0 - deduction
+    };
+    let (p1, p2) = (points(&r1, "EDU-FEE"), points(&r2, "EDU-ADM-RESULT"));
 
     // diff: exactly the fee rule fixed, exactly the results rule regressed, exit 1.
     let out = gongkai()
@@ -105,9 +112,9 @@ fn diff_history_and_trend_over_two_runs() {
         rules.iter().filter(|r| r["change"] == "unchanged").count(),
         rules.len() - 2
     );
-    assert_eq!(diff["old"]["points"], 99.0);
-    assert_eq!(diff["new"]["points"], 98.0);
-    assert_eq!(diff["points_change"], -1.0);
+    assert_eq!(diff["old"]["points"].as_f64(), Some(p1));
+    assert_eq!(diff["new"]["points"].as_f64(), Some(p2));
+    assert_eq!(diff["points_change"].as_f64(), Some(p2 - p1));
     assert_eq!(diff["warnings"].as_array().unwrap().len(), 0);
 
     // The terminal table, in both languages.
@@ -118,7 +125,7 @@ fn diff_history_and_trend_over_two_runs() {
         .stdout(
             contains("已整改")
                 .and(contains("回退"))
-                .and(contains("得分：99 → 98（-1）")),
+                .and(contains(format!("得分：{p1} → {p2}（{}）", p2 - p1))),
         );
     gongkai()
         .args(["diff", run1.to_str().unwrap(), run2.to_str().unwrap()])
@@ -147,7 +154,7 @@ fn diff_history_and_trend_over_two_runs() {
     let sites: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(sites.as_array().unwrap().len(), 1);
     assert_eq!(sites[0]["runs"], 2);
-    assert_eq!(sites[0]["latest"]["points"], 98.0);
+    assert_eq!(sites[0]["latest"]["points"].as_f64(), Some(p2));
     assert_eq!(sites[0]["site_name"], "清水县教育局");
 
     let out = gongkai()
@@ -168,7 +175,7 @@ fn diff_history_and_trend_over_two_runs() {
         .iter()
         .map(|r| r["points"].as_f64().unwrap())
         .collect();
-    assert_eq!(points, [99.0, 98.0]);
+    assert_eq!(points, [p1, p2]);
     let gaps = h["gaps"].as_array().unwrap();
     assert_eq!(gaps.len(), 2, "{gaps:?}");
     assert_eq!(gaps[0]["rule_id"], "EDU-FEE");

@@ -184,7 +184,11 @@ impl<'a> Ctx<'a> {
         let cap = r
             .cap
             .unwrap_or(if r.deduct > 0.0 { r.deduct } else { f64::MAX });
-        f.deduction = (raw.min(cap) * 100.0).round() / 100.0;
+        // Points may be written as large as a float goes: per-item points times a count, or
+        // the rounding, would overflow to infinity, which JSON cannot carry (it writes null).
+        let d = raw.min(cap).min(f64::MAX);
+        let rounded = (d * 100.0).round() / 100.0;
+        f.deduction = if rounded.is_finite() { rounded } else { d };
     }
 
     /// Followed URLs the crawl could not fetch, by the commonest cause: the evidence might be on
@@ -518,5 +522,121 @@ pub fn apply_waivers(
         if let Some(fact) = &f.facts {
             f.message = messages::message(fact, &f.name, f.waiver.as_ref());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rules of a `blank_columns` kind with the given header points, by id.
+    fn rules(points: &[(&str, &str)]) -> Vec<Rule> {
+        let mut text = String::from(
+            "[pack]\nid = \"t\"\nname = \"t\"\n[scoring]\nbase = 100.0\n\
+             veto_grade = { zh = \"否决\", en = \"fail\", pass = false }\n\
+             [[scoring.grade]]\nmin = 0.0\nzh = \"合格\"\nen = \"pass\"\npass = true\n",
+        );
+        for (id, keys) in points {
+            text.push_str(&format!(
+                "[[rule]]\nid = \"{id}\"\ncheck = \"blank_columns\"\nthreshold = 1\nname = \"n\"\n\
+                 basis = \"b\"\nremedy = \"r\"\n{keys}\n"
+            ));
+        }
+        crate::rules::load_str("t.toml", &text)
+            .expect("the test pack loads")
+            .rules
+    }
+
+    fn gap(r: &Rule) -> Finding {
+        Finding {
+            rule_id: r.id.get_ref().clone(),
+            name: Text::new("", ""),
+            basis: Text::new("", ""),
+            severity: r.severity,
+            status: Status::Gap,
+            reason: Some(Reason::Empty),
+            deduction: 0.0,
+            count: None,
+            facts: None,
+            message: Text::new("", ""),
+            evidence: Vec::new(),
+            remedy: Text::new("", ""),
+            waiver: None,
+        }
+    }
+
+    /// The deduction of each rule for a gap of `items` counted things.
+    fn deductions(points: &[(&str, &str)], items: Option<u32>) -> Vec<f64> {
+        rules(points)
+            .iter()
+            .map(|r| {
+                let mut f = gap(r);
+                Ctx::deduct(r, &mut f, items);
+                f.deduction
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_gap_deducts_the_rules_points_or_per_item_points_up_to_the_cap() {
+        let points = [
+            ("FLAT", "severity = \"major\"\ndeduct = 5.0"),
+            // Per item, capped by `deduct` when there is no `cap`.
+            ("PER", "severity = \"minor\"\ndeduct = 2.0\nper_item = 0.5"),
+            ("CAP", "severity = \"minor\"\nper_item = 0.5\ncap = 1.2"),
+            // No deduct and no cap: per-item points are not capped.
+            ("OPEN", "severity = \"minor\"\nper_item = 0.25"),
+            ("ADVICE", "severity = \"advisory\""),
+        ];
+        assert_eq!(deductions(&points, Some(3)), [5.0, 1.5, 1.2, 0.75, 0.0]);
+        assert_eq!(deductions(&points, Some(100)), [5.0, 2.0, 1.2, 25.0, 0.0]);
+        // A rule that counts nothing deducts its flat points.
+        assert_eq!(deductions(&points, None), [5.0, 2.0, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn deductions_are_rounded_to_cents_and_stay_finite() {
+        let points = [
+            ("THIRD", "severity = \"minor\"\nper_item = 0.333"),
+            (
+                "HUGE",
+                "severity = \"minor\"\nper_item = 1.7976931348623157e308",
+            ),
+        ];
+        let d = deductions(&points, Some(2));
+        assert_eq!(d[0], 0.67);
+        assert_eq!(d[1], f64::MAX);
+    }
+
+    #[test]
+    fn a_veto_and_anything_but_a_gap_deduct_nothing() {
+        let r = &rules(&[("VETO", "severity = \"veto\"\ndeduct = 10.0")])[0];
+        let mut f = gap(r);
+        Ctx::deduct(r, &mut f, Some(4));
+        assert_eq!(f.deduction, 0.0);
+        let r = &rules(&[("MAJOR", "severity = \"major\"\ndeduct = 10.0")])[0];
+        for status in [Status::Pass, Status::Inconclusive] {
+            let mut f = gap(r);
+            f.status = status;
+            Ctx::deduct(r, &mut f, Some(4));
+            assert_eq!(f.deduction, 0.0, "{status:?}");
+        }
+    }
+
+    #[test]
+    fn a_leap_day_deadline_is_the_last_of_february_in_common_years() {
+        assert_eq!(
+            deadline(2024, "02-29"),
+            Some(jiff::civil::date(2024, 2, 29))
+        );
+        assert_eq!(
+            deadline(2026, "02-29"),
+            Some(jiff::civil::date(2026, 2, 28))
+        );
+        assert_eq!(
+            deadline(2026, "01-31"),
+            Some(jiff::civil::date(2026, 1, 31))
+        );
+        assert_eq!(deadline(2026, "13-01"), None);
     }
 }

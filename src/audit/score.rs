@@ -28,8 +28,11 @@ pub struct Score {
     pub waived: usize,
 }
 
+/// One decimal; a value too large to scale (a pack's base may be any finite number) is
+/// already whole and stays as it is rather than overflowing to infinity.
 fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    let r = (x * 10.0).round() / 10.0;
+    if r.is_finite() { r } else { x }
 }
 
 pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
@@ -80,5 +83,183 @@ pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
         gaps,
         inconclusive,
         waived,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Reason, WaiverNote};
+    use crate::rules::Grade;
+
+    fn grade(min: f64, zh: &str, pass: bool) -> Grade {
+        Grade {
+            min,
+            zh: zh.into(),
+            en: zh.into(),
+            pass,
+        }
+    }
+
+    /// 100 points; 优秀 from 90, 合格 from 60, 不合格 below; a veto gives 否决.
+    fn scoring() -> Scoring {
+        Scoring {
+            base: 100.0,
+            grades: vec![
+                grade(90.0, "优秀", true),
+                grade(60.0, "合格", true),
+                grade(0.0, "不合格", false),
+            ],
+            veto_grade: grade(0.0, "否决", false),
+        }
+    }
+
+    fn f(id: &str, severity: Severity, status: Status, deduction: f64) -> Finding {
+        Finding {
+            rule_id: id.into(),
+            name: Text::new(id, id),
+            basis: Text::new("", ""),
+            severity,
+            status,
+            reason: (status == Status::Gap).then_some(Reason::Missing),
+            deduction,
+            count: None,
+            facts: None,
+            message: Text::new("", ""),
+            evidence: Vec::new(),
+            remedy: Text::new("", ""),
+            waiver: None,
+        }
+    }
+
+    fn waived(mut x: Finding, expired: bool) -> Finding {
+        x.waiver = Some(WaiverNote {
+            reason: "整改中".into(),
+            expires: jiff::civil::date(2026, 12, 31),
+            expired,
+        });
+        x
+    }
+
+    #[test]
+    fn points_are_the_base_less_the_deductions() {
+        let s = score(
+            &[
+                f("A", Severity::Major, Status::Gap, 10.0),
+                f("B", Severity::Minor, Status::Gap, 2.5),
+                f("C", Severity::Minor, Status::Pass, 0.0),
+            ],
+            &scoring(),
+        );
+        assert_eq!((s.deductions, s.points, s.base), (12.5, 87.5, 100.0));
+        assert_eq!(s.grade.zh, "合格");
+        assert!(s.pass && s.vetoes.is_empty());
+    }
+
+    #[test]
+    fn deductions_are_capped_at_the_base_and_points_never_go_below_zero() {
+        let s = score(
+            &[
+                f("A", Severity::Major, Status::Gap, 80.0),
+                f("B", Severity::Major, Status::Gap, 70.0),
+            ],
+            &scoring(),
+        );
+        assert_eq!((s.deductions, s.points), (100.0, 0.0));
+        assert_eq!(s.grade.zh, "不合格");
+    }
+
+    #[test]
+    fn points_and_deductions_are_rounded_to_one_decimal() {
+        // 0.1 + 0.2 is not 0.3 in floating point; the report says 0.3.
+        let s = score(
+            &[
+                f("A", Severity::Minor, Status::Gap, 0.1),
+                f("B", Severity::Minor, Status::Gap, 0.2),
+                f("C", Severity::Minor, Status::Gap, 0.04),
+            ],
+            &scoring(),
+        );
+        assert_eq!((s.deductions, s.points), (0.3, 99.7));
+        assert_eq!(round1(0.05), 0.1);
+        // A value too large to scale stays as it is instead of becoming infinite.
+        assert_eq!(round1(f64::MAX), f64::MAX);
+    }
+
+    #[test]
+    fn a_veto_gap_fails_whatever_the_points() {
+        let s = score(
+            &[
+                f("HOME", Severity::Veto, Status::Gap, 0.0),
+                f("B", Severity::Minor, Status::Pass, 0.0),
+            ],
+            &scoring(),
+        );
+        assert_eq!(s.points, 100.0);
+        assert_eq!(s.vetoes, ["HOME"]);
+        assert_eq!(s.grade.zh, "否决");
+        assert!(!s.pass);
+        // A veto rule that passes or cannot be judged vetoes nothing.
+        for status in [Status::Pass, Status::Inconclusive] {
+            let s = score(&[f("HOME", Severity::Veto, status, 0.0)], &scoring());
+            assert!(s.vetoes.is_empty() && s.pass, "{status:?}");
+        }
+    }
+
+    #[test]
+    fn a_waived_gap_neither_counts_nor_vetoes_and_an_expired_waiver_does_not_excuse() {
+        let findings = [
+            waived(f("HOME", Severity::Veto, Status::Gap, 0.0), false),
+            // apply_waivers zeroes a waived gap's deduction; the score trusts it.
+            waived(f("A", Severity::Major, Status::Gap, 0.0), false),
+            waived(f("B", Severity::Major, Status::Gap, 5.0), true),
+            f("C", Severity::Minor, Status::Pass, 0.0),
+        ];
+        let s = score(&findings, &scoring());
+        assert!(s.vetoes.is_empty());
+        assert_eq!((s.gaps, s.waived, s.passed), (1, 2, 1));
+        assert_eq!(s.points, 95.0);
+        // Coverage is over judged rules that count: one pass, one counted gap.
+        assert_eq!(s.coverage, 50.0);
+        let expired_veto = [waived(f("HOME", Severity::Veto, Status::Gap, 0.0), true)];
+        assert_eq!(score(&expired_veto, &scoring()).vetoes, ["HOME"]);
+    }
+
+    #[test]
+    fn coverage_leaves_out_what_could_not_be_judged() {
+        let s = score(
+            &[
+                f("A", Severity::Minor, Status::Pass, 0.0),
+                f("B", Severity::Minor, Status::Gap, 1.0),
+                f("C", Severity::Minor, Status::Gap, 1.0),
+                f("D", Severity::Minor, Status::Inconclusive, 0.0),
+            ],
+            &scoring(),
+        );
+        assert_eq!(s.coverage, 33.3);
+        assert_eq!(s.inconclusive, 1);
+        let none = score(
+            &[f("D", Severity::Minor, Status::Inconclusive, 0.0)],
+            &scoring(),
+        );
+        assert_eq!((none.coverage, none.points), (0.0, 100.0));
+    }
+
+    #[test]
+    fn the_first_band_reached_is_the_grade() {
+        let at = |deduct: f64| {
+            score(&[f("A", Severity::Major, Status::Gap, deduct)], &scoring())
+                .grade
+                .zh
+        };
+        assert_eq!(at(10.0), "优秀", "exactly 90 reaches the top band");
+        assert_eq!(at(10.1), "合格");
+        assert_eq!(at(40.0), "合格");
+        assert_eq!(at(40.1), "不合格");
+        // Points below every band get the veto grade rather than none.
+        let mut high = scoring();
+        high.grades.truncate(2);
+        let s = score(&[f("A", Severity::Major, Status::Gap, 50.0)], &high);
+        assert_eq!((s.grade.zh.as_str(), s.pass), ("否决", false));
     }
 }

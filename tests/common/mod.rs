@@ -86,3 +86,21 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The score is what its findings add up to: the deductions of the findings (capped at the base,
+/// one decimal), and the points the base less them. Returns the deductions.
+pub fn assert_score_adds_up(report: &Value) -> f64 {
+    let score = &report["score"];
+    let base = score["base"].as_f64().expect("score.base is a number");
+    let sum: f64 = report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| f["deduction"].as_f64().expect("deduction is a number"))
+        .sum();
+    let deductions = (sum.min(base) * 10.0).round() / 10.0;
+    assert_eq!(score["deductions"].as_f64(), Some(deductions), "{score}");
+    let points = ((base - deductions).max(0.0) * 10.0).round() / 10.0;
+    assert_eq!(score["points"].as_f64(), Some(points), "{score}");
+    deductions
+}
