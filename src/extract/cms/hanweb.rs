@@ -46,16 +46,17 @@ impl Cms for Hanweb {
     }
 
     fn detect(&self, page: &Page<'_>) -> bool {
+        // Cheapest first: this runs on every page of every site.
         let path = page.url.path();
         path.starts_with("/col/col")
             || path.ends_with("/dataproxy.jsp")
-            || URL_ART.is_match(path)
-            || page.meta("i_columnid").is_some()
+            || (path.contains("/art/") && URL_ART.is_match(path))
             || page.scripts.iter().any(|s| {
-                (s.xml && s.code.contains("<record"))
-                    || s.code.contains(".jpage(")
+                (s.xml && s.holds("<record"))
+                    || s.holds(".jpage(")
                     || s.src.is_some_and(|src| src.contains("jpage"))
             })
+            || page.meta("i_columnid").is_some()
             || is_datastore(page.text)
     }
 

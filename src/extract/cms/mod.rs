@@ -207,6 +207,15 @@ impl<'a> Script<'a> {
         self.hits & PRESCAN.adapter_mask(adapter) != 0
     }
 
+    /// Whether it holds `mark`: a bit test when `mark` is one of the prescan's patterns (any
+    /// adapter's marks and fill calls), a search otherwise.
+    pub fn holds(&self, mark: &str) -> bool {
+        match PRESCAN.patterns.iter().position(|p| *p == mark) {
+            Some(i) => self.hits & (1 << i) != 0,
+            None => self.code.contains(mark),
+        }
+    }
+
     /// Whether it holds a call that fills a list in the browser (any adapter's).
     pub fn fills(&self) -> bool {
         self.hits & PRESCAN.fills != 0
@@ -534,6 +543,9 @@ pub(crate) mod tests {
         assert!(!s.fills() && !s.draws());
         let s = Script::new("$('#x').jpage({totalRecord:4})".into(), None, None);
         assert!(s.fills(), "jpage fills a list in the browser");
+        assert!(s.holds(".jpage(") && !s.holds("<record"));
+        // A mark the prescan does not know is searched for.
+        assert!(s.holds("totalRecord") && !s.holds("perPage"));
         let s = Script::new("el.innerHTML = html;".into(), None, None);
         assert!(s.draws());
     }

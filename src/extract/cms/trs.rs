@@ -29,8 +29,8 @@ impl Cms for Trs {
 
     fn detect(&self, page: &Page<'_>) -> bool {
         page.marked(self)
+            || (page.url.path().contains("/t") && URL_T.is_match(page.url.path()))
             || (page.meta("DocId").is_some() && page.meta("ChnlId").is_some())
-            || URL_T.is_match(page.url.path())
     }
 
     fn script_marks(&self) -> &'static [&'static str] {
