@@ -35,11 +35,7 @@ fuzz_target!(|data: &[u8]| {
         truncated: false,
         depth: 1,
     };
-    let policy = TextPolicy {
-        all: true,
-        terms: Vec::new(),
-    };
-    let (facts, found) = extract::extract(&page, &policy);
+    let (facts, found) = extract::extract(&page, &TextPolicy::everything());
     for d in &found {
         assert!(matches!(d.url.scheme(), "http" | "https"));
     }
