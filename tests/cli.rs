@@ -19,6 +19,14 @@ fn no_panic() -> impl Predicate<str> {
     contains("panicked").not()
 }
 
+/// A pack extending `cn-gov-baseline` with one rule whose header takes lines 6 to 11, so the
+/// first line of `body` is line 12 of the file.
+fn one_rule_pack(id: &str, body: &str) -> String {
+    format!(
+        "[pack]\nid = \"{id}\"\nname = \"测试\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"T-1\"\nname = \"测试\"\nbasis = \"测试\"\nseverity = \"minor\"\nremedy = \"测试\"\n{body}"
+    )
+}
+
 #[test]
 fn help_documents_the_exit_codes() {
     gongkai()
@@ -129,7 +137,7 @@ fn rule_file_with_an_unknown_key_lists_the_allowed_keys() {
     let f = dir.path().join("typo.toml");
     fs::write(
         &f,
-        "[pack]\nid = \"typo\"\nname = \"拼写错误\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"T-1\"\nname = \"测试\"\nbasis = \"测试\"\nseverity = \"minor\"\nremedy = \"测试\"\nfind = [\"测试\"]\nmax_agee = \"14d\"\n",
+        one_rule_pack("typo", "find = [\"测试\"]\nmax_agee = \"14d\"\n"),
     )
     .unwrap();
     gongkai()
@@ -561,7 +569,7 @@ fn an_absurd_max_age_is_refused_with_its_place() {
     let f = dir.path().join("ages.toml");
     fs::write(
         &f,
-        "[pack]\nid = \"ages\"\nname = \"期限\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"T-AGE\"\nname = \"测试\"\nbasis = \"测试\"\nseverity = \"minor\"\nremedy = \"测试\"\nfind = [\"通知公告\"]\nmax_age = \"99999999d\"\n",
+        one_rule_pack("ages", "find = [\"通知公告\"]\nmax_age = \"99999999d\"\n"),
     )
     .unwrap();
     gongkai()

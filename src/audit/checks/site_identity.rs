@@ -141,6 +141,16 @@ mod tests {
     use crate::audit::{Fact, Reason, Status};
     use crate::crawl::CrawlLog;
 
+    /// The identity finding of a one-page site with this home page.
+    fn identity_of(home: &str) -> crate::audit::Finding {
+        let s = site(
+            "http://jyj.qingshui.gov.cn/",
+            &[("http://jyj.qingshui.gov.cn/", home)],
+            CrawlLog::default(),
+        );
+        run(&s, "INSP-SITE-IDENTITY")
+    }
+
     /// A template copied from another city (research §2: 齐齐哈尔 on a Chongqing domain).
     #[test]
     fn another_citys_template_is_inconsistent() {
@@ -148,12 +158,7 @@ mod tests {
 <meta name="SiteDomain" content="gxq.cq.gov.cn"><meta name="SiteIDCode" content="5001070012">
 ?><!DOCTYPE html></head><body><p>首页</p>
 <DIV CLASS="FOOTER">主办单位：重庆高新区管委会 网站标识码：5001070012 渝ICP备05003300号</DIV></body></html>"#;
-        let s = site(
-            "http://jyj.qingshui.gov.cn/",
-            &[("http://jyj.qingshui.gov.cn/", home)],
-            CrawlLog::default(),
-        );
-        let f = run(&s, "INSP-SITE-IDENTITY");
+        let f = identity_of(home);
         assert_eq!(f.status, Status::Gap);
         assert_eq!(f.reason, Some(Reason::Inconsistent));
         assert_eq!(f.count, Some(2), "{:?}", f.message);
@@ -189,12 +194,7 @@ mod tests {
     #[test]
     fn a_site_code_with_a_multibyte_character_is_malformed_not_fatal() {
         let home = r#"<html><head><meta name="SiteIDCode" content="标1234567"></head><body><p>首页</p></body></html>"#;
-        let s = site(
-            "http://jyj.qingshui.gov.cn/",
-            &[("http://jyj.qingshui.gov.cn/", home)],
-            CrawlLog::default(),
-        );
-        let f = run(&s, "INSP-SITE-IDENTITY");
+        let f = identity_of(home);
         assert_eq!(f.status, Status::Gap);
         assert_eq!(f.reason, Some(Reason::Inconsistent));
         assert_eq!(f.evidence[0].text.as_deref(), Some("SiteIDCode=标1234567"));
