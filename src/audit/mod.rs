@@ -482,13 +482,11 @@ impl<'a> Ctx<'a> {
         pass: Fact,
         ev: Vec<Evidence>,
     ) -> Finding {
-        let mut f = if n >= threshold {
-            self.finding(r, Status::Gap, Some(reason), gap, ev)
-        } else {
-            self.finding(r, Status::Pass, None, pass, ev)
-        };
+        if n >= threshold {
+            return self.gap(r, reason, gap, ev, Some(n));
+        }
+        let mut f = self.finding(r, Status::Pass, None, pass, ev);
         f.count = Some(n);
-        Self::deduct(r, &mut f, Some(n));
         f
     }
 }
