@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use jiff::civil::Date;
 
+use crate::audit::plan::{InspectionPlan, Served};
 use crate::audit::{self, Text};
-use crate::crawl::{self, CrawlConfig, Extractor, FetchedPage, PageSink, Progress};
+use crate::crawl::{self, CrawlConfig, Extractor, FetchedPage, PageSink, Progress, Rank};
 use crate::extract::{self, TextPolicy};
 use crate::report::{Report, TargetInfo};
 use crate::rules::RulePack;
@@ -71,6 +72,8 @@ struct Sink {
     policy: std::sync::Arc<TextPolicy>,
     site: SiteBuilder,
     progress: Option<ProgressFn>,
+    /// The inspection's plan and what it has found so far; `None` for a full crawl.
+    plan: Option<(std::sync::Arc<InspectionPlan>, Served)>,
 }
 
 impl PageSink for Sink {
@@ -78,15 +81,39 @@ impl PageSink for Sink {
 
     fn extractor(&self) -> Extractor<Prepared> {
         let policy = self.policy.clone();
+        let plan = self.plan.as_ref().map(|(p, _)| p.clone());
         std::sync::Arc::new(move |page: FetchedPage| {
             // The DOM is built and dropped inside `extract`; only owned facts come out.
-            let (facts, links) = extract::extract(&page, &policy);
+            let (facts, mut links) = extract::extract(&page, &policy);
+            if let Some(plan) = &plan {
+                plan.rank(&facts, &mut links);
+            }
             (Prepared::new(facts), links)
         })
     }
 
     fn add(&mut self, facts: Prepared) {
+        self.add_wanted(facts, &[]);
+    }
+
+    fn add_wanted(&mut self, facts: Prepared, wants: &[u16]) {
+        if let Some((plan, served)) = &mut self.plan {
+            served.observe(plan, facts.facts());
+            served.add(plan, facts.facts(), wants);
+        }
         self.site.add_prepared(facts);
+    }
+
+    fn still_wanted(&self, url: &url::Url, rank: Rank, wants: &[u16]) -> bool {
+        self.plan
+            .as_ref()
+            .is_none_or(|(plan, served)| served.still_wanted(plan, url, rank, wants))
+    }
+
+    fn found_elsewhere(&mut self, wants: &[u16]) {
+        if let Some((_, served)) = &mut self.plan {
+            served.elsewhere(wants);
+        }
     }
 
     fn progress(&mut self, p: Progress) {
@@ -191,10 +218,19 @@ pub async fn run(
         cfg.per_host = cfg.per_host.max(8);
         cfg.concurrency = cfg.concurrency.max(8);
     }
+    let plan = match cfg.plan {
+        crawl::CrawlPlan::Inspect { .. } => {
+            let plan = std::sync::Arc::new(InspectionPlan::new(pack, as_of));
+            let served = Served::new(&plan);
+            Some((plan, served))
+        }
+        crawl::CrawlPlan::Full => None,
+    };
     let mut sink = Sink {
         policy: std::sync::Arc::new(pack.text_policy()),
         site: SiteBuilder::new(target.start.clone()),
         progress: opts.progress.clone(),
+        plan,
     };
     let log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await;
     // The last recorder goes, so the writer can finish.
@@ -338,6 +374,21 @@ impl Judged {
                 format!(
                     "a crawl budget was reached ({} pages, {} attachment and image checks); some links were not checked and rules depending on them may be inconclusive",
                     cfg.max_pages, cfg.max_checks
+                ),
+            ));
+        }
+        if let Some(n) = summary
+            .outcome_counts
+            .get(&crawl::Outcome::Unsampled)
+            .filter(|n| **n > 0)
+        {
+            // An inspection, not a census: say what was left and what that means for counts.
+            notes.push(Text::new(
+                format!(
+                    "按检查方式抓取：首页、各栏目首页、规则所需文件及最新条目已读取，另抽查部分页面；{n}个与规则无关的链接未抽查，死链数量来自已抓取页面（抽样）。全站抓取请用 --full"
+                ),
+                format!(
+                    "read as an inspector does: the home page, every column's first page, the documents the rules need and the newest entries, plus a sample; {n} links no rule needed were not read, so dead links are counted on the pages read (a sample). Use --full for the whole site"
                 ),
             ));
         }

@@ -115,9 +115,11 @@ impl Reason {
             Outcome::RedirectError => Reason::RedirectError,
             Outcome::RobotsDisallowed => Reason::RobotsDisallowed,
             Outcome::OutOfScope => Reason::OutOfScope,
-            Outcome::DepthLimit | Outcome::PageBudget | Outcome::Trap | Outcome::TimeLimit => {
-                Reason::NotCrawled
-            }
+            Outcome::DepthLimit
+            | Outcome::PageBudget
+            | Outcome::Trap
+            | Outcome::TimeLimit
+            | Outcome::Unsampled => Reason::NotCrawled,
             Outcome::Soft404 => Reason::Soft404,
             Outcome::CircuitOpen => Reason::CircuitOpen,
             Outcome::NotArchived => Reason::NotArchived,

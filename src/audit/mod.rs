@@ -6,6 +6,7 @@ pub mod facts;
 pub mod finding;
 mod index;
 pub mod messages;
+pub mod plan;
 pub mod score;
 
 use std::collections::HashSet;

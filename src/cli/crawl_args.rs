@@ -5,12 +5,23 @@ use std::time::Duration;
 
 use clap::Args;
 use gongkai::audit::Text;
-use gongkai::crawl::CrawlConfig;
+use gongkai::crawl::{CrawlConfig, CrawlPlan};
 
 #[derive(Debug, Clone, Args)]
 pub struct CrawlArgs {
+    /// Read every page and link in scope breadth-first (up to --max-pages), instead of as an
+    /// inspector does: the hub, every column's first page, the documents the rules name, the
+    /// newest entries, further list pages only while a rule needs them, and a sample
+    #[arg(long)]
+    pub full: bool,
+
+    /// Pages, and as many attachment and image checks, read beyond what the rules need: the
+    /// sample in which dead links and forged dates are looked for
+    #[arg(long, value_name = "N", default_value_t = gongkai::crawl::DEFAULT_SAMPLE, conflicts_with = "full")]
+    pub sample: usize,
+
     /// Most HTML pages to fetch
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = gongkai::crawl::DEFAULT_MAX_PAGES)]
     pub max_pages: usize,
 
     /// Most attachments and images checked (HEAD requests)
@@ -79,6 +90,13 @@ impl CrawlArgs {
             use_sitemaps: !self.no_sitemaps,
             insecure: self.insecure,
             ca_file: self.ca_file.clone(),
+            plan: if self.full {
+                CrawlPlan::Full
+            } else {
+                CrawlPlan::Inspect {
+                    sample: self.sample,
+                }
+            },
             ..CrawlConfig::default()
         }
     }

@@ -59,6 +59,9 @@ pub enum Outcome {
     /// Replaying an archive: the crawl asked for something the recorded crawl did not.
     NotArchived,
     Error,
+    /// Left out by an inspection: no rule needed it and the sample was full. Not a gap in our
+    /// reading: nothing the rules look for was expected there.
+    Unsampled,
 }
 
 impl Outcome {
@@ -78,6 +81,7 @@ impl Outcome {
                 | Outcome::Trap
                 | Outcome::TimeLimit
                 | Outcome::CircuitOpen
+                | Outcome::Unsampled
         )
     }
 
@@ -122,6 +126,8 @@ impl Outcome {
             (NotArchived, true) => "not archived",
             (Error, false) => "抓取错误",
             (Error, true) => "fetch error",
+            (Unsampled, false) => "未抽查",
+            (Unsampled, true) => "not sampled",
         }
     }
 }

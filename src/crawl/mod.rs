@@ -1,4 +1,10 @@
-//! The crawler: a breadth-first, self-feeding frontier over one audit scope.
+//! The crawler: a self-feeding frontier over one audit scope, best-first by default.
+//!
+//! An inspection ([`CrawlPlan::Inspect`]) reads a site as an inspector does: the start page and
+//! the hubs, every column's first list page, what the rules look for, the newest entries, further
+//! list pages only while a rule may still find something there, then a sample. The sink ranks
+//! the links it finds ([`Rank`]) and says what it still needs. A full crawl
+//! ([`CrawlPlan::Full`]) reads everything breadth-first, up to the budgets.
 //!
 //! Pages stream out to a [`PageSink`] as they arrive. The sink's extractor parses each page on a
 //! blocking worker thread (several at once, so parsing never holds up the crawl loop) and returns
@@ -85,12 +91,77 @@ pub struct CrawlConfig {
     pub archive: Option<archive::Recorder>,
     /// Answer from this record of an earlier crawl instead of the network.
     pub replay: Option<Arc<dyn archive::Recorded>>,
+    /// What to read: as an inspector does, or everything.
+    pub plan: CrawlPlan,
 }
+
+/// How much of a site a crawl reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrawlPlan {
+    /// Every in-scope page and link, breadth-first, up to the budgets.
+    Full,
+    /// As an inspector reads a site, best-first by [`Rank`]: what the rules need, then `sample`
+    /// further pages and `sample` further link checks; the rest is recorded as
+    /// [`Outcome::Unsampled`].
+    Inspect { sample: usize },
+}
+
+impl Default for CrawlPlan {
+    fn default() -> Self {
+        CrawlPlan::Inspect {
+            sample: DEFAULT_SAMPLE,
+        }
+    }
+}
+
+/// Pages (and link checks) read beyond what the rules need: enough to find dead links and
+/// forged dates in a spread of columns, few enough that a 100,000-page site costs a county
+/// server minutes, not hours.
+pub const DEFAULT_SAMPLE: usize = 100;
+
+/// Pages read at most: an inspection of a 100,000-page site (200 columns) needs about 600, so
+/// the cap only stops a crawl gone wrong, or a `--full` one.
+pub const DEFAULT_MAX_PAGES: usize = 1000;
+
+/// Where a link stands in an inspection: what is read first, and what may be left out. The sink
+/// ranks the links it finds; a full crawl ignores ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rank {
+    /// What a rule looks for: the link's text names it.
+    Needed,
+    /// A column, hub or other navigation page: every column's first list page is read.
+    Column,
+    /// One of the newest entries of a column.
+    Newest,
+    /// A further page of a dated list, read only while some rule may still find what it looks
+    /// for among entries as old as `oldest`, the oldest entry of the page that links it.
+    Deeper { oldest: Option<jiff::civil::Date> },
+    /// Anything else: read as part of the sample.
+    #[default]
+    Sample,
+}
+
+impl Rank {
+    /// Order of reading; the start page and seeds come first (0), sitemap URLs last.
+    fn tier(self) -> u8 {
+        match self {
+            Rank::Needed => 1,
+            Rank::Column => 2,
+            Rank::Newest => 3,
+            Rank::Deeper { .. } => 4,
+            Rank::Sample => 5,
+        }
+    }
+}
+
+/// The tier of sitemap URLs: after everything linked.
+const SITEMAP_TIER: u8 = 6;
+const TIERS: usize = 7;
 
 impl Default for CrawlConfig {
     fn default() -> Self {
         CrawlConfig {
-            max_pages: 500,
+            max_pages: DEFAULT_MAX_PAGES,
             max_checks: 2500,
             max_depth: 6,
             concurrency: 4,
@@ -112,6 +183,7 @@ impl Default for CrawlConfig {
             follow_start_links: true,
             archive: None,
             replay: None,
+            plan: CrawlPlan::default(),
         }
     }
 }
@@ -142,6 +214,23 @@ pub struct FetchedPage {
 pub struct Discovered {
     pub url: Url,
     pub kind: LinkKind,
+    /// Its place in an inspection.
+    pub rank: Rank,
+    /// The sink's own labels for what the link may serve (the rules whose terms it names),
+    /// handed back when it is asked whether the link is still wanted and when its page arrives.
+    pub wants: Vec<u16>,
+}
+
+impl Discovered {
+    /// A link as found, before the sink ranks it.
+    pub fn new(url: Url, kind: LinkKind) -> Discovered {
+        Discovered {
+            url,
+            kind,
+            rank: Rank::Sample,
+            wants: Vec::new(),
+        }
+    }
 }
 
 /// How far the crawl has got, for a progress display.
@@ -166,6 +255,18 @@ pub trait PageSink {
     fn extractor(&self) -> Extractor<Self::Facts>;
     /// Takes one page's facts, on the crawl loop, in the order extraction finishes.
     fn add(&mut self, facts: Self::Facts);
+    /// Takes the facts of a page fetched for what its link's `wants` named.
+    fn add_wanted(&mut self, facts: Self::Facts, _wants: &[u16]) {
+        self.add(facts);
+    }
+    /// Whether a ranked link is still worth a request in an inspection: a further list page
+    /// ([`Rank::Deeper`]) or a link named for rules (`wants`) that may be served already.
+    fn still_wanted(&self, _url: &Url, _rank: Rank, _wants: &[u16]) -> bool {
+        true
+    }
+    /// A link named for the rules in `wants` leads out of the audit's scope: what they look for
+    /// is as found as it will be.
+    fn found_elsewhere(&mut self, _wants: &[u16]) {}
     /// Called after every finished request; the default ignores it.
     fn progress(&mut self, _progress: Progress) {}
 }
@@ -317,6 +418,52 @@ struct Job {
     url: Url,
     kind: LinkKind,
     depth: u32,
+    rank: Rank,
+    wants: Vec<u16>,
+    tier: u8,
+}
+
+impl Job {
+    fn new(url: Url, kind: LinkKind, depth: u32, tier: u8) -> Job {
+        Job {
+            url,
+            kind,
+            depth,
+            rank: Rank::Sample,
+            wants: Vec::new(),
+            tier,
+        }
+    }
+}
+
+/// The frontier: jobs by (tier, spread, depth, arrival). A full crawl queues every link in tier
+/// 0 with no spread, which is breadth-first; sitemap URLs wait in their own tier either way.
+#[derive(Default)]
+struct Frontier {
+    jobs: BTreeMap<(u8, u32, u32, u64), Job>,
+    seq: u64,
+}
+
+impl Frontier {
+    fn push(&mut self, job: Job, spread: u32) {
+        self.seq += 1;
+        self.jobs
+            .insert((job.tier, spread, job.depth, self.seq), job);
+    }
+
+    /// The next job, unless its tier must wait for pages of a higher one still being read
+    /// (they may reveal better work, or serve what the job would be read for).
+    fn pop(&mut self, busy: &[usize; TIERS], wait_from: u8) -> Option<Job> {
+        let (&(tier, ..), _) = self.jobs.first_key_value()?;
+        if tier >= wait_from && busy[..usize::from(tier)].iter().any(|&n| n > 0) {
+            return None;
+        }
+        self.jobs.pop_first().map(|(_, j)| j)
+    }
+
+    fn len(&self) -> usize {
+        self.jobs.len()
+    }
 }
 
 /// The answer to a request for a page that cannot exist, to recognise soft 404s.
@@ -551,34 +698,39 @@ pub async fn crawl<S: PageSink>(
     }
 
     let mut seen: HashSet<UrlKey> = HashSet::new();
-    // Sitemap URLs wait until the link-following frontier is empty, so a long sitemap cannot use
-    // up the page budget before the columns linked from the home page are reached.
-    let mut sitemap_queue: VecDeque<Job> = VecDeque::new();
+    // Sitemap URLs wait in the last tier, so a long sitemap cannot use up the page budget before
+    // the columns linked from the home page are reached.
+    let mut frontier = Frontier::default();
+    let inspect = match cfg.plan {
+        CrawlPlan::Inspect { sample } => Some(sample),
+        CrawlPlan::Full => None,
+    };
+    // Further list pages and the sample wait for the pages above them, which may serve what
+    // they would be read for; a full crawl never waits.
+    let wait_from = if inspect.is_some() {
+        Rank::Deeper { oldest: None }.tier()
+    } else {
+        u8::MAX
+    };
+    let mut busy = [0usize; TIERS];
+    let (mut sampled_pages, mut sampled_checks) = (0usize, 0usize);
     let mut checks_started = 0usize;
     let mut variants: HashMap<String, usize> = HashMap::new();
-    let mut queue: VecDeque<Job> = VecDeque::new();
     let start_n = normalize::normalize(start);
     let start_key_url = start_n.clone();
     seen.insert(UrlKey::of(&start_n));
-    queue.push_back(Job {
-        url: start_n,
-        kind: LinkKind::Page,
-        depth: if cfg.follow_start_links {
-            0
-        } else {
-            cfg.max_depth
-        },
-    });
+    let start_depth = if cfg.follow_start_links {
+        0
+    } else {
+        cfg.max_depth
+    };
+    frontier.push(Job::new(start_n, LinkKind::Page, start_depth, 0), 0);
     for seed in &cfg.seeds {
         let n = normalize::normalize(seed);
         if seen.insert(UrlKey::of(&n)) {
-            let job = Job {
-                kind: normalize::kind_of_href(&n),
-                url: n,
-                depth: 0,
-            };
+            let job = Job::new(n.clone(), normalize::kind_of_href(&n), 0, 0);
             if scope.contains(&job.url) {
-                queue.push_back(job);
+                frontier.push(job, 0);
             } else {
                 record(&mut log, &job, Outcome::OutOfScope, None, Vec::new(), None);
             }
@@ -612,11 +764,10 @@ pub async fn crawl<S: PageSink>(
                 log.sitemap_lastmod.insert(key, d);
             }
             if scope.contains(&n) && seen.insert(key) {
-                sitemap_queue.push_back(Job {
-                    url: n,
-                    kind: normalize::kind_of_href(&url),
-                    depth: 1,
-                });
+                frontier.push(
+                    Job::new(n, normalize::kind_of_href(&url), 1, SITEMAP_TIER),
+                    0,
+                );
             }
         }
     }
@@ -631,12 +782,34 @@ pub async fn crawl<S: PageSink>(
 
     loop {
         while inflight.len() < cfg.concurrency.max(1) && extracting.len() < max_extracting {
-            let Some(job) = queue.pop_front().or_else(|| sitemap_queue.pop_front()) else {
+            let Some(mut job) = frontier.pop(&busy, wait_from) else {
                 break;
             };
+            if inspect.is_some()
+                && (matches!(job.rank, Rank::Deeper { .. }) || !job.wants.is_empty())
+                && job.tier < Rank::Sample.tier()
+                && !sink.still_wanted(&job.url, job.rank, &job.wants)
+            {
+                // No rule needs it any more: it joins the sample, after the links that were
+                // sample from the start, so a small site is still read whole.
+                job.tier = Rank::Sample.tier();
+                frontier.push(job, u32::MAX);
+                continue;
+            }
             let host = job.url.host_str().unwrap_or_default().to_string();
+            let followed = job.kind.is_followed();
+            let sampled = inspect.is_some() && job.tier >= Rank::Sample.tier();
             let skip = if job.url.as_str().len() > cfg.max_url_len {
                 Some(Outcome::Trap)
+            } else if let Some(sample) = inspect
+                && sampled
+                && (if followed {
+                    sampled_pages
+                } else {
+                    sampled_checks
+                }) >= sample
+            {
+                Some(Outcome::Unsampled)
             } else if job.kind.is_followed() && job.depth > cfg.max_depth {
                 Some(Outcome::DepthLimit)
             } else if (job.kind.is_followed() && pages_started >= cfg.max_pages)
@@ -662,11 +835,19 @@ pub async fn crawl<S: PageSink>(
                 record(&mut log, &job, outcome, None, Vec::new(), None);
                 continue;
             }
-            if job.kind.is_followed() {
+            if followed {
                 pages_started += 1;
             } else {
                 checks_started += 1;
             }
+            if sampled {
+                if followed {
+                    sampled_pages += 1;
+                } else {
+                    sampled_checks += 1;
+                }
+            }
+            busy[usize::from(job.tier)] += 1;
             let (net, hosts, limits) = (net.clone(), hosts.clone(), limits.clone());
             // Spawned, so that a request runs on a runtime worker beside its connection's task
             // instead of bouncing to this loop's thread on every wake-up.
@@ -695,7 +876,9 @@ pub async fn crawl<S: PageSink>(
             Some(fetched) = inflight.next(), if !inflight.is_empty() => Event::Fetched(joined(fetched)),
         };
         let (job, mut r) = match event {
-            Event::Extracted((url, depth, done)) => {
+            Event::Extracted((url, depth, tier, wants, done)) => {
+                let (tier, wants): (u8, Vec<u16>) = (tier, wants);
+                busy[usize::from(tier)] -= 1;
                 let (facts, found): (S::Facts, Vec<(Discovered, UrlKey)>) = match done {
                     Ok(x) => x,
                     Err(e) => {
@@ -710,7 +893,14 @@ pub async fn crawl<S: PageSink>(
                         continue;
                     }
                 };
-                sink.add(facts);
+                if wants.is_empty() {
+                    sink.add(facts);
+                } else {
+                    sink.add_wanted(facts, &wants);
+                }
+                // The n-th sample link of a page waits behind the first of every other page, so
+                // that a sample spreads over the columns.
+                let mut samples = 0u32;
                 for (d, key) in found {
                     if !seen.insert(key) {
                         continue;
@@ -719,10 +909,20 @@ pub async fn crawl<S: PageSink>(
                     // server); the normalised form is only the key.
                     let mut as_written = d.url;
                     as_written.set_fragment(None);
+                    let tier = if inspect.is_some() { d.rank.tier() } else { 0 };
+                    let spread = if tier == Rank::Sample.tier() {
+                        samples += 1;
+                        samples
+                    } else {
+                        0
+                    };
                     let next = Job {
                         url: as_written,
                         kind: d.kind,
                         depth: depth + 1,
+                        rank: d.rank,
+                        wants: d.wants,
+                        tier,
                     };
                     if !within(&frame_scopes, &next.url) {
                         // Only another port or scheme: a frame on the audited origin but
@@ -732,17 +932,21 @@ pub async fn crawl<S: PageSink>(
                             && next.url.origin() != start.origin()
                             && frame_scopes.len() < MAX_FRAME_SCOPES;
                         if !frame_here {
+                            if !next.wants.is_empty() {
+                                sink.found_elsewhere(&next.wants);
+                            }
                             record(&mut log, &next, Outcome::OutOfScope, None, Vec::new(), None);
                             continue;
                         }
                         tracing::info!(url = %next.url, "following a frame on another port of the site's host");
                         frame_scopes.push(Scope::from_url(&next.url));
                     }
-                    queue.push_back(next);
+                    frontier.push(next, spread);
                 }
                 continue;
             }
             Event::Fetched((job, None)) => {
+                busy[usize::from(job.tier)] -= 1;
                 record(&mut log, &job, Outcome::TimeLimit, None, Vec::new(), None);
                 continue;
             }
@@ -797,9 +1001,11 @@ pub async fn crawl<S: PageSink>(
         }
         // A redirect that leaves the scope is followed for its status but not parsed.
         let final_in_scope = within(&frame_scopes, &r.final_url);
+        let mut extracted = false;
         if let (Outcome::Ok, Some(body)) = (r.outcome, r.body.take())
             && final_in_scope
         {
+            extracted = true;
             log.summary.pages_fetched += 1;
             log.summary.bytes += body.len() as u64;
             log.summary.truncated_pages += usize::from(r.truncated);
@@ -834,8 +1040,12 @@ pub async fn crawl<S: PageSink>(
             } else {
                 tokio::task::spawn_blocking(work)
             };
-            let (url, depth) = (job.url.clone(), job.depth);
-            extracting.push(async move { (url, depth, handle.await) });
+            let (url, depth, tier, wants) =
+                (job.url.clone(), job.depth, job.tier, job.wants.clone());
+            extracting.push(async move { (url, depth, tier, wants, handle.await) });
+        }
+        if !extracted {
+            busy[usize::from(job.tier)] -= 1;
         }
         // The redirect target is known under its own URL too, so links to it are not re-fetched.
         if !r.redirects.is_empty() {
@@ -847,7 +1057,7 @@ pub async fn crawl<S: PageSink>(
         record(&mut log, &job, r.outcome, r.status, r.redirects, r.detail);
         sink.progress(Progress {
             pages: log.summary.pages_fetched,
-            queued: queue.len(),
+            queued: frontier.len(),
             in_flight: inflight.len(),
             requests: log.summary.requests,
             problems,

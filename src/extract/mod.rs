@@ -639,18 +639,12 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
             continue;
         };
         let kind = kind.unwrap_or_else(|| normalize::kind_of_href(&url));
-        discovered.push(Discovered {
-            url: url.clone(),
-            kind,
-        });
+        discovered.push(Discovered::new(url.clone(), kind));
         links.push(Link { url, text, kind });
     }
     // A meta refresh is a redirect the HTTP layer never sees.
     if let Some(url) = crate::crawl::refresh_target(prefix(&decoded.text, 8192), &base) {
-        discovered.push(Discovered {
-            url,
-            kind: LinkKind::Page,
-        });
+        discovered.push(Discovered::new(url, LinkKind::Page));
     }
     // What the page's CMS ships outside the DOM (research: cn-site-structure §1, §4.2).
     let meta_tags: Vec<(&str, &str)> = walk
@@ -678,10 +672,7 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         scripts: &scripts,
     });
     for url in shipped.pages {
-        discovered.push(Discovered {
-            url,
-            kind: LinkKind::Page,
-        });
+        discovered.push(Discovered::new(url, LinkKind::Page));
     }
 
     // List rows: a row with one target and a date; undated rows count when their list has dated ones.
@@ -750,20 +741,17 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     let mut list = |rows: Vec<ListEntry>, discovered: &mut Vec<Discovered>| {
         for r in rows {
             if listed.insert(r.url.clone()) {
-                discovered.push(Discovered {
-                    url: r.url.clone(),
-                    kind: normalize::kind_of_href(&r.url),
-                });
+                discovered.push(Discovered::new(
+                    r.url.clone(),
+                    normalize::kind_of_href(&r.url),
+                ));
                 entries.push(r);
             }
         }
     };
     list(shipped.rows, &mut discovered);
     for url in shipped.interfaces {
-        discovered.push(Discovered {
-            url,
-            kind: LinkKind::Page,
-        });
+        discovered.push(Discovered::new(url, LinkKind::Page));
     }
     list(shipped.document_rows, &mut discovered);
     if shipped.draws {

@@ -125,6 +125,11 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The page's facts.
+    pub fn facts(&self) -> &PageFacts {
+        &self.facts
+    }
+
     pub fn new(facts: PageFacts) -> Prepared {
         let link_keys = facts
             .signals()
@@ -488,9 +493,12 @@ impl SiteModel {
     }
 
     /// URLs we meant to fetch and could not, with why: the reasons a rule may be inconclusive.
+    /// What an inspection chose not to read is not among them: no rule looked for it.
     pub fn unverified(&self) -> impl Iterator<Item = &UrlCheck> {
         self.checks.values().filter(|c| {
-            c.outcome.is_inconclusive() && c.outcome != Outcome::OutOfScope && c.kind.is_followed()
+            c.outcome.is_inconclusive()
+                && !matches!(c.outcome, Outcome::OutOfScope | Outcome::Unsampled)
+                && c.kind.is_followed()
         })
     }
 

@@ -39,6 +39,17 @@ impl CheckKind for AnnualReportCheck {
         self.find.as_slice()
     }
 
+    fn need(&self, _as_of: jiff::civil::Date) -> Option<super::Need<'_>> {
+        // The newest report is judged: every report found must be read to know which it is.
+        Some(super::Need {
+            terms: &self.find,
+            since: None,
+            by: None,
+            year: None,
+            every: true,
+        })
+    }
+
     fn describe(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![
             ("aspect", super::written(&self.aspect)),

@@ -99,6 +99,36 @@ impl CheckKind for DocumentCheck {
         !self.require.is_empty() || !self.forbid.is_empty()
     }
 
+    fn need(&self, as_of: jiff::civil::Date) -> Option<super::Need<'_>> {
+        // Only links, titles and columns lead a crawl anywhere; a URL is matched on links seen.
+        let places = self
+            .where_
+            .as_deref()
+            .unwrap_or(&[Where::Column, Where::Title, Where::Link]);
+        if !places
+            .iter()
+            .any(|w| matches!(w, Where::Column | Where::Title | Where::Link))
+        {
+            return None;
+        }
+        // The document due may be published up to a year before the period it covers begins
+        // (a budget in December): anything older cannot be it.
+        let period = self
+            .due
+            .as_ref()
+            .map(|d| due_period(as_of, d.by.get_ref(), d.covers));
+        let since = period
+            .as_ref()
+            .and_then(|p| jiff::civil::Date::new(p.doc_year - 1, 1, 1).ok());
+        Some(super::Need {
+            terms: &self.find,
+            since,
+            by: period.as_ref().map(|p| p.deadline),
+            year: period.map(|p| p.doc_year),
+            every: self.reads_text(),
+        })
+    }
+
     fn describe(&self) -> Vec<(&'static str, String)> {
         let mut lines = vec![("find", self.find.as_slice().join("、"))];
         if let Some(w) = &self.where_ {

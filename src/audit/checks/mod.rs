@@ -107,6 +107,12 @@ pub(crate) trait CheckKind {
         false
     }
 
+    /// What an inspection must read before this rule can be judged as a full crawl would judge
+    /// it (see `audit::plan`); `None` when every column's first page and a sample suffice.
+    fn need(&self, _as_of: jiff::civil::Date) -> Option<Need<'_>> {
+        None
+    }
+
     /// The body's settings as `rules show` lists them: (key, value as written).
     fn describe(&self) -> Vec<(&'static str, String)> {
         Vec::new()
@@ -204,9 +210,27 @@ impl CheckSpec {
         self.kind().reads_text()
     }
 
+    pub fn need(&self, as_of: jiff::civil::Date) -> Option<Need<'_>> {
+        self.kind().need(as_of)
+    }
+
     pub fn describe(&self) -> Vec<(&'static str, String)> {
         self.kind().describe()
     }
+}
+
+/// What a rule asks an inspection to find: a link, title or column naming one of its terms,
+/// dated on or after `since` when it has a date. `every`: each such page must be read (its text
+/// or tables are judged), not just the first.
+#[derive(Debug, Clone, Copy)]
+pub struct Need<'a> {
+    pub terms: &'a Terms,
+    pub since: Option<jiff::civil::Date>,
+    /// The deadline of the period, when the document has one.
+    pub by: Option<jiff::civil::Date>,
+    /// The year the document of the period is for.
+    pub year: Option<i16>,
+    pub every: bool,
 }
 
 /// A rule's `find` terms, compiled when the pack loads: an automaton that cannot be built is a
