@@ -180,7 +180,7 @@ EOF
     log "N=$N: load average $LOAD; gongkai audit (--per-host $CONC --delay-ms 0 --max-depth $DEPTH --max-pages $MAXPAGES --max-checks $MAXCHECKS)"
     set +e
     /usr/bin/time -v -o "$WORK/audit.time" timeout "$BENCH_TIMEOUT" \
-        "$BIN" audit "$URL" --rules cn-edu-county --as-of "$AS_OF" --delay-ms 0 \
+        "$BIN" audit "$URL" --full --rules cn-edu-county --as-of "$AS_OF" --delay-ms 0 \
         --per-host "$CONC" --max-pages "$MAXPAGES" --max-checks "$MAXCHECKS" --max-depth "$DEPTH" \
         --format json -o "$WORK/audit.json" --force >"$WORK/audit.stdout" 2>"$WORK/audit.stderr"
     RC=$?
@@ -221,6 +221,34 @@ EOF
     fi
     LIMIT=$([ "$N" -le 10000 ] && echo 64 || echo 256)
     NOTES+=("N=$N: gongkai peak RSS $RSS MB against a target of < $LIMIT MB: $(awk -v r="$RSS" -v l="$LIMIT" 'BEGIN { print (r < l) ? "met" : "MISSED" }')")
+
+    # ---- the default audit (an inspection), against the full one ------------------------------
+    log "N=$N: gongkai audit as an inspector (default plan and budget; --per-host $CONC --delay-ms 0)"
+    set +e
+    /usr/bin/time -v -o "$WORK/inspect.time" timeout "$BENCH_TIMEOUT" \
+        "$BIN" audit "$URL" --rules cn-edu-county --as-of "$AS_OF" --delay-ms 0 --per-host "$CONC" \
+        --format json -o "$WORK/inspect.json" --force >"$WORK/inspect.stdout" 2>"$WORK/inspect.stderr"
+    IRC=$?
+    set -e
+    read -r IWALL ICPU IRSS < <(time_fields "$WORK/inspect.time")
+    read -r IPAGES IREQS ISAME < <(python3 - "$WORK/inspect.json" "$WORK/audit.json" <<'EOF'
+import json, sys
+try:
+    a, b = (json.load(open(p)) for p in sys.argv[1:3])
+except Exception:
+    print("- - -"); sys.exit()
+va = {f["rule_id"]: (f["status"], f.get("reason")) for f in a["findings"]}
+vb = {f["rule_id"]: (f["status"], f.get("reason")) for f in b["findings"]}
+# Dead links are counted on a sample by an inspection: their verdict may differ.
+differ = [k for k in vb if not k.startswith("INSP-DEAD-LINKS") and va.get(k) != vb[k]]
+print(a["crawl"]["pages_fetched"], a["crawl"]["requests"], "yes" if not differ else "NO:" + ",".join(differ))
+EOF
+)
+    ROWS+=("| $N | gongkai audit (inspection) | --per-host $CONC, --delay-ms 0 | $IPAGES | $IREQS | $IWALL | - | $ICPU | - | $IRSS | $IRC | $LOAD |")
+    NOTES+=("N=$N: the default audit made $IREQS requests (exit $IRC) and judged every rule as the full crawl did, dead links aside: $ISAME")
+    if [ "$ISAME" != yes ] || { [ "$IRC" != 0 ] && [ "$IRC" != 1 ]; }; then
+        STATUS=1
+    fi
 
     # ---- wget2 --recursive ------------------------------------------------------------------
     if [ "${SKIP_WGET2:-0}" != 1 ]; then

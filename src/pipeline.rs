@@ -110,12 +110,6 @@ impl PageSink for Sink {
             .is_none_or(|(plan, served)| served.still_wanted(plan, url, rank, wants))
     }
 
-    fn found_elsewhere(&mut self, wants: &[u16]) {
-        if let Some((_, served)) = &mut self.plan {
-            served.elsewhere(wants);
-        }
-    }
-
     fn progress(&mut self, p: Progress) {
         if let Some(f) = &self.progress {
             f(p);

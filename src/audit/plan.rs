@@ -32,6 +32,9 @@ struct Sought {
     /// The year the document due is for, as its title names it.
     year: Option<String>,
     every: bool,
+    /// Names of the column classes the document belongs in (招生 for an admission plan): a
+    /// list of such a column is where an inspector pages further for it.
+    columns: Vec<String>,
 }
 
 /// The pack's needs, compiled once per audit; shared by the extraction workers.
@@ -57,11 +60,24 @@ impl InspectionPlan {
             let Ok(slot) = u16::try_from(rules.len()) else {
                 break;
             };
+            let terms = need.terms.as_slice();
+            let columns = pack
+                .classes
+                .iter()
+                .flat_map(|c| &c.names)
+                .filter(|n| {
+                    terms
+                        .iter()
+                        .any(|t| t.contains(n.as_str()) || n.contains(t.as_str()))
+                })
+                .cloned()
+                .collect();
             rules.push(Sought {
                 since: need.since,
                 by: need.by,
                 year: need.year.map(|y| y.to_string()),
                 every: need.every,
+                columns,
             });
             for t in need.terms.as_slice() {
                 match patterns.iter().position(|p| p == t) {
@@ -166,7 +182,8 @@ impl Served {
         }
     }
 
-    /// Notes which rules the entries of a list page name: the page's list is a home of theirs.
+    /// Notes which rules a list page is a home of: those its entries name, and those whose
+    /// documents belong in a column of its kind.
     pub fn observe(&mut self, plan: &InspectionPlan, page: &PageFacts) {
         if page.entries.is_empty() {
             return;
@@ -174,6 +191,15 @@ impl Served {
         let mut wants = Vec::new();
         for e in &page.entries {
             plan.wanted_by(&e.title, &mut wants);
+        }
+        if let Some(name) = page.column_name() {
+            for (i, r) in plan.rules.iter().enumerate() {
+                if r.columns.iter().any(|c| name.contains(c.as_str()))
+                    && let Ok(i) = u16::try_from(i)
+                {
+                    wants.push(i);
+                }
+            }
         }
         if wants.is_empty() {
             return;
@@ -210,16 +236,6 @@ impl Served {
                 if !*s {
                     tracing::debug!(url = %page.url, rule = w, "served");
                 }
-                *s = true;
-            }
-        }
-    }
-
-    /// What the rules in `wants` found lies outside the audit (a link to the finance bureau's
-    /// unified column): as found as it will be.
-    pub fn elsewhere(&mut self, wants: &[u16]) {
-        for &w in wants {
-            if let Some(s) = self.served.get_mut(usize::from(w)) {
                 *s = true;
             }
         }

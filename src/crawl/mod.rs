@@ -264,9 +264,6 @@ pub trait PageSink {
     fn still_wanted(&self, _url: &Url, _rank: Rank, _wants: &[u16]) -> bool {
         true
     }
-    /// A link named for the rules in `wants` leads out of the audit's scope: what they look for
-    /// is as found as it will be.
-    fn found_elsewhere(&mut self, _wants: &[u16]) {}
     /// Called after every finished request; the default ignores it.
     fn progress(&mut self, _progress: Progress) {}
 }
@@ -832,6 +829,7 @@ pub async fn crawl<S: PageSink>(
                 None
             };
             if let Some(outcome) = skip {
+                tracing::debug!(url = %job.url, ?outcome, rank = ?job.rank, tier = job.tier, "not fetched");
                 record(&mut log, &job, outcome, None, Vec::new(), None);
                 continue;
             }
@@ -932,9 +930,6 @@ pub async fn crawl<S: PageSink>(
                             && next.url.origin() != start.origin()
                             && frame_scopes.len() < MAX_FRAME_SCOPES;
                         if !frame_here {
-                            if !next.wants.is_empty() {
-                                sink.found_elsewhere(&next.wants);
-                            }
                             record(&mut log, &next, Outcome::OutOfScope, None, Vec::new(), None);
                             continue;
                         }
