@@ -19,6 +19,8 @@ use crate::target::{Target, TargetError};
 pub struct AuditOptions {
     pub target: String,
     pub scope: Option<String>,
+    /// For a saved site: the page to start from, a path inside its folder.
+    pub start_page: Option<String>,
     pub as_of: Option<Date>,
     pub crawl: CrawlConfig,
     /// Whether the user lowered politeness settings or ignored robots.txt (noted in the report).
@@ -171,7 +173,14 @@ pub async fn run(
             let scope = opts.scope.as_deref().or(r.scope.as_deref());
             Target::resolve(r.start_url.as_str(), scope).await?
         }
-        None => Target::resolve(&opts.target, opts.scope.as_deref()).await?,
+        None => {
+            Target::resolve_from(
+                &opts.target,
+                opts.scope.as_deref(),
+                opts.start_page.as_deref(),
+            )
+            .await?
+        }
     };
     let mut cfg = opts.crawl.clone();
     cfg.seeds

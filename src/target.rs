@@ -24,9 +24,27 @@ pub enum TargetError {
     #[error("only http and https URLs can be audited, not `{scheme}:`")]
     Scheme { scheme: String },
     #[error(
-        "`{path}` is a directory without index.html: the audit starts from a home page\n  hint: point at the folder that holds the site's index.html"
+        "`{path}` is a directory without a home page ({}): the audit starts from a home page\n  hint: point at the folder that holds the site's home page, or name it: --start PAGE",
+        INDEX_FILES.join(", ")
     )]
     NoIndex { path: PathBuf },
+    #[error(
+        "`{path}` is a single saved page, not a saved site\n  hint: point at the folder it sits in (`gongkai audit {}`), or start the audit from that page: `gongkai audit {} --start {}`",
+        dir.display(), dir.display(), file
+    )]
+    SinglePage {
+        path: PathBuf,
+        dir: PathBuf,
+        file: String,
+    },
+    #[error(
+        "--start `{page}`: no such file in `{dir}`\n  hint: give the path of the home page inside the saved site, such as index.htm or zwgk/index.htm"
+    )]
+    NoStartPage { page: String, dir: PathBuf },
+    #[error(
+        "--start names a page inside a saved site; for a URL, give that page's URL as the target"
+    )]
+    StartWithUrl,
     #[error("--scope `{scope}` is not valid: {reason}")]
     BadScope { scope: String, reason: String },
     #[error("could not start the local server for `{path}`: {source}")]
@@ -104,28 +122,96 @@ pub struct Target {
     pub server: Option<StaticServer>,
 }
 
+/// What a web server answers a directory with, in the order servers try them: index.html, the
+/// TRS default index.htm, SSI sites' index.shtml, IIS's default.htm.
+pub const INDEX_FILES: [&str; 6] = [
+    "index.html",
+    "index.htm",
+    "index.shtml",
+    "index.shtm",
+    "default.htm",
+    "default.html",
+];
+
+/// The home page file of a saved directory, by [`INDEX_FILES`] order.
+pub fn index_file(dir: &Path) -> Option<&'static str> {
+    INDEX_FILES.iter().copied().find(|f| dir.join(f).is_file())
+}
+
 impl Target {
     /// Resolves user input. A directory is served on 127.0.0.1 on a free port so that the same
     /// crawler code runs against it. Must be called inside a tokio runtime.
     pub async fn resolve(input: &str, scope: Option<&str>) -> Result<Target, TargetError> {
+        Target::resolve_from(input, scope, None).await
+    }
+
+    /// [`Target::resolve`], starting a saved site's audit from `start_page` (a path inside it)
+    /// rather than from its home page.
+    pub async fn resolve_from(
+        input: &str,
+        scope: Option<&str>,
+        start_page: Option<&str>,
+    ) -> Result<Target, TargetError> {
         let looks_like_url = input.contains("://");
         let path = Path::new(input);
+        if !looks_like_url && path.is_file() {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            return Err(TargetError::SinglePage {
+                path: path.to_path_buf(),
+                file: path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                dir,
+            });
+        }
+        if start_page.is_some() && (looks_like_url || !path.is_dir()) {
+            return Err(TargetError::StartWithUrl);
+        }
         if !looks_like_url && path.is_dir() {
-            if !path.join("index.html").is_file() {
-                return Err(TargetError::NoIndex {
-                    path: path.to_path_buf(),
-                });
-            }
+            let page = match start_page {
+                Some(p) => {
+                    let rel = p.trim_start_matches('/');
+                    if rel.split(['/', '\\']).any(|s| s == "..") || !path.join(rel).is_file() {
+                        return Err(TargetError::NoStartPage {
+                            page: p.to_string(),
+                            dir: path.to_path_buf(),
+                        });
+                    }
+                    Some(rel.to_string())
+                }
+                None if index_file(path).is_some() => None,
+                None => {
+                    return Err(TargetError::NoIndex {
+                        path: path.to_path_buf(),
+                    });
+                }
+            };
             let server = StaticServer::start(path)
                 .await
                 .map_err(|source| TargetError::Serve {
                     path: path.to_path_buf(),
                     source,
                 })?;
-            let start = server.url();
+            // The directory URL is the home page: the server answers it with the index file,
+            // as the site's own server did.
+            let start = match &page {
+                Some(p) => server
+                    .url()
+                    .join(&encode_path(p))
+                    .map_err(|e| TargetError::BadUrl {
+                        input: p.clone(),
+                        reason: e.to_string(),
+                    })?,
+                None => server.url(),
+            };
+            // The saved site is the scope, wherever in it the audit starts.
             let scope = match scope {
                 Some(s) => Scope::parse(s, &start)?,
-                None => Scope::from_url(&start),
+                None => Scope::from_url(&server.url()),
             };
             return Ok(Target {
                 input: input.to_string(),
@@ -192,7 +278,12 @@ impl StaticServer {
         let addr = listener.local_addr()?;
         let service =
             tower_http::services::ServeDir::new(root).append_index_html_on_directories(true);
-        let app = axum::Router::new().fallback_service(service);
+        let app = axum::Router::new().fallback_service(service).layer(
+            axum::middleware::map_request_with_state(
+                std::sync::Arc::new(root.to_path_buf()),
+                directory_index,
+            ),
+        );
         // Without TCP_NODELAY, small responses on loopback stall on delayed ACKs (~40 ms each).
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
             let _ = tcp.set_nodelay(true);
@@ -209,6 +300,51 @@ impl StaticServer {
     pub fn url(&self) -> Url {
         Url::parse(&format!("http://{}/", self.addr)).expect("loopback URL is valid")
     }
+}
+
+/// A directory request answered with the directory's own index file when it has no index.html
+/// (`/zwgk/` → `/zwgk/index.htm`), as the site's web server did.
+async fn directory_index(
+    axum::extract::State(root): axum::extract::State<std::sync::Arc<PathBuf>>,
+    mut req: axum::extract::Request,
+) -> axum::extract::Request {
+    let path = req.uri().path();
+    if !path.ends_with('/') {
+        return req;
+    }
+    let rel =
+        percent_encoding::percent_decode_str(path.trim_start_matches('/')).decode_utf8_lossy();
+    // Never look outside the mirror; ServeDir refuses such paths itself.
+    if rel.split(['/', '\\']).any(|s| s == "..") {
+        return req;
+    }
+    let dir = root.join(&*rel);
+    if let Some(file) = index_file(&dir).filter(|f| *f != "index.html") {
+        let query = req
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        if let Ok(uri) = format!("{path}{file}{query}").parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
+}
+
+/// A relative file path as a URL path: what a URL would read otherwise (`#`, `?`, `%`, spaces)
+/// percent-encoded; the URL parser encodes the rest (Chinese names).
+fn encode_path(p: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'#')
+        .add(b'?')
+        .add(b'%')
+        .add(b'"');
+    p.split(['/', '\\'])
+        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 impl Drop for StaticServer {

@@ -55,6 +55,11 @@ pub struct AuditArgs {
     #[arg(long)]
     pub scope: Option<String>,
 
+    /// For a saved site: the page to start from, a path inside its folder (default: its home
+    /// page, index.html, index.htm, index.shtml or default.htm)
+    #[arg(long, value_name = "PAGE", conflicts_with = "from_warc")]
+    pub start: Option<String>,
+
     /// Judge freshness and deadlines as of this date, YYYY-MM-DD (default: today in the pack's time zone)
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
@@ -255,6 +260,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let opts = AuditOptions {
         target,
         scope: args.scope.clone(),
+        start_page: args.start.clone(),
         as_of: args.as_of,
         crawl: args.crawl.config(None),
         notes,
