@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, ValueEnum};
 use gongkai::pipeline::{self, AuditOptions};
-use gongkai::report::{Format, Lang, Report};
+use gongkai::report::{Choices, Format, Lang, Report};
 use gongkai::rules::{self, Severity};
 use gongkai::track::History;
 
@@ -147,6 +147,7 @@ impl Destination {
             return Ok(Destination::Stdout);
         };
         let as_dir = several || path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/');
+        check_extension(path, &args.format, as_dir)?;
         if !as_dir {
             return Ok(Destination::File(Output::prepare(path, args.force)?));
         }
@@ -158,6 +159,52 @@ impl Destination {
             .tempfile_in(path)
             .with_context(|| format!("-o {}: cannot write in it", path.display()))?;
         Ok(Destination::Dir(path.clone()))
+    }
+}
+
+/// `-o FILE` must name a file of a format gongkai writes, the one `-f` asks for; several formats
+/// go into a directory, never into one created under a file's name.
+fn check_extension(path: &std::path::Path, formats: &[Format], as_dir: bool) -> Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|_| !path.is_dir());
+    let Some(ext) = ext else { return Ok(()) };
+    let known = ".json .html .xlsx .md .csv .xml .sarif .txt";
+    if formats.len() > 1 {
+        return Err(anyhow!(
+            "-o {}: several formats ({}) are written into a directory, not a file\n  hint: give a directory such as -o reports/, or one format",
+            path.display(),
+            formats
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if as_dir {
+        return Ok(());
+    }
+    match (Format::from_extension(ext), formats.first()) {
+        (None, _) => Err(anyhow!(
+            "-o {}: `.{ext}` is not a format gongkai writes\n  hint: name the file {known}, or give -f FORMAT ({}) and a directory",
+            path.display(),
+            Format::ALL
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        // The terminal table may go to a .txt file.
+        (Some(Format::Text), Some(Format::Table)) => Ok(()),
+        (Some(implied), Some(&asked)) if implied != asked => Err(anyhow!(
+            "-o {}: the extension says {} but -f says {}\n  hint: name the file .{} or drop -f",
+            path.display(),
+            implied.name(),
+            asked.name(),
+            asked.extension().rsplit('.').next().unwrap_or_default()
+        )),
+        _ => Ok(()),
     }
 }
 

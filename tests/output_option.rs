@@ -1,0 +1,65 @@
+//! `-o` names a file of a format gongkai writes, the one `-f` asks for, or a directory for
+//! several: a mistake is refused before the crawl, with the formats to choose from, and nothing is
+//! created.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn audit(args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
+        .args(args)
+        .assert()
+}
+
+#[test]
+fn an_extension_gongkai_does_not_write_is_refused_with_the_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("report.pdf");
+    audit(&["-o", pdf.to_str().unwrap()]).code(2).stderr(
+        contains("`.pdf` is not a format gongkai writes")
+            .and(contains("json, markdown"))
+            .and(contains("panicked").not()),
+    );
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn a_format_that_contradicts_the_extension_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    audit(&["-f", "json", "-o", html.to_str().unwrap()])
+        .code(2)
+        .stderr(contains("the extension says html but -f says json").and(contains(".json")));
+    assert!(!html.exists());
+    // The terminal table may be kept in a .txt file.
+    let txt = dir.path().join("table.txt");
+    audit(&["-f", "table", "-o", txt.to_str().unwrap()]).code(1);
+    assert!(
+        std::fs::read_to_string(&txt)
+            .unwrap()
+            .contains("INSP-HOME-FRESH")
+    );
+}
+
+#[test]
+fn several_formats_with_a_file_name_ask_for_a_directory_instead_of_making_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("x.json");
+    audit(&["-f", "json,html", "-o", json.to_str().unwrap()])
+        .code(2)
+        .stderr(contains("written into a directory").and(contains("json, html")));
+    assert!(!json.exists(), "no directory named x.json");
+    // A directory is fine, and gets one file per format.
+    let out = dir.path().join("out");
+    audit(&["-f", "json,html", "-o", &format!("{}/", out.display())]).code(1);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2);
+}
