@@ -521,3 +521,192 @@ async fn parallel_audits_share_one_cache() {
     );
     assert_eq!(after.crawl.not_modified, site.count(|h| h.status == 304));
 }
+
+fn gongkai(args: Vec<String>) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("gongkai")
+        .unwrap()
+        .env_remove("GONGKAI_CACHE")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The command line: `--cache` on a scheduled re-audit, the crawl line of the report saying what
+/// was reused, and a cache path that cannot be one refused before any request.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_line_reports_the_304s() {
+    let (start, site, _dir) = serve(Validators::ETag).await;
+    let cache = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args: Vec<String> = [
+            "audit",
+            start.as_str(),
+            "-q",
+            "--as-of",
+            "2026-11-26",
+            "--delay-ms",
+            "0",
+            "--cache",
+            cache.path().to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        tokio::task::spawn_blocking(move || gongkai(args))
+    };
+    let first = run(&["-f", "json"]).await.unwrap();
+    let first: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert!(
+        first["crawl"].get("not_modified").is_none(),
+        "{}",
+        first["crawl"]
+    );
+    assert!(cache.path().join("CACHEDIR.TAG").is_file());
+
+    site.clear();
+    let second = run(&["-f", "json"]).await.unwrap();
+    let second: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    let n = site.count(|h| h.status == 304);
+    assert!(n > 50);
+    assert_eq!(second["crawl"]["not_modified"], n);
+    assert_eq!(second["crawl"]["status_counts"]["304"], n);
+    assert_eq!(second["findings"], first["findings"]);
+
+    let table = run(&["--lang", "en"]).await.unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains(&format!(
+            "({n} answered 304 Not Modified (reused from the cache))"
+        )),
+        "{table}"
+    );
+    let md = run(&["-f", "markdown"]).await.unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.contains(&format!("（其中 {n} 个返回304未修改（沿用缓存））")),
+        "{md}"
+    );
+
+    let html = run(&["-f", "html", "--lang", "en"]).await.unwrap();
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(
+        html.contains(&format!(
+            "<th>Not modified (304, reused from the cache)</th><td>{n}</td>"
+        )),
+        "{html}"
+    );
+    let xlsx = cache.path().with_extension("xlsx");
+    run(&["-o", xlsx.to_str().unwrap()]).await.unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::Reader;
+    let summary = book.worksheet_range("汇总").unwrap();
+    let row = summary
+        .rows()
+        .find(|r| r[0] == calamine::Data::String("未修改（304，沿用缓存）".into()))
+        .expect("a row for the 304s");
+    assert_eq!(row[1].to_string(), n.to_string());
+    let _ = std::fs::remove_file(&xlsx);
+
+    // A file where the directory should be: exit 2, naming it, and the site is not asked.
+    site.clear();
+    let file = cache.path().join("CACHEDIR.TAG");
+    let out = tokio::task::spawn_blocking({
+        let args = vec![
+            "audit".to_string(),
+            start.to_string(),
+            "--cache".into(),
+            file.to_str().unwrap().into(),
+        ];
+        move || gongkai(args)
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--cache") && err.contains("CACHEDIR.TAG") && err.contains("not a directory"),
+        "{err}"
+    );
+    assert!(site.hits().is_empty());
+}
+
+#[test]
+fn help_documents_the_cache() {
+    for cmd in ["audit", "batch", "recheck"] {
+        let out = gongkai(vec![cmd.into(), "--help".into()]);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains("--cache <DIR>") && help.contains("If-None-Match"),
+            "{cmd}: {help}"
+        );
+        assert!(help.contains("--cache-max-mb <MB>"), "{cmd}: {help}");
+    }
+}
+
+/// `batch --cache`: the units, audited in parallel, share one cache, and each unit's report counts
+/// the 304s its own server sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_units_share_one_cache() {
+    let (a, site_a, _da) = serve(Validators::ETag).await;
+    let (b, site_b, _db) = serve(Validators::LastModified).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let list = tmp.path().join("units.csv");
+    std::fs::write(
+        &list,
+        format!("单位名称,上级单位,网址\n甲县教育局,示例市,{a}\n乙县教育局,示例市,{b}\n"),
+    )
+    .unwrap();
+    let cache = tmp.path().join("cache");
+    let out = tmp.path().join("out");
+    let batch = || {
+        let args: Vec<String> = [
+            "batch",
+            list.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-11-26",
+            "-q",
+            "--force",
+            "--jobs",
+            "2",
+            "--delay-ms",
+            "0",
+            "--cache",
+            cache.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        tokio::task::spawn_blocking(move || gongkai(args))
+    };
+    // Each unit's report, by its start URL.
+    let reports = || -> std::collections::HashMap<String, serde_json::Value> {
+        std::fs::read_dir(out.join("sites"))
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|p| {
+                let r: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+                (r["target"]["start_url"].as_str().unwrap().to_string(), r)
+            })
+            .collect()
+    };
+    let first = batch().await.unwrap();
+    assert!(matches!(first.status.code(), Some(0 | 1)), "{first:?}");
+    let before = reports();
+    site_a.clear();
+    site_b.clear();
+    batch().await.unwrap();
+    let after = reports();
+    assert_eq!(after.len(), 2);
+    for (url, site) in [(&a, &site_a), (&b, &site_b)] {
+        let n = site.count(|h| h.status == 304);
+        assert!(n > 50, "{n}");
+        let key = url.to_string();
+        assert_eq!(after[&key]["crawl"]["not_modified"], n, "{key}");
+        assert_eq!(after[&key]["findings"], before[&key]["findings"]);
+    }
+}
