@@ -118,6 +118,14 @@ fn answer(site: &Site, path: &str, inm: Option<&str>, ims: Option<&str>) -> (Sta
         rel.push_str("index.html");
     }
     let file = site.root.join(&rel);
+    // `<file>.status` holding a status: the page answers that now (a firewall, a failing server).
+    if let Ok(forced) = std::fs::read_to_string(site.root.join(format!("{rel}.status"))) {
+        let status = StatusCode::from_u16(forced.trim().parse().unwrap()).unwrap();
+        return (
+            status,
+            (status, "<html><body>error</body></html>").into_response(),
+        );
+    }
     let Ok(bytes) = std::fs::read(&file) else {
         return (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND.into_response());
     };
@@ -251,8 +259,8 @@ async fn a_server_that_honours_only_if_modified_since_answers_304_and_the_findin
 }
 
 /// A page that changed (a new ETag) is read again and its new content judged; a page that is gone
-/// is a dead link, never its kept copy; a damaged cache entry is ignored and the page fetched in
-/// full.
+/// is a dead link and one that a firewall or a failing server now refuses is inconclusive, never
+/// its kept copy; a damaged cache entry is ignored and the page fetched in full.
 #[tokio::test(flavor = "multi_thread")]
 async fn changed_gone_and_damaged_pages_are_never_served_from_the_cache() {
     let (start, site, dir) = serve(Validators::ETag).await;
@@ -269,6 +277,13 @@ async fn changed_gone_and_damaged_pages_are_never_served_from_the_cache() {
     )
     .unwrap();
     std::fs::remove_file(dir.path().join(&GUIDE_PAGE[1..])).unwrap();
+    // The annual report column is behind a firewall now, the budget column's server fails.
+    std::fs::write(dir.path().join("zfxxgknb/index.html.status"), "403").unwrap();
+    std::fs::write(
+        dir.path().join("fdzdgknr/czzj/bmys/index.html.status"),
+        "500",
+    )
+    .unwrap();
     // The home page's entry is damaged (cut short, as a failing disk would leave it).
     let home = entry_file(cache.path(), &start);
     let bytes = std::fs::read(&home).unwrap();
@@ -293,6 +308,29 @@ async fn changed_gone_and_damaged_pages_are_never_served_from_the_cache() {
     );
     assert_ne!(status_of(&second, "GOV-GUIDE"), Status::Pass);
     assert_eq!(second.site.dead_links, first.site.dead_links + 1);
+    // Refused: inconclusive, not judged on the kept copy (which passed).
+    for (path, status, outcome) in [
+        ("/zfxxgknb/index.html", 403, Outcome::Blocked),
+        ("/fdzdgknr/czzj/bmys/index.html", 500, Outcome::ServerError),
+    ] {
+        let h = of(path);
+        assert!(
+            !h.is_empty() && h[0].conditional && h.iter().all(|h| h.status == status),
+            "{path} {h:?}"
+        );
+        assert_eq!(
+            second.crawl.outcome_counts.get(&outcome),
+            Some(&1),
+            "{path}"
+        );
+    }
+    assert_eq!(status_of(&first, "GOV-ANNUAL-REPORT"), Status::Pass);
+    assert_eq!(
+        status_of(&second, "GOV-ANNUAL-REPORT"),
+        Status::Inconclusive
+    );
+    assert_eq!(status_of(&first, "GOV-BUDGET"), Status::Pass);
+    assert_eq!(status_of(&second, "GOV-BUDGET"), Status::Inconclusive);
     // The damaged entry is ignored: the home page is fetched in full and judged as before.
     let home_hits = of("/");
     assert!(

@@ -861,7 +861,14 @@ async fn keep_cached(
         Keep::Store => {
             let (entry, write) = match old {
                 // A 304 that rotated the validators: the same body, fetched when it was.
-                Some(old) if resp.revisit.is_some() => (Entry { body, ..old }, true),
+                Some(old) if resp.revisit.is_some() => (
+                    Entry {
+                        body,
+                        truncated: old.truncated || truncated,
+                        ..old
+                    },
+                    true,
+                ),
                 old => {
                     let new = Entry::new(
                         url,
