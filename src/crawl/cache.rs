@@ -550,6 +550,25 @@ mod tests {
     }
 
     #[test]
+    fn a_304_that_rotates_validators_updates_them_and_one_that_does_not_changes_nothing() {
+        let url = Url::parse("http://jyj.example.gov.cn/").unwrap();
+        let mut e = entry(&url, b"<html></html>");
+        let mut h = HeaderMap::new();
+        assert!(!e.refresh(&h));
+        h.insert(ETAG, HeaderValue::from_static("W/\"5f-1a\""));
+        assert!(!e.refresh(&h));
+        h.insert(ETAG, HeaderValue::from_static("\"v2\""));
+        h.insert(
+            LAST_MODIFIED,
+            HeaderValue::from_static("Wed, 02 Dec 2026 08:00:00 GMT"),
+        );
+        assert!(e.refresh(&h));
+        assert_eq!(e.etag(), Some("\"v2\""));
+        assert_eq!(e.conditions().len(), 2);
+        assert_eq!(e.body, b"<html></html>");
+    }
+
+    #[test]
     fn a_file_in_place_of_the_directory_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("cache");
