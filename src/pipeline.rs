@@ -217,6 +217,8 @@ pub async fn run(
     };
     if target.is_local() {
         // Our own loopback server needs no politeness; robots.txt of a mirror is not the site's.
+        // Nor a cache: the mirror is on disk already, under a new port every run.
+        cfg.cache = None;
         cfg.interval = Duration::ZERO;
         cfg.per_host = cfg.per_host.max(8);
         cfg.concurrency = cfg.concurrency.max(8);

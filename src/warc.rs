@@ -16,7 +16,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use sha1::{Digest, Sha1};
 use url::Url;
 
-use crate::crawl::archive::{Answer, Exchange, Recorded, Recorder, Replayed};
+use crate::crawl::archive::{Answer, Exchange, Recorded, Recorder, Replayed, Revisit};
 use crate::crawl::{Outcome, UrlKey};
 
 /// Exchanges waiting for the writer: enough to ride out a slow disk, few enough that bodies
@@ -135,17 +135,35 @@ fn request_block(e: &Exchange) -> Vec<u8> {
     if let Some(r) = &e.range {
         s.push_str(&format!("Range: {r}\r\n"));
     }
+    for (k, v) in &e.conditions {
+        s.push_str(&format!("{k}: {}\r\n", v.replace(['\r', '\n'], " ")));
+    }
     s.push_str("\r\n");
     s.into_bytes()
 }
 
 fn response_block(a: &Answer) -> Vec<u8> {
-    let reason = reqwest::StatusCode::from_u16(a.status)
+    let mut out = http_head(&a.version, a.status, &a.headers);
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", a.body.len()).as_bytes());
+    out.extend_from_slice(&a.body);
+    out
+}
+
+/// The 304 of a revisit: its head only, as it came (it has no body).
+fn not_modified_block(r: &Revisit) -> Vec<u8> {
+    let mut out = http_head(&r.version, 304, &r.headers);
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+/// Status line and headers, without the length and the blank line that end a head.
+fn http_head(version: &str, status: u16, headers: &HeaderMap) -> Vec<u8> {
+    let reason = reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("");
-    let mut out = format!("{} {} {reason}\r\n", a.version, a.status).into_bytes();
-    for (k, v) in &a.headers {
+    let mut out = format!("{version} {status} {reason}\r\n").into_bytes();
+    for (k, v) in headers {
         // The body is stored decoded and whole (as far as it was read): its length is ours.
         if k == reqwest::header::CONTENT_ENCODING {
             out.extend_from_slice(b"X-Gongkai-Original-Content-Encoding: ");
@@ -158,10 +176,11 @@ fn response_block(a: &Answer) -> Vec<u8> {
         out.extend_from_slice(v.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
-    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", a.body.len()).as_bytes());
-    out.extend_from_slice(&a.body);
     out
 }
+
+/// The WARC 1.1 profile of a revisit record for a 304 answer.
+pub const SERVER_NOT_MODIFIED: &str = "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
 
 fn write_exchange(
     out: &mut impl Write,
@@ -172,6 +191,16 @@ fn write_exchange(
     let uri = e.url.to_string();
     let req_id = record_id();
     let resp_id = record_id();
+    // A 304 that let the crawl reuse a cached answer: that answer goes first, as a response
+    // record dated when it was fetched, so that this file alone replays the page; then the
+    // exchange itself, the 304, as a revisit record that refers to it.
+    let copy = match &e.result {
+        Ok(a) => match &a.revisit {
+            Some(r) => Some(write_copy(out, &uri, a, r)?),
+            None => None,
+        },
+        Err(_) => None,
+    };
     let block = request_block(e);
     write_record(
         out,
@@ -186,6 +215,32 @@ fn write_exchange(
         &block,
     )?;
     match &e.result {
+        Ok(a) if let (Some(r), Some(copy)) = (&a.revisit, copy) => {
+            let block = not_modified_block(r);
+            write_record(
+                out,
+                &[
+                    ("WARC-Type", "revisit".into()),
+                    ("WARC-Record-ID", resp_id.clone()),
+                    ("WARC-Date", date.clone()),
+                    ("WARC-Target-URI", uri.clone()),
+                    ("WARC-Concurrent-To", req_id),
+                    ("WARC-Profile", SERVER_NOT_MODIFIED.into()),
+                    ("WARC-Refers-To", copy.record_id.clone()),
+                    ("WARC-Refers-To-Target-URI", uri.clone()),
+                    ("WARC-Refers-To-Date", warc_date(r.stored)),
+                    ("WARC-Block-Digest", digest(&block)),
+                    ("WARC-Payload-Digest", copy.payload_digest.clone()),
+                    ("Content-Type", "application/http;msgtype=response".into()),
+                ],
+                &block,
+            )?;
+            if a.page {
+                page_metadata(out, &date, &uri, &resp_id, 304)?;
+            }
+            // Evidence cites the record that holds the page.
+            index.insert(UrlKey::of(&e.url), copy);
+        }
         Ok(a) => {
             let payload = digest(&a.body);
             let block = response_block(a);
@@ -204,19 +259,7 @@ fn write_exchange(
             h.push(("Content-Type", "application/http;msgtype=response".into()));
             write_record(out, &h, &block)?;
             if a.page {
-                let fields = format!("fetch-time: {date}\r\nhttp-status: {}\r\n", a.status);
-                write_record(
-                    out,
-                    &[
-                        ("WARC-Type", "metadata".into()),
-                        ("WARC-Record-ID", record_id()),
-                        ("WARC-Date", date),
-                        ("WARC-Target-URI", uri),
-                        ("WARC-Refers-To", resp_id.clone()),
-                        ("Content-Type", "application/warc-fields".into()),
-                    ],
-                    fields.as_bytes(),
-                )?;
+                page_metadata(out, &date, &uri, &resp_id, a.status)?;
             }
             index.insert(
                 UrlKey::of(&e.url),
@@ -249,6 +292,59 @@ fn write_exchange(
         }
     }
     Ok(())
+}
+
+/// The metadata record of a page the crawler kept: when it was fetched and what it answered.
+fn page_metadata(
+    out: &mut impl Write,
+    date: &str,
+    uri: &str,
+    refers_to: &str,
+    status: u16,
+) -> std::io::Result<()> {
+    let fields = format!("fetch-time: {date}\r\nhttp-status: {status}\r\n");
+    write_record(
+        out,
+        &[
+            ("WARC-Type", "metadata".into()),
+            ("WARC-Record-ID", record_id()),
+            ("WARC-Date", date.to_string()),
+            ("WARC-Target-URI", uri.to_string()),
+            ("WARC-Refers-To", refers_to.to_string()),
+            ("Content-Type", "application/warc-fields".into()),
+        ],
+        fields.as_bytes(),
+    )
+}
+
+/// The cached answer a 304 confirmed, as a response record of its own fetch time. It has no
+/// request record: its request was made by an earlier run.
+fn write_copy(
+    out: &mut impl Write,
+    uri: &str,
+    a: &Answer,
+    r: &Revisit,
+) -> std::io::Result<ArchivedRef> {
+    let id = record_id();
+    let payload = digest(&a.body);
+    let block = response_block(a);
+    let mut h = vec![
+        ("WARC-Type", "response".to_string()),
+        ("WARC-Record-ID", id.clone()),
+        ("WARC-Date", warc_date(r.stored)),
+        ("WARC-Target-URI", uri.to_string()),
+        ("WARC-Block-Digest", digest(&block)),
+        ("WARC-Payload-Digest", payload.clone()),
+    ];
+    if let Some(t) = a.truncated {
+        h.push(("WARC-Truncated", t.to_string()));
+    }
+    h.push(("Content-Type", "application/http;msgtype=response".into()));
+    write_record(out, &h, &block)?;
+    Ok(ArchivedRef {
+        record_id: id,
+        payload_digest: payload,
+    })
 }
 
 impl Writer {
@@ -402,8 +498,21 @@ fn parse_fields(block: &[u8]) -> Vec<(String, String)> {
 /// A stored answer to one request.
 #[derive(Debug, Clone)]
 enum Stored {
-    Response { offset: u64, cut: bool },
-    Failure { outcome: Outcome, detail: String },
+    Response {
+        offset: u64,
+        cut: bool,
+    },
+    /// A 304 (the revisit record at `offset`) and the answer it confirmed (at `copy`).
+    Revisit {
+        offset: u64,
+        copy: u64,
+        cut: bool,
+        stored: jiff::Timestamp,
+    },
+    Failure {
+        outcome: Outcome,
+        detail: String,
+    },
 }
 
 /// `HTTP/1.1 200 OK` → version and status: an HTTP version, then three digits from 100 to 999
@@ -443,6 +552,8 @@ impl Replay {
         };
         // Request record id → method and Range, for the response that answers it.
         let mut requests: HashMap<String, (String, Option<String>)> = HashMap::new();
+        // Response record id → where it is, whether it was cut, its payload digest.
+        let mut bodies: HashMap<String, (u64, bool, String)> = HashMap::new();
         let mut answers = HashMap::new();
         let mut index = ArchiveIndex::new();
         let mut start_url = None;
@@ -500,7 +611,23 @@ impl Replay {
                         requests.insert(id.to_string(), (method, range));
                     }
                 }
-                kind @ ("response" | "metadata") => {
+                kind @ ("response" | "metadata" | "revisit") => {
+                    let cut = rec.get("warc-truncated") == Some("length");
+                    if kind == "response"
+                        && let Some(id) = rec.get("warc-record-id")
+                    {
+                        // A revisit further on may refer to it.
+                        bodies.insert(
+                            id.to_string(),
+                            (
+                                offset,
+                                cut,
+                                rec.get("warc-payload-digest")
+                                    .unwrap_or_default()
+                                    .to_string(),
+                            ),
+                        );
+                    }
                     let Some((method, range)) = rec
                         .get("warc-concurrent-to")
                         .and_then(|id| requests.get(id))
@@ -539,7 +666,40 @@ impl Replay {
                     {
                         first_page = Some(url.clone());
                     }
-                    let cut = rec.get("warc-truncated") == Some("length");
+                    if kind == "revisit" {
+                        // Only a 304 whose confirmed answer is in this file can be replayed.
+                        let refers = rec.get("warc-refers-to").unwrap_or_default();
+                        let stored = match bodies.get(refers) {
+                            Some((copy, cut, d))
+                                if rec.get("warc-profile") == Some(SERVER_NOT_MODIFIED) =>
+                            {
+                                index.insert(
+                                    UrlKey::of(&url),
+                                    ArchivedRef {
+                                        record_id: refers.to_string(),
+                                        payload_digest: d.clone(),
+                                    },
+                                );
+                                Stored::Revisit {
+                                    offset,
+                                    copy: *copy,
+                                    cut: *cut,
+                                    stored: rec
+                                        .get("warc-refers-to-date")
+                                        .and_then(|d| d.parse().ok())
+                                        .unwrap_or_default(),
+                                }
+                            }
+                            _ => Stored::Failure {
+                                outcome: Outcome::NotArchived,
+                                detail: format!(
+                                    "the archive's revisit record for {uri} refers to an answer it does not hold"
+                                ),
+                            },
+                        };
+                        answers.insert(key, stored);
+                        continue;
+                    }
                     answers.insert(key, Stored::Response { offset, cut });
                     if let (Some(id), Some(d)) =
                         (rec.get("warc-record-id"), rec.get("warc-payload-digest"))
@@ -585,7 +745,7 @@ impl Recorded for Replay {
         url: &Url,
     ) -> Result<Replayed, (Outcome, String)> {
         let stored = self.answers.get(&answer_key(method, range, url.as_str()));
-        let (offset, cut) = match stored {
+        let (offset, cut, revisit) = match stored {
             None => {
                 return Err((
                     Outcome::NotArchived,
@@ -593,8 +753,37 @@ impl Recorded for Replay {
                 ));
             }
             Some(Stored::Failure { outcome, detail }) => return Err((*outcome, detail.clone())),
-            Some(Stored::Response { offset, cut }) => (*offset, *cut),
+            Some(Stored::Response { offset, cut }) => (*offset, *cut, None),
+            Some(Stored::Revisit {
+                offset,
+                copy,
+                cut,
+                stored,
+            }) => (*copy, *cut, Some((*offset, *stored))),
         };
+        let answer = self.read_http(offset, url)?;
+        let revisit = match revisit {
+            Some((at, stored)) => {
+                let head = self.read_http(at, url)?;
+                Some(Revisit {
+                    version: head.version,
+                    headers: head.headers,
+                    stored,
+                })
+            }
+            None => None,
+        };
+        Ok(Replayed {
+            cut,
+            revisit,
+            ..answer
+        })
+    }
+}
+
+impl Replay {
+    /// The HTTP message in the record at `offset`.
+    fn read_http(&self, offset: u64, url: &Url) -> Result<Replayed, (Outcome, String)> {
         let fail = |e: String| (Outcome::Error, format!("reading the archive: {e}"));
         let mut file = File::open(&self.path).map_err(|e| fail(e.to_string()))?;
         file.seek(SeekFrom::Start(offset))
@@ -634,7 +823,8 @@ impl Recorded for Replay {
             status,
             headers,
             body: body.to_vec(),
-            cut,
+            cut: false,
+            revisit: None,
         })
     }
 }

@@ -89,7 +89,7 @@ fn missing_directory_and_directory_without_home_page() {
         .args(["audit", dir.path().to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(contains("without index.html"));
+        .stderr(contains("without a home page").and(contains("index.htm")));
 }
 
 #[test]

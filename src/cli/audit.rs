@@ -286,6 +286,12 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     {
         return Err(usage(anyhow!("--from-warc {}: no such file", p.display())));
     }
+    // A replay asks no server, so it has no use for the cache (which may come from the
+    // environment, GONGKAI_CACHE).
+    let cache = match &args.from_warc {
+        Some(_) => None,
+        None => args.crawl.open_cache().map_err(|e| usage(e.into()))?,
+    };
     let format = format_for(args);
     if format == Format::Xlsx
         && matches!(destination, Destination::Stdout)
@@ -304,12 +310,14 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     }
     let bar = progress::bar(args.log.quiet);
     progress::init_logging(args.log.verbose, bar.clone());
+    let mut crawl = args.crawl.config(None);
+    crawl.cache = cache.clone();
     let opts = AuditOptions {
         target,
         scope: args.scope.clone(),
         start_page: args.start.clone(),
         as_of: args.as_of,
-        crawl: args.crawl.config(None),
+        crawl,
         notes,
         progress: bar.clone().map(progress::observer),
         waivers,
@@ -322,6 +330,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    super::crawl_args::prune_cache(cache.as_ref());
     let mut report = report.map_err(|e| {
         (
             if e.is_unreachable() {

@@ -234,6 +234,9 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         spinners: Mutex::new(HashMap::new()),
     };
     let crawl = args.crawl.clone();
+    // One cache for every unit: entries are per URL and written atomically.
+    let cache = args.crawl.open_cache()?;
+    let unit_cache = cache.clone();
     let opts = BatchOptions {
         list: args.list.clone(),
         output: args.output.clone(),
@@ -249,10 +252,9 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         waivers: args.waivers.clone(),
         renderer: |format, en| Some(renderer(format, en, false, 100)),
         crawl: Arc::new(move |u: &Unit| {
-            (
-                crawl.config(u.rate),
-                crawl.notes(u.target.contains("://"), u.rate),
-            )
+            let mut cfg = crawl.config(u.rate);
+            cfg.cache = unit_cache.clone();
+            (cfg, crawl.notes(u.target.contains("://"), u.rate))
         }),
     };
     let runtime = super::runtime()?;
@@ -260,6 +262,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
     if let Some((_, overall)) = &display.bars {
         overall.finish_and_clear();
     }
+    super::crawl_args::prune_cache(cache.as_ref());
     let summary = summary?;
     show_summary(&args.output, &summary, en)?;
     Ok(exit_code(&summary))

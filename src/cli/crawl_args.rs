@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use gongkai::audit::Text;
+use gongkai::crawl::cache::{self, Cache};
 use gongkai::crawl::{CrawlConfig, CrawlPlan};
 
 #[derive(Debug, Clone, Args)]
@@ -67,6 +68,19 @@ pub struct CrawlArgs {
     /// Trust the root certificates in this PEM file too (sites under a domestic CA)
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+
+    /// Keep pages in DIR and, on later runs, ask the site only whether each changed
+    /// (If-None-Match / If-Modified-Since): a page answered 304 Not Modified is read from DIR and
+    /// judged as if fetched, and the report counts the 304s. For scheduled re-audits: keep DIR
+    /// between runs (a CI cache). Shared safely by a batch's units and by parallel runs; deleting
+    /// it is always safe
+    #[arg(long, value_name = "DIR", env = "GONGKAI_CACHE")]
+    pub cache: Option<PathBuf>,
+
+    /// Size limit of --cache DIR in megabytes; the least recently used pages go first
+    #[arg(long, value_name = "MB", default_value_t = cache::DEFAULT_MAX_MB, requires = "cache",
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub cache_max_mb: u64,
 }
 
 impl CrawlArgs {
@@ -101,6 +115,15 @@ impl CrawlArgs {
         }
     }
 
+    /// The cache directory, opened (created if need be) and checked writable: a bad `--cache` is
+    /// an error before any request.
+    pub fn open_cache(&self) -> Result<Option<Cache>, cache::CacheError> {
+        self.cache
+            .as_deref()
+            .map(|dir| Cache::open(dir, self.cache_max_mb.saturating_mul(1024 * 1024)))
+            .transpose()
+    }
+
     /// What the report should say about settings the user relaxed.
     pub fn notes(&self, remote: bool, rate: Option<f64>) -> Vec<Text> {
         let mut notes = Vec::new();
@@ -130,5 +153,22 @@ fn parse_rate(s: &str) -> Result<f64, String> {
         _ => Err(format!(
             "`{s}` is not a rate between 0 and 1000 requests per second, such as 0.5 or 2"
         )),
+    }
+}
+
+/// Keeps the cache within its size limit after a run. A failure costs disk space, not the run's
+/// result: it is a warning.
+pub fn prune_cache(cache: Option<&Cache>) {
+    let Some(c) = cache else { return };
+    match c.prune() {
+        Ok(p) => tracing::info!(
+            entries = p.entries,
+            bytes = p.bytes,
+            removed = p.removed,
+            "cache pruned"
+        ),
+        Err(e) => {
+            eprintln!("warning: --cache: could not keep the cache within its size limit: {e}")
+        }
     }
 }

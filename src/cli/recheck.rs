@@ -125,6 +125,7 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         .clone()
         .unwrap_or_else(|| old.target.input.clone());
     let mut crawl = args.crawl.config(None);
+    crawl.cache = args.crawl.open_cache().map_err(|e| usage(e.into()))?;
     // One hop from the pages behind the gaps: enough to find a document newly listed in a column.
     crawl.max_depth = 1;
     crawl.use_sitemaps = false;
@@ -141,10 +142,12 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         ..AuditOptions::default()
     };
     let runtime = super::runtime().map_err(usage)?;
+    let cache = opts.crawl.cache.clone();
     let fresh = runtime.block_on(pipeline::run_spawned(opts, pack.clone().into()));
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    super::crawl_args::prune_cache(cache.as_ref());
     let fresh = fresh.map_err(|e| {
         let code = if e.is_unreachable() {
             exit::UNREACHABLE

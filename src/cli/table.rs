@@ -176,14 +176,20 @@ impl Render<Report> for Terminal {
         if en {
             writeln!(
                 out,
-                "Crawl: {} pages, {} requests, {} dead links, {secs:.1}s",
-                c.pages_fetched, c.requests, report.site.dead_links
+                "Crawl: {} pages, {} requests{}, {} dead links, {secs:.1}s",
+                c.pages_fetched,
+                c.requests,
+                c.reused(en).map(|r| format!(" ({r})")).unwrap_or_default(),
+                report.site.dead_links
             )?;
         } else {
             writeln!(
                 out,
-                "抓取：页面 {}，请求 {}，死链 {}，用时 {secs:.1} 秒",
-                c.pages_fetched, c.requests, report.site.dead_links
+                "抓取：页面 {}，请求 {}{}，死链 {}，用时 {secs:.1} 秒",
+                c.pages_fetched,
+                c.requests,
+                c.reused(en).map(|r| format!("（{r}）")).unwrap_or_default(),
+                report.site.dead_links
             )?;
         }
         // What was not fetched, and why: the reader must see what the audit could not look at.

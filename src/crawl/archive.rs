@@ -15,6 +15,8 @@ pub struct Exchange {
     pub method: String,
     pub url: Url,
     pub range: Option<String>,
+    /// `If-None-Match` / `If-Modified-Since`, when the request asked whether a cached page changed.
+    pub conditions: Vec<(String, String)>,
     pub date: jiff::Timestamp,
     pub result: Result<Answer, (Outcome, String)>,
 }
@@ -30,6 +32,19 @@ pub struct Answer {
     pub truncated: Option<&'static str>,
     /// An HTML page the crawler kept: gets a metadata record too.
     pub page: bool,
+    /// The server answered 304 Not Modified and the crawl reused an earlier answer: `status`,
+    /// `headers` and `body` are that earlier answer's, this is the 304.
+    pub revisit: Option<Revisit>,
+}
+
+/// A 304 Not Modified that let the crawl reuse an earlier answer (from `--cache`).
+#[derive(Debug, Clone)]
+pub struct Revisit {
+    /// The 304's HTTP version and headers.
+    pub version: String,
+    pub headers: HeaderMap,
+    /// When the reused answer was fetched.
+    pub stored: jiff::Timestamp,
 }
 
 /// Sends exchanges to whoever keeps them (a WARC writer thread); cheap to clone.
@@ -59,6 +74,8 @@ pub struct Replayed {
     pub body: Vec<u8>,
     /// The body was cut at the size cap when it was recorded.
     pub cut: bool,
+    /// The recorded crawl got a 304 and reused this earlier answer.
+    pub revisit: Option<Revisit>,
 }
 
 /// Answers recorded by an earlier crawl, given to the crawler instead of the network.

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use aho_corasick::AhoCorasick;
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RANGE, RETRY_AFTER};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, LOCATION, RANGE, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::archive::{self, Recorded};
+use super::cache::{self, Cache, Entry};
 use super::host::{HostPool, MAX_RETRY_AFTER};
 
 /// What happened to one URL. Every variant but `Ok` and `Dead` is inconclusive: it says nothing
@@ -157,6 +158,20 @@ pub struct Response {
     pub detail: Option<String>,
     /// Requests sent, retries included.
     pub requests: u32,
+    /// The server answered 304 Not Modified and the body is the one kept from an earlier run
+    /// (`--cache`); `status` is that answer's.
+    pub revalidated: bool,
+}
+
+impl Response {
+    /// The status the server sent: 304 for a page reused from the cache.
+    pub fn answered_status(&self) -> Option<u16> {
+        if self.revalidated {
+            Some(304)
+        } else {
+            self.status
+        }
+    }
 }
 
 /// How to request a URL.
@@ -303,6 +318,8 @@ pub enum Transport {
 pub struct Net {
     pub transport: Transport,
     pub recorder: Option<archive::Recorder>,
+    /// Pages of earlier runs, asked for conditionally (never with a replay).
+    pub cache: Option<Cache>,
 }
 
 /// A response's head, and its body still to be read.
@@ -311,8 +328,10 @@ struct Sent {
     status: StatusCode,
     headers: reqwest::header::HeaderMap,
     body: Body,
-    /// Replay: the recorded body was cut at the size cap.
+    /// Replay: the recorded body was cut at the size cap. A cached body: cut when stored.
     cut: bool,
+    /// The answer was a 304 and the rest of this is the earlier answer it confirmed.
+    revisit: Option<archive::Revisit>,
 }
 
 enum Body {
@@ -340,12 +359,16 @@ impl Net {
         method: &Method,
         url: &Url,
         range: Option<&str>,
+        conditions: &[(HeaderName, String)],
     ) -> Result<Sent, (Outcome, String)> {
         match &self.transport {
             Transport::Live(client) => {
                 let mut req = client.request(method.clone(), url.clone());
                 if let Some(r) = range {
                     req = req.header(RANGE, r);
+                }
+                for (k, v) in conditions {
+                    req = req.header(k, v);
                 }
                 let resp = req.send().await.map_err(|e| classify_error(&e))?;
                 Ok(Sent {
@@ -354,6 +377,7 @@ impl Net {
                     headers: resp.headers().clone(),
                     body: Body::Live(resp),
                     cut: false,
+                    revisit: None,
                 })
             }
             Transport::Replay(replay) => {
@@ -364,6 +388,7 @@ impl Net {
                     headers: r.headers,
                     body: Body::Stored(Some(r.body)),
                     cut: r.cut,
+                    revisit: r.revisit,
                 })
             }
         }
@@ -376,6 +401,7 @@ impl Net {
         method: &Method,
         url: &Url,
         range: Option<&str>,
+        conditions: &[(HeaderName, String)],
         sent: Result<&Sent, (Outcome, &str)>,
         body: &[u8],
         truncated: Option<&'static str>,
@@ -392,6 +418,7 @@ impl Net {
                 body: body.to_vec(),
                 truncated,
                 page,
+                revisit: s.revisit.clone(),
             }),
             Err((o, d)) => Err((o, d.to_string())),
         };
@@ -399,6 +426,10 @@ impl Net {
             method: method.to_string(),
             url: url.clone(),
             range: range.map(str::to_string),
+            conditions: conditions
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
             date: jiff::Timestamp::now(),
             result,
         })
@@ -450,6 +481,7 @@ struct Once {
     truncated: bool,
     detail: Option<String>,
     retry_after: Option<Duration>,
+    revalidated: bool,
 }
 
 impl Once {
@@ -464,6 +496,7 @@ impl Once {
             truncated: false,
             detail: Some(detail),
             retry_after: None,
+            revalidated: false,
         }
     }
 
@@ -478,8 +511,37 @@ impl Once {
             truncated: self.truncated,
             detail: self.detail,
             requests,
+            revalidated: self.revalidated,
         }
     }
+}
+
+/// Runs a cache operation on the blocking pool: file I/O stays off the crawl's workers.
+async fn on_disk<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    super::joined(tokio::task::spawn_blocking(f).await)
+}
+
+/// The cached answer to ask about, if it can stand in for a fetch under these limits.
+async fn cached(cache: &Cache, url: &Url, max_body_bytes: usize) -> Option<Entry> {
+    if !cache::storable(url) {
+        return None;
+    }
+    let (c, u) = (cache.clone(), url.clone());
+    let e = on_disk(move || c.get(&u)).await?;
+    // Cut at a smaller cap than today's: a fetch now reads more of the page than was kept.
+    (!(e.truncated && e.body.len() < max_body_bytes)).then_some(e)
+}
+
+/// What to do with the cache once an answer is read.
+enum Keep {
+    /// A fresh 200 with validators (or a 304 that rotated them): store it.
+    Store,
+    /// A 304 confirmed the entry as it is.
+    Touch,
+    /// The URL now answers something else for good (a non-page 200, no validators, 404, 410).
+    Remove,
+    /// Nothing to store, nothing learnt (a failure that may pass, a redirect, a check).
+    Leave,
 }
 
 async fn fetch_once(
@@ -499,10 +561,21 @@ async fn fetch_once(
     let mut ranged = false;
     loop {
         let host = current.host_str().unwrap_or_default().to_string();
+        // Only a GET has a body to reuse: link checks (HEAD, one-byte ranges) ask nothing.
+        let cache = net
+            .cache
+            .as_ref()
+            .filter(|_| method == Method::GET && !ranged);
+        let mut entry = match cache {
+            Some(c) => cached(c, &current, limits.max_body_bytes).await,
+            None => None,
+        };
+        let conditions = entry.as_ref().map(Entry::conditions).unwrap_or_default();
+        // A conditional request is a request like any other: through the host's limiter.
         let permit = hosts.acquire(&host).await;
         *requests += 1;
         let range = ranged.then_some("bytes=0-0");
-        let mut resp = match net.send(&method, &current, range).await {
+        let mut resp = match net.send(&method, &current, range, &conditions).await {
             Ok(r) => r,
             Err((outcome, detail)) => {
                 drop(permit);
@@ -510,6 +583,7 @@ async fn fetch_once(
                     &method,
                     &current,
                     range,
+                    &conditions,
                     Err((outcome, &detail)),
                     &[],
                     None,
@@ -519,12 +593,63 @@ async fn fetch_once(
                 return Once::fail(outcome, current, chain, detail);
             }
         };
+        let mut keep_entry = Keep::Leave;
+        if resp.status == StatusCode::NOT_MODIFIED && resp.revisit.is_none() {
+            let Some(mut e) = entry.take() else {
+                // Not asked conditionally, so there is nothing it could confirm: a broken
+                // server or proxy, and no page to judge. Never the site's gap.
+                drop(permit);
+                net.record(
+                    &method,
+                    &current,
+                    range,
+                    &conditions,
+                    Ok(&resp),
+                    &[],
+                    None,
+                    false,
+                )
+                .await;
+                let mut once = Once::fail(
+                    Outcome::Error,
+                    current,
+                    chain,
+                    "304 Not Modified to a request that was not conditional".into(),
+                );
+                once.status = Some(304);
+                return once;
+            };
+            // The kept answer stands in for the page, read below exactly as a fresh one.
+            keep_entry = if e.refresh(&resp.headers) {
+                Keep::Store
+            } else {
+                Keep::Touch
+            };
+            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::OK);
+            resp = Sent {
+                version: e.version.clone(),
+                status,
+                headers: std::mem::take(&mut e.headers),
+                body: Body::Stored(Some(std::mem::take(&mut e.body))),
+                cut: e.truncated,
+                revisit: Some(archive::Revisit {
+                    version: resp.version,
+                    headers: resp.headers,
+                    stored: e.stored,
+                }),
+            };
+            entry = Some(Entry {
+                headers: resp.headers.clone(),
+                ..e
+            });
+        }
         let status = resp.status;
         if status.is_redirection() {
             net.record(
                 &method,
                 &current,
                 range,
+                &conditions,
                 Ok(&resp),
                 &[],
                 Some("unspecified"),
@@ -571,8 +696,17 @@ async fn fetch_once(
             && matches!(status.as_u16(), 400 | 403 | 404 | 405 | 501)
         {
             drop(permit);
-            net.record(&method, &current, range, Ok(&resp), &[], None, false)
-                .await;
+            net.record(
+                &method,
+                &current,
+                range,
+                &conditions,
+                Ok(&resp),
+                &[],
+                None,
+                false,
+            )
+            .await;
             method = Method::GET;
             ranged = true;
             continue;
@@ -665,8 +799,29 @@ async fn fetch_once(
         } else {
             None
         };
-        net.record(&method, &current, range, Ok(&resp), &buf, cut, keep)
-            .await;
+        net.record(
+            &method,
+            &current,
+            range,
+            &conditions,
+            Ok(&resp),
+            &buf,
+            cut,
+            keep,
+        )
+        .await;
+        let revalidated = resp.revisit.is_some();
+        if let Some(c) = cache {
+            if !revalidated {
+                keep_entry = match outcome {
+                    // A whole body, or one cut at the cap: both are what a fetch reads.
+                    Outcome::Ok if keep => Keep::Store,
+                    Outcome::Ok | Outcome::Dead => Keep::Remove,
+                    _ => Keep::Leave,
+                };
+            }
+            buf = keep_cached(c, keep_entry, entry, &current, &resp, buf, truncated).await;
+        }
         if keep {
             body = Some(buf);
         }
@@ -680,6 +835,72 @@ async fn fetch_once(
             truncated,
             detail,
             retry_after,
+            revalidated,
         };
+    }
+}
+
+/// Updates the cache after an answer, and hands the body back. `old` is the entry the request
+/// asked about, if any.
+async fn keep_cached(
+    cache: &Cache,
+    what: Keep,
+    old: Option<Entry>,
+    url: &Url,
+    resp: &Sent,
+    body: Vec<u8>,
+    truncated: bool,
+) -> Vec<u8> {
+    let c = cache.clone();
+    match what {
+        Keep::Leave => body,
+        Keep::Touch => {
+            let u = url.clone();
+            on_disk(move || c.touch(&u)).await;
+            body
+        }
+        Keep::Remove => {
+            let u = url.clone();
+            on_disk(move || c.remove(&u)).await;
+            body
+        }
+        Keep::Store => {
+            let (entry, write) = match old {
+                // A 304 that rotated the validators: the same body, fetched when it was.
+                Some(old) if resp.revisit.is_some() => (
+                    Entry {
+                        body,
+                        truncated: old.truncated || truncated,
+                        ..old
+                    },
+                    true,
+                ),
+                old => {
+                    let new = Entry::new(
+                        url,
+                        &resp.version,
+                        resp.status.as_u16(),
+                        &resp.headers,
+                        body,
+                        truncated,
+                    );
+                    // The server ignored the question and sent the same again: keep the file.
+                    let write = !old.is_some_and(|o| o.same_as(&new));
+                    (new, write)
+                }
+            };
+            on_disk(move || {
+                if !entry.revalidatable() {
+                    // Nothing to ask with next time.
+                    c.remove(&entry.url);
+                } else if !write {
+                    c.touch(&entry.url);
+                } else if let Err(err) = c.put(&entry) {
+                    tracing::warn!(url = %entry.url, error = %err, "could not store the page in the cache");
+                }
+                entry.body
+            })
+            .await
+        }
     }
 }

@@ -13,6 +13,7 @@
 //! dead links are known; out-of-scope links are recorded but never requested.
 
 pub mod archive;
+pub mod cache;
 pub mod fetch;
 pub mod host;
 pub mod normalize;
@@ -93,6 +94,8 @@ pub struct CrawlConfig {
     pub replay: Option<Arc<dyn archive::Recorded>>,
     /// What to read: as an inspector does, or everything.
     pub plan: CrawlPlan,
+    /// Pages of earlier runs: asked for with `If-None-Match` / `If-Modified-Since`, reused on 304.
+    pub cache: Option<cache::Cache>,
 }
 
 /// How much of a site a crawl reads.
@@ -184,6 +187,7 @@ impl Default for CrawlConfig {
             archive: None,
             replay: None,
             plan: CrawlPlan::default(),
+            cache: None,
         }
     }
 }
@@ -332,6 +336,8 @@ pub struct CrawlSummary {
     pub hosts_given_up: Vec<String>,
     /// Pages whose body was cut at the size cap.
     pub truncated_pages: usize,
+    /// Requests answered 304 Not Modified, whose body came from the cache (`--cache`).
+    pub not_modified: usize,
 }
 
 /// Everything the crawl learnt besides the pages themselves.
@@ -388,6 +394,8 @@ pub fn net(cfg: &CrawlConfig) -> Result<fetch::Net, CrawlError> {
     Ok(fetch::Net {
         transport,
         recorder: cfg.archive.clone(),
+        // A replay asks no server.
+        cache: cfg.cache.clone().filter(|_| cfg.replay.is_none()),
     })
 }
 
@@ -640,9 +648,10 @@ pub async fn crawl<S: PageSink>(
             .requests_per_host
             .entry(r.final_url.host_str().unwrap_or_default().to_string())
             .or_default() += r.requests;
-        if let Some(s) = r.status {
+        if let Some(s) = r.answered_status() {
             *log.summary.status_counts.entry(s).or_default() += 1;
         }
+        log.summary.not_modified += usize::from(r.revalidated);
     };
 
     let robots = load_robots(&net, &hosts, &limits, start, cfg.respect_robots).await;
@@ -1153,9 +1162,10 @@ async fn read_sitemaps(
         )
         .await;
         log.summary.requests += r.requests;
-        if let Some(st) = r.status {
+        if let Some(st) = r.answered_status() {
             *log.summary.status_counts.entry(st).or_default() += 1;
         }
+        log.summary.not_modified += usize::from(r.revalidated);
         let mut info = SitemapInfo {
             url: url.clone(),
             status: r.status,

@@ -58,6 +58,32 @@ pub struct CrawlSummary {
     pub hosts_given_up: Vec<String>,
     /// Pages whose body was cut at the size cap.
     pub truncated_pages: usize,
+    /// Requests answered 304 Not Modified to a conditional request (`--cache`): the page kept
+    /// from an earlier run was reused and judged like a fresh one. Also counted under 304 in
+    /// `status_counts`; absent when none.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub not_modified: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl CrawlSummary {
+    /// What the crawl reused from the cache, as a clause for a format's crawl line; `None` when
+    /// nothing was.
+    pub fn reused(&self, en: bool) -> Option<String> {
+        (self.not_modified > 0).then(|| {
+            if en {
+                format!(
+                    "{} answered 304 Not Modified (reused from the cache)",
+                    self.not_modified
+                )
+            } else {
+                format!("其中 {} 个返回304未修改（沿用缓存）", self.not_modified)
+            }
+        })
+    }
 }
 
 impl From<crawl::RobotsInfo> for RobotsInfo {
@@ -99,6 +125,7 @@ impl From<crawl::CrawlSummary> for CrawlSummary {
             soft_404: c.soft_404,
             hosts_given_up: c.hosts_given_up,
             truncated_pages: c.truncated_pages,
+            not_modified: c.not_modified,
         }
     }
 }

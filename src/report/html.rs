@@ -377,6 +377,17 @@ impl Render for HtmlReport {
             t("用时（秒）", "Time (s)"),
             c.elapsed_ms as f64 / 1000.0
         );
+        if c.not_modified > 0 {
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                t(
+                    "未修改（304，沿用缓存）",
+                    "Not modified (304, reused from the cache)"
+                ),
+                c.not_modified
+            );
+        }
         for (o, n) in &c.outcome_counts {
             let _ = write!(h, "<tr><th>{}</th><td>{n}</td></tr>", esc(o.label(en)));
         }

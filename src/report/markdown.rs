@@ -120,18 +120,20 @@ impl Render for MarkdownReport {
         if en {
             writeln!(
                 out,
-                "Crawl: {} pages, {} requests, {} dead links, {:.1} s.",
+                "Crawl: {} pages, {} requests{}, {} dead links, {:.1} s.",
                 c.pages_fetched,
                 c.requests,
+                c.reused(en).map(|r| format!(" ({r})")).unwrap_or_default(),
                 report.site.dead_links,
                 c.elapsed_ms as f64 / 1000.0
             )?;
         } else {
             writeln!(
                 out,
-                "抓取：页面 {}，请求 {}，死链 {}，用时 {:.1} 秒。",
+                "抓取：页面 {}，请求 {}{}，死链 {}，用时 {:.1} 秒。",
                 c.pages_fetched,
                 c.requests,
+                c.reused(en).map(|r| format!("（{r}）")).unwrap_or_default(),
                 report.site.dead_links,
                 c.elapsed_ms as f64 / 1000.0
             )?;

@@ -29,7 +29,7 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
     summary.set_name(t("汇总", "Summary"))?;
     summary.set_column_width(0, 18)?;
     summary.set_column_width(1, 70)?;
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         (t("单位", "Site"), report.unit_name()),
         (
             t("网站标识码", "Site ID code"),
@@ -55,6 +55,20 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
         (t("死链", "Dead links"), report.site.dead_links.to_string()),
         (t("生成时间", "Generated"), report.generated_at.clone()),
     ];
+    if report.crawl.not_modified > 0 {
+        // Beside the page count, where the reader looks for it.
+        let at = rows.len() - 2;
+        rows.insert(
+            at,
+            (
+                t(
+                    "未修改（304，沿用缓存）",
+                    "Not modified (304, from the cache)",
+                ),
+                report.crawl.not_modified.to_string(),
+            ),
+        );
+    }
     for (i, (k, v)) in rows.iter().enumerate() {
         summary.write_string_with_format(i as u32, 0, *k, &bold)?;
         summary.write_string(i as u32, 1, sanitize(v))?;
