@@ -192,6 +192,13 @@ pub async fn run(
         cfg.per_host = cfg.per_host.max(8);
         cfg.concurrency = cfg.concurrency.max(8);
         cfg.retries = 0;
+        if r.inspected {
+            // Read back everything the inspection read, whatever order its pages arrive in
+            // now: what it left unread answers as not sampled.
+            cfg.plan = crawl::CrawlPlan::Full;
+            cfg.max_pages = usize::MAX;
+            cfg.max_checks = usize::MAX;
+        }
     }
     let writer = match &opts.archive {
         Some(path) => {
@@ -207,6 +214,15 @@ pub async fn run(
                     ("max-body-bytes".into(), cfg.max_body_bytes.to_string()),
                     ("respect-robots".into(), cfg.respect_robots.to_string()),
                     ("use-sitemaps".into(), cfg.use_sitemaps.to_string()),
+                    (
+                        "plan".into(),
+                        match cfg.plan {
+                            crawl::CrawlPlan::Full => "full".to_string(),
+                            crawl::CrawlPlan::Inspect { sample } => {
+                                format!("inspect sample={sample}")
+                            }
+                        },
+                    ),
                 ],
             };
             let (writer, recorder) = crate::warc::Writer::create(path, &info)?;

@@ -533,6 +533,8 @@ pub struct Replay {
     pub scope: Option<String>,
     pub index: ArchiveIndex,
     probe: Option<Url>,
+    /// The recorded crawl was an inspection: what it did not read, it chose not to read.
+    pub inspected: bool,
 }
 
 fn answer_key(method: &str, range: Option<&str>, url: &str) -> String {
@@ -560,6 +562,7 @@ impl Replay {
         let mut scope = None;
         let mut first_page = None;
         let mut probe = None;
+        let mut inspected = false;
         let mut n = 0usize;
         loop {
             let offset = r.pos;
@@ -592,6 +595,7 @@ impl Replay {
                         match k.as_str() {
                             "gongkai-start-url" => start_url = Url::parse(&v).ok(),
                             "gongkai-scope" => scope = Some(v),
+                            "gongkai-plan" => inspected = v.starts_with("inspect"),
                             _ => {}
                         }
                     }
@@ -729,6 +733,7 @@ impl Replay {
             scope,
             index,
             probe,
+            inspected,
         })
     }
 }
@@ -746,6 +751,14 @@ impl Recorded for Replay {
     ) -> Result<Replayed, (Outcome, String)> {
         let stored = self.answers.get(&answer_key(method, range, url.as_str()));
         let (offset, cut, revisit) = match stored {
+            // An inspection leaves most of a site unread on purpose; a full crawl's archive
+            // lacking a URL means the replay asked for something the crawl never did.
+            None if self.inspected => {
+                return Err((
+                    Outcome::Unsampled,
+                    format!("{method} {url} was not read by the recorded inspection"),
+                ));
+            }
             None => {
                 return Err((
                     Outcome::NotArchived,

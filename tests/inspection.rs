@@ -425,16 +425,13 @@ fn serve(site: HashMap<String, String>) -> (String, Arc<Served>) {
 }
 
 fn audit(url: &str, extra: &[&str]) -> (Value, i32) {
-    let out = Command::cargo_bin("gongkai")
-        .expect("binary")
-        .args([
-            "audit",
-            url,
-            "--rules",
-            "cn-edu-county",
-            "--as-of",
-            "2026-11-26",
-        ])
+    let mut cmd = Command::cargo_bin("gongkai").expect("binary");
+    cmd.arg("audit");
+    if !url.is_empty() {
+        cmd.arg(url);
+    }
+    let out = cmd
+        .args(["--rules", "cn-edu-county", "--as-of", "2026-11-26"])
         .args(["--delay-ms", "0", "--per-host", "8", "--format", "json"])
         .args(extra)
         .output()
@@ -460,7 +457,10 @@ fn the_default_audit_judges_every_rule_as_the_full_crawl_does_at_a_fraction_of_t
         &["--full", "--max-pages", "10000", "--max-depth", "100"],
     );
     let full_requests = server.hits.swap(0, Ordering::SeqCst);
-    let (inspected, inspected_exit) = audit(&url, &[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let warc = dir.path().join("inspection.warc.gz");
+    let warc = warc.to_str().expect("utf-8 path");
+    let (inspected, inspected_exit) = audit(&url, &["--archive", warc]);
     let inspected_requests = server.hits.load(Ordering::SeqCst);
     eprintln!(
         "{pages} pages: full crawl {full_requests} requests, inspection {inspected_requests}"
@@ -522,5 +522,20 @@ fn the_default_audit_judges_every_rule_as_the_full_crawl_does_at_a_fraction_of_t
     assert!(
         notes.contains("抽样") && notes.contains("--full"),
         "{notes}"
+    );
+
+    // Replayed offline, the inspection's archive gives the same findings, evidence included:
+    // what the inspection did not read is not sampled in the replay too, never "not archived".
+    let (replayed, replayed_exit) = audit("", &["--from-warc", warc]);
+    assert_eq!(replayed_exit, inspected_exit);
+    assert_eq!(
+        server.hits.load(Ordering::SeqCst),
+        inspected_requests,
+        "a replay asks the server nothing"
+    );
+    assert_eq!(replayed["findings"], inspected["findings"]);
+    assert_eq!(
+        replayed["crawl"]["outcome_counts"]["unsampled"],
+        inspected["crawl"]["outcome_counts"]["unsampled"]
     );
 }
