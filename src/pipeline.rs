@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use jiff::civil::Date;
+use url::Url;
 
 use crate::audit::{self, Text};
 use crate::crawl::{self, CrawlConfig, Extractor, FetchedPage, PageSink, Progress};
@@ -111,6 +112,105 @@ async fn other_scheme_works(cfg: &CrawlConfig, start: &url::Url) -> Option<url::
     (r.status().is_success() || r.status().is_redirection()).then_some(other)
 }
 
+/// What the start URL answered before the crawl.
+#[derive(Default)]
+struct Resolved {
+    /// Each hop of its redirects; empty when it answered itself (or could not be asked).
+    redirects: Vec<url::Url>,
+    /// The links of the page it ends at.
+    links: Vec<url::Url>,
+    /// Requests made, in all and per host.
+    requests: u32,
+    per_host: Vec<(String, u32)>,
+    /// The exchanges, for the archive (which is created once the start is known).
+    exchanges: Vec<crawl::archive::Exchange>,
+}
+
+/// Asks the start URL once, through the crawl's transport at its politeness (robots.txt
+/// obeyed unless told otherwise), to learn where it leads: the home page is the page at the
+/// end of its redirects and the scope follows it. A replay answers from the archive. When the
+/// URL cannot be asked, nothing is learnt and the crawl reports why.
+async fn resolve_start(cfg: &CrawlConfig, start: &url::Url) -> Result<Resolved, AuditError> {
+    use crawl::fetch::{self, FetchLimits, Mode};
+    let (recorder, mut rx) = crawl::archive::Recorder::channel(16);
+    let mut cfg = cfg.clone();
+    cfg.archive = cfg.archive.is_some().then_some(recorder);
+    let keeper = tokio::spawn(async move {
+        let mut kept = Vec::new();
+        while let Some(e) = rx.recv().await {
+            kept.push(e);
+        }
+        kept
+    });
+    let net = crawl::net(&cfg)?;
+    let hosts =
+        crawl::host::HostPool::with_breaker(cfg.per_host, cfg.interval, cfg.breaker.clone());
+    let limits = FetchLimits {
+        max_body_bytes: cfg.max_body_bytes,
+        max_redirects: cfg.max_redirects,
+        retries: cfg.retries,
+    };
+    let mut out = Resolved::default();
+    let mut count = |r: &fetch::Response| {
+        out.requests += r.requests;
+        let host = r.final_url.host_str().unwrap_or_default().to_string();
+        match out.per_host.iter_mut().find(|(h, _)| *h == host) {
+            Some((_, n)) => *n += r.requests,
+            None => out.per_host.push((host, r.requests)),
+        }
+    };
+    let allowed = match start.join("/robots.txt") {
+        Ok(robots) if cfg.respect_robots => {
+            let r =
+                fetch::fetch(&net, &hosts, &limits, &robots, Mode::Get { any_body: true }).await;
+            count(&r);
+            match (r.status, &r.body) {
+                (Some(200..=299), Some(body)) => {
+                    texting_robots::Robot::new(crawl::ROBOTS_AGENT, body)
+                        .map_or(true, |robot| robot.allowed(start.as_str()))
+                }
+                _ => true,
+            }
+        }
+        _ => true,
+    };
+    let mut redirects = Vec::new();
+    let mut links = Vec::new();
+    if allowed {
+        let r = fetch::fetch(&net, &hosts, &limits, start, Mode::Get { any_body: false }).await;
+        count(&r);
+        // A redirect loop or an endless chain leads nowhere: the crawl reports it.
+        if r.outcome != crawl::Outcome::RedirectError {
+            redirects = r.redirects.clone();
+        }
+        if let (crawl::Outcome::Ok, Some(body)) = (r.outcome, r.body) {
+            let page = FetchedPage {
+                url: start.clone(),
+                final_url: r.final_url.clone(),
+                status: r.status.unwrap_or(200),
+                content_type: r.content_type.clone(),
+                body,
+                truncated: r.truncated,
+                depth: 0,
+            };
+            let found = tokio::task::spawn_blocking(move || {
+                extract::extract(&page, &TextPolicy::default()).1
+            });
+            links = crawl::joined(found.await)
+                .into_iter()
+                .map(|d| d.url)
+                .collect();
+        }
+    }
+    out.redirects = redirects;
+    out.links = links;
+    // The keeper ends when the last recorder is gone.
+    drop(net);
+    drop(cfg);
+    out.exchanges = crawl::joined(keeper.await);
+    Ok(out)
+}
+
 /// [`run`] as a task of the runtime rather than on the thread that awaits it: the crawl loop then
 /// shares the runtime's workers with the requests and extractions it waits on, and their results
 /// reach it without waking another thread (an eighth less CPU at 10,000 pages).
@@ -146,15 +246,15 @@ pub async fn run(
         None => None,
     };
     let target = match &replay {
-        Some(r) => {
-            let scope = opts.scope.as_deref().or(r.scope.as_deref());
-            Target::resolve(r.start_url.as_str(), scope).await?
-        }
+        Some(r) => match opts.scope.as_deref() {
+            Some(scope) => Target::resolve(r.start_url.as_str(), Some(scope)).await?,
+            None => Target::resolve(r.start_url.as_str(), r.scope.as_deref())
+                .await?
+                .from_archive(),
+        },
         None => Target::resolve(&opts.target, opts.scope.as_deref()).await?,
     };
     let mut cfg = opts.crawl.clone();
-    cfg.seeds
-        .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
     if let Some(r) = &replay {
         // No network: no politeness to keep, and the recorded answer after retries is final.
         cfg.replay = Some(r.clone() as std::sync::Arc<dyn crawl::archive::Recorded>);
@@ -163,12 +263,22 @@ pub async fn run(
         cfg.concurrency = cfg.concurrency.max(8);
         cfg.retries = 0;
     }
+    // Where the start URL leads decides the home page and the scope, before the crawl.
+    let resolved = if target.is_local() {
+        Resolved::default()
+    } else {
+        resolve_start(&cfg, &target.start).await?
+    };
+    let target = target.redirected(resolved.redirects.clone(), &resolved.links)?;
+    cfg.seeds
+        .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
     let writer = match &opts.archive {
         Some(path) => {
             let info = crate::warc::Info {
                 target: opts.target.clone(),
-                start_url: target.start.clone(),
-                scope: format!("{}{}", target.scope.origin, target.scope.path_prefix),
+                // The URL asked for: a replay follows its redirects again, from the archive.
+                start_url: target.requested.clone().unwrap_or(target.start.clone()),
+                scope: target.scope.display(),
                 settings: vec![
                     ("rules".into(), pack.id.clone()),
                     ("max-pages".into(), cfg.max_pages.to_string()),
@@ -180,6 +290,10 @@ pub async fn run(
                 ],
             };
             let (writer, recorder) = crate::warc::Writer::create(path, &info)?;
+            // The start URL's exchanges follow the warcinfo record, as if the crawl made them.
+            for e in resolved.exchanges {
+                recorder.record(e).await;
+            }
             cfg.archive = Some(recorder);
             Some(writer)
         }
@@ -196,7 +310,17 @@ pub async fn run(
         site: SiteBuilder::new(target.start.clone()),
         progress: opts.progress.clone(),
     };
-    let log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await;
+    if resolved.requests > 0 && replay.is_none() {
+        // The crawl's hosts start afresh: keep the interval after the start URL's requests.
+        tokio::time::sleep(cfg.interval).await;
+    }
+    let mut log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await;
+    if let Ok(log) = &mut log {
+        log.summary.requests += resolved.requests;
+        for (host, n) in resolved.per_host {
+            *log.summary.requests_per_host.entry(host).or_default() += n;
+        }
+    }
     // The last recorder goes, so the writer can finish.
     cfg.archive = None;
     let index = match writer {
@@ -242,24 +366,33 @@ pub async fn run(
             reason,
         });
     }
-    // Waivers name a site by the address the user gave: a URL, or a saved mirror's directory.
-    let site_id = if target.is_local() {
-        target.input.clone()
+    // Waivers name a site by the address the user gave (a URL, or a saved mirror's
+    // directory), or by where that URL leads.
+    let site_ids = if target.is_local() {
+        vec![target.input.clone()]
     } else {
-        target.start.to_string()
+        target
+            .requested
+            .iter()
+            .chain([&target.start])
+            .map(Url::to_string)
+            .collect()
     };
     let info = TargetInfo {
         input: target.input.clone(),
         start_url: target.start.clone(),
         scope: target.scope.clone(),
         local: target.is_local(),
+        requested_url: target.requested.clone(),
+        redirects: target.redirects.clone(),
+        scope_from: target.scope_from,
     };
     let judged = Judged {
         site: sink.site,
         log,
         pack: pack.clone(),
         as_of,
-        site_id,
+        site_ids,
         info,
         waivers: opts.waivers.clone(),
         index,
@@ -286,13 +419,66 @@ fn cite(findings: &mut [audit::Finding], index: &crate::warc::ArchiveIndex) {
     }
 }
 
+/// What the report says about where the audit started and what it covered, when that is not
+/// simply the directory of the URL given: a start URL that redirected (the chain, the home page
+/// it led to, another host), and a start URL without a trailing slash.
+fn target_notes(info: &TargetInfo) -> Vec<Text> {
+    use crate::target::ScopeFrom;
+    let mut notes = Vec::new();
+    let scope = info.scope.display();
+    let start = &info.start_url;
+    if let Some(requested) = &info.requested_url {
+        let chain = std::iter::once(requested)
+            .chain(&info.redirects)
+            .map(Url::as_str)
+            .collect::<Vec<_>>()
+            .join(" → ");
+        notes.push(Text::new(
+            format!("起始地址经重定向：{chain}；以最终地址{start}为首页，审计范围为{scope}"),
+            format!(
+                "the start URL redirects: {chain}; the home page is the final URL {start}, and the audit scope is {scope}"
+            ),
+        ));
+        if requested.host_str() != start.host_str() {
+            notes.push(Text::new(
+                format!(
+                    "注意：起始地址{requested}重定向到另一主机{}，审计的是该主机上的内容；如非所愿，请直接给出要审计的地址",
+                    start.host_str().unwrap_or_default()
+                ),
+                format!(
+                    "note: the start URL {requested} redirects to another host, {}, and the audit covers what is there; if that is not the site meant, give the address to audit directly",
+                    start.host_str().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    match info.scope_from {
+        ScopeFrom::NamedDirectory => notes.push(Text::new(
+            format!("起始地址{start}不以“/”结尾，按目录处理：审计范围为{scope}"),
+            format!(
+                "the start URL {start} has no trailing slash and is taken as a directory: the audit scope is {scope}"
+            ),
+        )),
+        ScopeFrom::ParentDirectory => notes.push(Text::new(
+            format!(
+                "注意：起始地址{start}不以“/”结尾，其页面的链接指向上级目录，审计范围因此为上级目录{scope}；如只审计{start}/之下，请用 --scope {start}/"
+            ),
+            format!(
+                "note: the start URL {start} has no trailing slash and its page links into the parent directory, so the audit scope is that directory, {scope}; to audit only what is below {start}/, give --scope {start}/"
+            ),
+        )),
+        ScopeFrom::Directory | ScopeFrom::Given | ScopeFrom::Archive => {}
+    }
+    notes
+}
+
 /// What the crawl left for the audit proper, which runs without awaiting anything.
 struct Judged {
     site: SiteBuilder,
     log: crawl::CrawlLog,
     pack: std::sync::Arc<RulePack>,
     as_of: Date,
-    site_id: String,
+    site_ids: Vec<String>,
     info: TargetInfo,
     waivers: Vec<crate::rules::waiver::Waiver>,
     index: Option<crate::warc::ArchiveIndex>,
@@ -308,7 +494,7 @@ impl Judged {
             log,
             pack,
             as_of,
-            site_id,
+            site_ids,
             info,
             waivers,
             index,
@@ -317,10 +503,25 @@ impl Judged {
         } = self;
         let pack = &*pack;
         let summary = log.summary.clone();
+        // How the start and scope were settled comes first: every finding depends on it.
+        notes.splice(0..0, target_notes(&info));
         let mut site = site.finish(log);
         site.ignore_future(as_of);
         let mut findings = audit::audit(&site, pack, as_of);
-        audit::apply_waivers(&mut findings, &waivers, &site_id, as_of);
+        // A waiver for any of the site's addresses applies.
+        let waivers: Vec<_> = waivers
+            .into_iter()
+            .filter(|w| {
+                w.site
+                    .as_deref()
+                    .is_none_or(|s| site_ids.iter().any(|id| id.starts_with(s)))
+            })
+            .map(|mut w| {
+                w.site = None;
+                w
+            })
+            .collect();
+        audit::apply_waivers(&mut findings, &waivers, &site_ids[0], as_of);
         if let Some(index) = &index {
             cite(&mut findings, index);
         }

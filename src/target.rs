@@ -29,6 +29,15 @@ pub enum TargetError {
     NoIndex { path: PathBuf },
     #[error("--scope `{scope}` is not valid: {reason}")]
     BadScope { scope: String, reason: String },
+    #[error(
+        "--scope `{scope}` does not contain the start page: {requested} redirects to {start}\n  \
+         hint: give a scope that contains {start}, or leave --scope out to audit that URL's directory"
+    )]
+    ScopeMissesStart {
+        scope: String,
+        requested: Url,
+        start: Url,
+    },
     #[error("could not start the local server for `{path}`: {source}")]
     Serve {
         path: PathBuf,
@@ -59,8 +68,54 @@ impl Scope {
         }
     }
 
-    /// Parses `--scope`: a full URL prefix or a path prefix on the target's origin.
+    /// The scope a start page implies: its directory; for a path without a trailing slash that
+    /// names a directory, that directory, unless the page's `links` go into the parent directory
+    /// and none below the path.
+    pub fn of_start(start: &Url, links: &[Url]) -> (Scope, ScopeFrom) {
+        let parent = Scope::from_url(start);
+        let last = start.path().rsplit('/').next().unwrap_or_default();
+        if last.is_empty() || last.contains('.') {
+            return (parent, ScopeFrom::Directory);
+        }
+        let named = Scope {
+            origin: parent.origin.clone(),
+            path_prefix: format!("{}/", start.path()),
+        };
+        let below = links
+            .iter()
+            .filter(|u| named.contains(u) && u.path() != start.path())
+            .count();
+        let beside = links
+            .iter()
+            .filter(|u| parent.contains(u) && !named.contains(u))
+            .count();
+        if beside > below {
+            (parent, ScopeFrom::ParentDirectory)
+        } else {
+            (named, ScopeFrom::NamedDirectory)
+        }
+    }
+
+    /// `scheme://host:port/prefix/`, as the report shows a scope.
+    pub fn display(&self) -> String {
+        format!("{}{}", self.origin, self.path_prefix)
+    }
+
+    /// Parses `--scope`: a full URL prefix or a path prefix on the target's origin. The start
+    /// URL must be inside it.
     pub fn parse(scope: &str, start: &Url) -> Result<Scope, TargetError> {
+        let s = Scope::parse_prefix(scope, start)?;
+        if !s.contains(start) {
+            return Err(TargetError::BadScope {
+                scope: scope.to_string(),
+                reason: format!("the start URL {start} is outside it"),
+            });
+        }
+        Ok(s)
+    }
+
+    /// Parses `--scope` without asking whether the start URL is inside it (it may redirect).
+    fn parse_prefix(scope: &str, start: &Url) -> Result<Scope, TargetError> {
         let bad = |reason: &str| TargetError::BadScope {
             scope: scope.to_string(),
             reason: reason.to_string(),
@@ -74,14 +129,10 @@ impl Scope {
         if !prefix.ends_with('/') {
             prefix.push('/');
         }
-        let s = Scope {
+        Ok(Scope {
             origin: url.origin().ascii_serialization(),
             path_prefix: prefix,
-        };
-        if !s.contains(start) {
-            return Err(bad(&format!("the start URL {start} is outside it")));
-        }
-        Ok(s)
+        })
     }
 
     /// Whether a URL is inside the audited subtree.
@@ -92,14 +143,42 @@ impl Scope {
     }
 }
 
+/// How the audit scope was chosen.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeFrom {
+    /// The start page's directory (`.../xxgk/` of `.../xxgk/index.html`).
+    #[default]
+    Directory,
+    /// `--scope` (or a batch row's scope).
+    Given,
+    /// The scope recorded in the archive being replayed.
+    Archive,
+    /// A start URL without a trailing slash (`.../fdzdgknr`), taken as the directory it names.
+    NamedDirectory,
+    /// A start URL without a trailing slash whose page links into its parent directory rather
+    /// than below itself: the parent directory, as a browser resolves the page's links.
+    ParentDirectory,
+}
+
 /// A resolved target, ready to crawl.
 #[derive(Debug)]
 pub struct Target {
     /// What the user typed, for the report.
     pub input: String,
-    /// Where the crawl starts.
+    /// Where the crawl starts: the requested URL after its redirects, once
+    /// [`Target::redirected`] has been told them.
     pub start: Url,
     pub scope: Scope,
+    pub scope_from: ScopeFrom,
+    /// The URL asked for, when it redirected to `start`.
+    pub requested: Option<Url>,
+    /// Each hop of the redirects from `requested` to `start`.
+    pub redirects: Vec<Url>,
+    /// `--scope` as given, to be applied again to where the start URL leads.
+    given_scope: Option<String>,
     /// Kept alive for the duration of the audit when the target is a directory.
     pub server: Option<StaticServer>,
 }
@@ -123,16 +202,9 @@ impl Target {
                     source,
                 })?;
             let start = server.url();
-            let scope = match scope {
-                Some(s) => Scope::parse(s, &start)?,
-                None => Scope::from_url(&start),
-            };
-            return Ok(Target {
-                input: input.to_string(),
-                start,
-                scope,
-                server: Some(server),
-            });
+            let mut target = Target::new(input, start, scope)?;
+            target.server = Some(server);
+            return Ok(target);
         }
         if !looks_like_url {
             return Err(TargetError::NotFound {
@@ -154,16 +226,69 @@ impl Target {
                 reason: "it has no host".into(),
             });
         }
-        let scope = match scope {
-            Some(s) => Scope::parse(s, &start)?,
-            None => Scope::from_url(&start),
+        Target::new(input, start, scope)
+    }
+
+    fn new(input: &str, start: Url, given: Option<&str>) -> Result<Target, TargetError> {
+        let (scope, scope_from) = match given {
+            // Whether the start page is inside is asked where the start URL leads.
+            Some(s) => (Scope::parse_prefix(s, &start)?, ScopeFrom::Given),
+            None => (Scope::from_url(&start), ScopeFrom::Directory),
         };
         Ok(Target {
             input: input.to_string(),
             start,
             scope,
+            scope_from,
+            requested: None,
+            redirects: Vec::new(),
+            given_scope: given.map(str::to_string),
             server: None,
         })
+    }
+
+    /// Marks a scope that came from a replayed archive rather than from the user.
+    pub fn from_archive(mut self) -> Target {
+        if self.scope_from == ScopeFrom::Given {
+            self.scope_from = ScopeFrom::Archive;
+        }
+        self
+    }
+
+    /// Where the start URL leads: its redirects (empty when it answered itself) and the links
+    /// of the page it ends at. The home page is the page at the end of the redirects and the
+    /// scope follows it: a county site that redirects `/xxgk` to `/xxgk/`, an old address to
+    /// `/`, or http to https is audited where it now is. A given scope must contain the final
+    /// URL. A start URL without a trailing slash that names a directory (`.../fdzdgknr`, no
+    /// file extension) is taken as that directory, unless its page links into the parent
+    /// directory and not below itself: a browser resolves such a page's relative links against
+    /// the parent, so the section lives there.
+    pub fn redirected(mut self, redirects: Vec<Url>, links: &[Url]) -> Result<Target, TargetError> {
+        if let Some(last) = redirects.last().cloned() {
+            self.requested = Some(std::mem::replace(&mut self.start, last));
+            self.redirects = redirects;
+        }
+        if let Some(given) = &self.given_scope {
+            // A path-only scope is on the host the start URL leads to.
+            let scope = Scope::parse_prefix(given, &self.start)?;
+            if !scope.contains(&self.start) {
+                return Err(match &self.requested {
+                    Some(requested) => TargetError::ScopeMissesStart {
+                        scope: given.clone(),
+                        requested: requested.clone(),
+                        start: self.start.clone(),
+                    },
+                    None => TargetError::BadScope {
+                        scope: given.clone(),
+                        reason: format!("the start URL {} is outside it", self.start),
+                    },
+                });
+            }
+            self.scope = scope;
+            return Ok(self);
+        }
+        (self.scope, self.scope_from) = Scope::of_start(&self.start, links);
+        Ok(self)
     }
 
     /// Whether the target is a local mirror (no politeness delay needed).
