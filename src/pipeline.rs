@@ -130,11 +130,15 @@ struct Resolved {
 /// obeyed unless told otherwise), to learn where it leads: the home page is the page at the
 /// end of its redirects and the scope follows it. A replay answers from the archive. When the
 /// URL cannot be asked, nothing is learnt and the crawl reports why.
-async fn resolve_start(cfg: &CrawlConfig, start: &url::Url) -> Result<Resolved, AuditError> {
+async fn resolve_start(
+    cfg: &CrawlConfig,
+    start: &url::Url,
+    archive: bool,
+) -> Result<Resolved, AuditError> {
     use crawl::fetch::{self, FetchLimits, Mode};
     let (recorder, mut rx) = crawl::archive::Recorder::channel(16);
     let mut cfg = cfg.clone();
-    cfg.archive = cfg.archive.is_some().then_some(recorder);
+    cfg.archive = archive.then_some(recorder);
     let keeper = tokio::spawn(async move {
         let mut kept = Vec::new();
         while let Some(e) = rx.recv().await {
@@ -267,7 +271,7 @@ pub async fn run(
     let resolved = if target.is_local() {
         Resolved::default()
     } else {
-        resolve_start(&cfg, &target.start).await?
+        resolve_start(&cfg, &target.start, opts.archive.is_some()).await?
     };
     let target = target.redirected(resolved.redirects.clone(), &resolved.links)?;
     cfg.seeds

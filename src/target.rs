@@ -368,4 +368,38 @@ mod tests {
         assert!(Scope::parse("/bm/czj/", &u).is_err());
         assert!(Scope::parse("not a url", &u).is_err());
     }
+
+    #[test]
+    fn a_slashless_start_is_its_directory_unless_its_links_say_otherwise() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let start = u("https://www.example.gov.cn/bm/jyj");
+        // No links to go by: the directory the path names.
+        let (s, from) = Scope::of_start(&start, &[]);
+        assert_eq!(
+            (s.path_prefix.as_str(), from),
+            ("/bm/jyj/", ScopeFrom::NamedDirectory)
+        );
+        assert!(s.contains(&start));
+        let below = [
+            u("https://www.example.gov.cn/bm/jyj/gzdt/"),
+            u("https://www.example.gov.cn/"),
+        ];
+        assert_eq!(Scope::of_start(&start, &below).1, ScopeFrom::NamedDirectory);
+        // Relative links of a page at `/bm/jyj` land in `/bm/`: the section lives there.
+        let beside = [
+            u("https://www.example.gov.cn/bm/gzdt/"),
+            u("https://www.example.gov.cn/bm/tzgg/"),
+        ];
+        let (s, from) = Scope::of_start(&start, &beside);
+        assert_eq!(
+            (s.path_prefix.as_str(), from),
+            ("/bm/", ScopeFrom::ParentDirectory)
+        );
+        // A file name keeps its directory, as before.
+        let (s, from) = Scope::of_start(&u("https://www.example.gov.cn/bm/jyj/index.jsp"), &beside);
+        assert_eq!(
+            (s.path_prefix.as_str(), from),
+            ("/bm/jyj/", ScopeFrom::Directory)
+        );
+    }
 }

@@ -26,7 +26,8 @@ use crate::target::{Scope, ScopeFrom};
 pub use crawled::{CrawlSummary, RobotsInfo, SitemapInfo};
 
 /// Bumped whenever a field changes meaning, appears or disappears. 2: findings carry `facts`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: the target carries the start URL's redirects and how the scope was chosen.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A closed set of named values a user picks from (a format, a language): the command line
 /// offers them by name with their help, so the list lives here once.
