@@ -476,6 +476,37 @@ fn target_notes(info: &TargetInfo) -> Vec<Text> {
     notes
 }
 
+/// What an audit as of a day left out, and what it could not place in time when that day is
+/// before the crawl.
+fn as_of_notes(left: &crate::site::LeftOut, as_of: Date, crawled: Date) -> Vec<Text> {
+    let mut notes = Vec::new();
+    if left.pages + left.entries > 0 {
+        notes.push(Text::new(
+            format!(
+                "按{as_of}时的网站状态评判：发布日期晚于基准日期的{}个页面和{}条列表条目未计入任何规则",
+                left.pages, left.entries
+            ),
+            format!(
+                "judged as the site stood on {as_of}: {} pages and {} list rows dated after it were left out of every rule",
+                left.pages, left.entries
+            ),
+        ));
+    }
+    if as_of < crawled && left.undated_pages > 0 {
+        notes.push(Text::new(
+            format!(
+                "基准日期早于抓取日期（{crawled}）：{}个页面没有发布日期，无法确定{as_of}时是否已经发布，按已发布计",
+                left.undated_pages
+            ),
+            format!(
+                "the as-of date is before the crawl ({crawled}): {} pages have no publish date, so whether they were there on {as_of} is unknown; they are counted as there",
+                left.undated_pages
+            ),
+        ));
+    }
+    notes
+}
+
 /// What the crawl left for the audit proper, which runs without awaiting anything.
 struct Judged {
     site: SiteBuilder,
@@ -510,7 +541,13 @@ impl Judged {
         // How the start and scope were settled comes first: every finding depends on it.
         notes.splice(0..0, target_notes(&info));
         let mut site = site.finish(log);
-        site.ignore_future(as_of);
+        let left_out = site.ignore_future(as_of);
+        // A replay's crawl day is the archive's, not today: no note on undated pages then.
+        let crawled = match cfg.replay {
+            Some(_) => as_of,
+            None => today(&pack.timezone).unwrap_or(as_of),
+        };
+        notes.extend(as_of_notes(&left_out, as_of, crawled));
         let mut findings = audit::audit(&site, pack, as_of);
         // A waiver for any of the site's addresses applies.
         let waivers: Vec<_> = waivers
