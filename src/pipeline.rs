@@ -438,39 +438,38 @@ fn target_notes(info: &TargetInfo) -> Vec<Text> {
             .collect::<Vec<_>>()
             .join(" → ");
         notes.push(Text::new(
-            format!("起始地址经重定向：{chain}；以最终地址{start}为首页，审计范围为{scope}"),
-            format!(
-                "the start URL redirects: {chain}; the home page is the final URL {start}, and the audit scope is {scope}"
-            ),
+            format!("起始地址重定向：{chain}"),
+            format!("the start URL redirects: {chain}"),
+        ));
+        notes.push(Text::new(
+            format!("以最终地址为首页：{start}，审计范围：{scope}"),
+            format!("home page: the final URL, {start}; audit scope: {scope}"),
         ));
         if requested.host_str() != start.host_str() {
+            let host = start.host_str().unwrap_or_default();
             notes.push(Text::new(
-                format!(
-                    "注意：起始地址{requested}重定向到另一主机{}，审计的是该主机上的内容；如非所愿，请直接给出要审计的地址",
-                    start.host_str().unwrap_or_default()
-                ),
-                format!(
-                    "note: the start URL {requested} redirects to another host, {}, and the audit covers what is there; if that is not the site meant, give the address to audit directly",
-                    start.host_str().unwrap_or_default()
-                ),
+                format!("起始地址转到另一主机{host}，审计的是该主机上的网站"),
+                format!("the start URL leads to another host, {host}: that site is audited"),
             ));
         }
     }
     match info.scope_from {
         ScopeFrom::NamedDirectory => notes.push(Text::new(
-            format!("起始地址{start}不以“/”结尾，按目录处理：审计范围为{scope}"),
-            format!(
-                "the start URL {start} has no trailing slash and is taken as a directory: the audit scope is {scope}"
-            ),
+            format!("起始地址不以“/”结尾，按目录审计：{scope}"),
+            format!("the start URL has no trailing slash: audited as the directory {scope}"),
         )),
-        ScopeFrom::ParentDirectory => notes.push(Text::new(
-            format!(
-                "注意：起始地址{start}不以“/”结尾，其页面的链接指向上级目录，审计范围因此为上级目录{scope}；如只审计{start}/之下，请用 --scope {start}/"
-            ),
-            format!(
-                "note: the start URL {start} has no trailing slash and its page links into the parent directory, so the audit scope is that directory, {scope}; to audit only what is below {start}/, give --scope {start}/"
-            ),
-        )),
+        ScopeFrom::ParentDirectory => {
+            notes.push(Text::new(
+                format!("起始地址不以“/”结尾，其链接指向上级目录：范围取{scope}"),
+                format!(
+                    "the start URL has no trailing slash and links into its parent: scope {scope}"
+                ),
+            ));
+            notes.push(Text::new(
+                format!("如只审计其下内容，请用 --scope {start}/"),
+                format!("to audit only what is below it, give --scope {start}/"),
+            ));
+        }
         ScopeFrom::Directory | ScopeFrom::Given | ScopeFrom::Archive => {}
     }
     notes
@@ -480,29 +479,31 @@ fn target_notes(info: &TargetInfo) -> Vec<Text> {
 /// before the crawl.
 fn as_of_notes(left: &crate::site::LeftOut, as_of: Date, crawled: Date) -> Vec<Text> {
     let mut notes = Vec::new();
+    // Short enough for one terminal line each.
     if left.pages + left.entries > 0 {
         notes.push(Text::new(
             format!(
-                "按{as_of}时的网站状态评判：发布日期晚于基准日期的{}个页面和{}条列表条目未计入任何规则",
+                "按{as_of}时的网站评判：其后发布的{}个页面、{}条列表条目未计入",
                 left.pages, left.entries
             ),
             format!(
-                "judged as the site stood on {as_of}: {} pages and {} list rows dated after it were left out of every rule",
+                "as of {as_of}: {} later pages and {} later list rows left out",
                 left.pages, left.entries
             ),
         ));
-    }
-    if as_of < crawled && left.undated_pages > 0 {
-        notes.push(Text::new(
-            format!(
-                "基准日期早于抓取日期（{crawled}）：{}个页面没有发布日期，无法确定{as_of}时是否已经发布，按已发布计",
-                left.undated_pages
-            ),
-            format!(
-                "the as-of date is before the crawl ({crawled}): {} pages have no publish date, so whether they were there on {as_of} is unknown; they are counted as there",
-                left.undated_pages
-            ),
-        ));
+        // Only when the site has changed since the day does the question arise.
+        if as_of < crawled && left.undated_pages > 0 {
+            notes.push(Text::new(
+                format!(
+                    "{}个无发布日期的页面无法确定{as_of}时是否已有，按已有计",
+                    left.undated_pages
+                ),
+                format!(
+                    "{} undated pages kept: whether they existed on {as_of} is unknown",
+                    left.undated_pages
+                ),
+            ));
+        }
     }
     notes
 }

@@ -211,12 +211,9 @@ fn later_documents_do_not_change_an_audit_as_of_an_earlier_day() {
         // later ones when the day is earlier).
         let left = notes_zh(&now)
             .into_iter()
-            .find(|n| n.contains("未计入任何规则"))
+            .find(|n| n.contains("条列表条目未计入"))
             .unwrap_or_else(|| panic!("no left-out note as of {as_of}: {:?}", notes_zh(&now)));
-        assert!(
-            left.contains(&format!("按{as_of}时的网站状态评判")),
-            "{left}"
-        );
+        assert!(left.contains(&format!("按{as_of}时的网站评判")), "{left}");
     }
     // As of the fixture's own day the original has nothing later: nothing to say.
     let (then, _) = audit(Path::new(QINGSHUI), "2026-11-26");
@@ -225,7 +222,7 @@ fn later_documents_do_not_change_an_audit_as_of_an_earlier_day() {
     assert!(
         notes_zh(&now)
             .iter()
-            .any(|n| n.contains("3个页面和3条列表条目未计入")),
+            .any(|n| n.contains("其后发布的3个页面、3条列表条目未计入")),
         "{:?}",
         notes_zh(&now)
     );
@@ -280,7 +277,7 @@ fn a_seasonal_rule_judges_the_period_the_day_makes_due() {
     );
     // Undated pages cannot be placed in time: kept, and said so when the day is in the past.
     assert!(
-        notes_zh(&r).iter().any(|n| n.contains("没有发布日期")),
+        notes_zh(&r).iter().any(|n| n.contains("无发布日期的页面")),
         "{:?}",
         notes_zh(&r)
     );

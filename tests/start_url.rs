@@ -160,8 +160,10 @@ fn a_directory_without_its_slash_is_audited_where_it_redirects() {
     let notes = notes_zh(&redirected);
     assert!(
         notes.iter().any(|n| n.contains("重定向")
-            && n.contains(&format!("{}/fdzdgknr → {}/fdzdgknr/", s.base, s.base))
-            && n.contains(&format!("审计范围为{}/fdzdgknr/", s.base))),
+            && n.contains(&format!("{}/fdzdgknr → {}/fdzdgknr/", s.base, s.base)))
+            && notes
+                .iter()
+                .any(|n| n.contains(&format!("审计范围：{}/fdzdgknr/", s.base))),
         "{notes:?}"
     );
     // Without a redirect there is nothing to say about one.
@@ -235,7 +237,7 @@ fn a_slashless_section_that_does_not_redirect_is_its_directory_and_the_report_sa
     assert!(
         notes_zh(&r)
             .iter()
-            .any(|n| n.contains("不以“/”结尾") && n.contains("/bm/jyj/")),
+            .any(|n| n.contains("不以“/”结尾，按目录审计") && n.contains("/bm/jyj/")),
         "{:?}",
         notes_zh(&r)
     );
@@ -255,7 +257,10 @@ fn a_slashless_page_linking_beside_itself_keeps_the_parent_directory_loudly() {
     assert!(
         notes_zh(&r)
             .iter()
-            .any(|n| n.contains("指向上级目录") && n.contains("--scope")),
+            .any(|n| n.contains("指向上级目录") && n.contains("范围取"))
+            && notes_zh(&r)
+                .iter()
+                .any(|n| n.contains(&format!("--scope {}/zwgk/", s.base))),
         "{:?}",
         notes_zh(&r)
     );
