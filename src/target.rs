@@ -35,8 +35,8 @@ pub enum TargetError {
     )]
     ScopeMissesStart {
         scope: String,
-        requested: Url,
-        start: Url,
+        requested: String,
+        start: String,
     },
     #[error("could not start the local server for `{path}`: {source}")]
     Serve {
@@ -275,8 +275,8 @@ impl Target {
                 return Err(match &self.requested {
                     Some(requested) => TargetError::ScopeMissesStart {
                         scope: given.clone(),
-                        requested: requested.clone(),
-                        start: self.start.clone(),
+                        requested: requested.to_string(),
+                        start: self.start.to_string(),
                     },
                     None => TargetError::BadScope {
                         scope: given.clone(),
