@@ -63,6 +63,10 @@ pub struct LinkTarget {
     /// The first page, in URL order, that links to it: an index into [`SiteModel::pages`]
     /// (a URL per link target would be the largest part of a big site's model).
     found_on: Option<usize>,
+    /// The last page in URL order that links to it: with `found_on`, whether it was on more than
+    /// one page (a menu link) or only on one (a document's attachment).
+    #[serde(default, skip)]
+    last_on: Option<usize>,
     pub from_home: bool,
 }
 
@@ -199,6 +203,7 @@ impl SiteBuilder {
                     kind: l.kind,
                     texts: Vec::new(),
                     found_on: None,
+                    last_on: None,
                     from_home: false,
                 });
                 self.model.links.len() - 1
@@ -217,6 +222,14 @@ impl SiteBuilder {
             };
             if earlier {
                 t.found_on = Some(this_page);
+            }
+            let later = match t.last_on {
+                None => true,
+                Some(i) if i == this_page => false,
+                Some(i) => facts.url.as_str() > self.model.pages[i].url.as_str(),
+            };
+            if later {
+                t.last_on = Some(this_page);
             }
             t.from_home |= is_home;
         }
@@ -318,6 +331,7 @@ impl SiteBuilder {
             .sort_by(|a, b| a.url.as_str().cmp(b.url.as_str()));
         for l in &mut self.model.links {
             l.found_on = l.found_on.map(|old| new_index[old]);
+            l.last_on = l.last_on.map(|old| new_index[old]);
             l.texts.sort();
         }
         self.model.stub_columns.sort();
@@ -603,15 +617,28 @@ impl SiteModel {
             }
             None => false,
         });
-        // A link to a later document, or seen only on one (its attachments), was not there yet.
-        // Only a link's first referrer is known: one also found on an earlier page goes too.
+        // A link to a later document, or seen only on later pages (their attachments), was not
+        // there yet. The first and last referrers in URL order are known: a menu link on pages
+        // of every date keeps one of them.
         let before = self.links.len();
         self.links.retain_mut(|l| {
             let key = UrlKey::of(&l.url);
+            let first = l.found_on.map(|old| new_index[old]);
+            let last = l.last_on.map(|old| new_index[old]);
             let kept = !future.contains(&key)
-                && match l.found_on {
-                    Some(old) => new_index[old].inspect(|n| l.found_on = Some(*n)).is_some(),
-                    None => true,
+                && match (first, last) {
+                    (Some(Some(n)), last) => {
+                        l.found_on = Some(n);
+                        l.last_on = last.flatten().or(Some(n));
+                        true
+                    }
+                    (Some(None), Some(Some(n))) => {
+                        l.found_on = Some(n);
+                        l.last_on = Some(n);
+                        true
+                    }
+                    (Some(None), _) => false,
+                    (None, _) => true,
                 };
             if !kept {
                 future.insert(key);
@@ -770,7 +797,12 @@ mod tests {
         b.add(facts(
             "http://jyj.county.gov.cn/tzgg/202612/t20261202_9.html",
             r#"<html><head><meta name="PubDate" content="2026-12-02 09:00"></head><body><h1>关于报送培训需求的通知</h1>
-<p>附件：<a href="P020261202.pdf">需求表</a></p></body></html>"#,
+<p>附件：<a href="P020261202.pdf">需求表</a></p><a href="/ldxx/">领导信息</a></body></html>"#,
+        ));
+        // The same menu link on an earlier page that sorts after the later one.
+        b.add(facts(
+            "http://jyj.county.gov.cn/zcwj/202611/t20261110_5.html",
+            r#"<html><head><meta name="PubDate" content="2026-11-10 09:00"></head><body><h1>政策文件</h1><a href="/ldxx/">领导信息</a></body></html>"#,
         ));
         b.add(facts(
             "http://jyj.county.gov.cn/tzgg/202611/t20261112_8.html",
@@ -802,6 +834,16 @@ mod tests {
         );
         // Its attachment was on no page yet.
         assert!(!model.links.iter().any(|l| l.url.path().ends_with(".pdf")));
+        // A menu link also on an earlier page stays, found there.
+        let menu = model
+            .links
+            .iter()
+            .find(|l| l.url.path() == "/ldxx/")
+            .unwrap();
+        assert_eq!(
+            model.found_on(menu).map(Url::path),
+            Some("/zcwj/202611/t20261110_5.html")
+        );
         // What stays still knows where it was found.
         let earlier = Url::parse("http://jyj.county.gov.cn/tzgg/202611/t20261112_8.html").unwrap();
         let link = model.links.iter().find(|l| l.url == earlier).unwrap();
