@@ -168,7 +168,13 @@ async fn resolve_start(
             let r =
                 fetch::fetch(&net, &hosts, &limits, &robots, Mode::Get { any_body: true }).await;
             count(&r);
+            let silent = matches!(
+                r.outcome,
+                crawl::Outcome::ConnectError | crawl::Outcome::Timeout | crawl::Outcome::TlsError
+            );
             match (r.status, &r.body) {
+                // A host that does not answer: the crawl says so, without a second wait here.
+                _ if silent => false,
                 (Some(200..=299), Some(body)) => {
                     texting_robots::Robot::new(crawl::ROBOTS_AGENT, body)
                         .map_or(true, |robot| robot.allowed(start.as_str()))
