@@ -303,6 +303,81 @@ fn the_redirect_is_archived_and_replayed() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+#[test]
+fn batch_and_recheck_follow_the_redirect_too() {
+    let s = serve();
+    let dir = tempfile_dir();
+    let list = dir.join("units.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "name,parent,url\n石岩县教育局旧址,示例市,{0}/fdzdgknr\n石岩县教育局,示例市,{0}/fdzdgknr/\n",
+            s.base
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let run = Command::cargo_bin("gongkai")
+        .unwrap()
+        .arg("batch")
+        .arg(&list)
+        .arg("-o")
+        .arg(&out)
+        .args(["--as-of", "2026-11-26", "--delay-ms", "0", "-q"])
+        .output()
+        .unwrap();
+    // Both units fail on the home page veto: the redirect no longer hides it.
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let read = |name: &str| -> Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(out.join(format!("sites/{name}.json"))).unwrap(),
+        )
+        .unwrap()
+    };
+    let (old, new) = (read("石岩县教育局旧址"), read("石岩县教育局"));
+    assert_same_findings(&new, &old);
+    assert_eq!(old["target"]["start_url"], format!("{}/fdzdgknr/", s.base));
+
+    // 整改复核 of the report made through the redirect: the same start, the gaps still open.
+    let before = out.join("sites/石岩县教育局旧址.json");
+    let saved = dir.join("after.json");
+    let re = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "recheck",
+            before.to_str().unwrap(),
+            "--save",
+            saved.to_str().unwrap(),
+        ])
+        .args([
+            "--as-of",
+            "2026-11-26",
+            "--delay-ms",
+            "0",
+            "-q",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        re.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&re.stderr)
+    );
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(after["target"]["start_url"], old["target"]["start_url"]);
+    assert_eq!(after["target"]["scope"], old["target"]["scope"]);
+    assert_eq!(common::verdicts(&after), common::verdicts(&old));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 fn tempfile_dir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!(
         "gongkai-start-url-{}-{}",
