@@ -116,9 +116,9 @@ async fn other_scheme_works(cfg: &CrawlConfig, start: &url::Url) -> Option<url::
 #[derive(Default)]
 struct Resolved {
     /// Each hop of its redirects; empty when it answered itself (or could not be asked).
-    redirects: Vec<url::Url>,
+    redirects: Vec<Url>,
     /// The links of the page it ends at.
-    links: Vec<url::Url>,
+    links: Vec<Url>,
     /// Requests made, in all and per host.
     requests: u32,
     per_host: Vec<(String, u32)>,
@@ -132,7 +132,7 @@ struct Resolved {
 /// URL cannot be asked, nothing is learnt and the crawl reports why.
 async fn resolve_start(
     cfg: &CrawlConfig,
-    start: &url::Url,
+    start: &Url,
     archive: bool,
 ) -> Result<Resolved, AuditError> {
     use crawl::fetch::{self, FetchLimits, Mode};
