@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use jiff::civil::Date;
+use url::Url;
 
 use crate::audit::plan::{InspectionPlan, Served};
 use crate::audit::{self, Text};
@@ -134,6 +135,130 @@ async fn other_scheme_works(cfg: &CrawlConfig, start: &url::Url) -> Option<url::
     (r.status().is_success() || r.status().is_redirection()).then_some(other)
 }
 
+/// What the start URL answered before the crawl.
+#[derive(Default)]
+struct Resolved {
+    /// Each hop of its redirects; empty when it answered itself (or could not be asked).
+    redirects: Vec<Url>,
+    /// The links of the page it ends at.
+    links: Vec<Url>,
+    /// Requests made, in all and per host.
+    requests: u32,
+    per_host: Vec<(String, u32)>,
+    /// The exchanges, for the archive (which is created once the start is known).
+    exchanges: Vec<crawl::archive::Exchange>,
+    /// The answers themselves, for the crawl to start from.
+    prefetched: crawl::Prefetched,
+}
+
+/// Asks the start URL once, through the crawl's transport at its politeness (robots.txt
+/// obeyed unless told otherwise), to learn where it leads: the home page is the page at the
+/// end of its redirects and the scope follows it. A replay answers from the archive. When the
+/// URL cannot be asked, nothing is learnt and the crawl reports why.
+async fn resolve_start(
+    cfg: &CrawlConfig,
+    start: &Url,
+    archive: bool,
+) -> Result<Resolved, AuditError> {
+    use crawl::fetch::{self, FetchLimits, Mode};
+    let (recorder, mut rx) = crawl::archive::Recorder::channel(16);
+    let mut cfg = cfg.clone();
+    cfg.archive = archive.then_some(recorder);
+    let keeper = tokio::spawn(async move {
+        let mut kept = Vec::new();
+        while let Some(e) = rx.recv().await {
+            kept.push(e);
+        }
+        kept
+    });
+    let net = crawl::net(&cfg)?;
+    let hosts =
+        crawl::host::HostPool::with_breaker(cfg.per_host, cfg.interval, cfg.breaker.clone());
+    let limits = FetchLimits {
+        max_body_bytes: cfg.max_body_bytes,
+        max_redirects: cfg.max_redirects,
+        retries: cfg.retries,
+    };
+    let mut out = Resolved::default();
+    let mut count = |r: &fetch::Response| {
+        out.requests += r.requests;
+        let host = r.final_url.host_str().unwrap_or_default().to_string();
+        match out.per_host.iter_mut().find(|(h, _)| *h == host) {
+            Some((_, n)) => *n += r.requests,
+            None => out.per_host.push((host, r.requests)),
+        }
+    };
+    let allowed = match start.join("/robots.txt") {
+        Ok(robots) if cfg.respect_robots => {
+            let r =
+                fetch::fetch(&net, &hosts, &limits, &robots, Mode::Get { any_body: true }).await;
+            count(&r);
+            let silent = matches!(
+                r.outcome,
+                crawl::Outcome::ConnectError | crawl::Outcome::Timeout | crawl::Outcome::TlsError
+            );
+            let allowed = match (r.status, &r.body) {
+                // A host that does not answer: the crawl says so, without a second wait here.
+                _ if silent => false,
+                (Some(200..=299), Some(body)) => {
+                    texting_robots::Robot::new(crawl::ROBOTS_AGENT, body)
+                        .map_or(true, |robot| robot.allowed(start.as_str()))
+                }
+                _ => true,
+            };
+            // The crawl reads the same answer rather than asking again.
+            out.prefetched.keep(r);
+            allowed
+        }
+        _ => true,
+    };
+    let mut redirects = Vec::new();
+    let mut links = Vec::new();
+    if allowed {
+        let r = fetch::fetch(&net, &hosts, &limits, start, Mode::Get { any_body: false }).await;
+        count(&r);
+        // A redirect loop or an endless chain leads nowhere: the crawl reports it.
+        if r.outcome != crawl::Outcome::RedirectError {
+            redirects = r.redirects.clone();
+        }
+        let kept = r.body.clone();
+        let (outcome, final_url, status, content_type, truncated) = (
+            r.outcome,
+            r.final_url.clone(),
+            r.status,
+            r.content_type.clone(),
+            r.truncated,
+        );
+        // The crawl starts from the same answer rather than asking for its home page again.
+        out.prefetched.keep(r);
+        if let (crawl::Outcome::Ok, Some(body)) = (outcome, kept) {
+            let page = FetchedPage {
+                url: start.clone(),
+                final_url,
+                status: status.unwrap_or(200),
+                content_type,
+                body,
+                truncated,
+                depth: 0,
+            };
+            let found = tokio::task::spawn_blocking(move || {
+                extract::extract(&page, &TextPolicy::default()).1
+            });
+            links = crawl::joined(found.await)
+                .into_iter()
+                .map(|d| d.url)
+                .collect();
+        }
+    }
+    out.redirects = redirects;
+    out.links = links;
+    // The keeper ends when the last recorder is gone.
+    drop(net);
+    drop(cfg);
+    out.exchanges = crawl::joined(keeper.await);
+    Ok(out)
+}
+
 /// [`run`] as a task of the runtime rather than on the thread that awaits it: the crawl loop then
 /// shares the runtime's workers with the requests and extractions it waits on, and their results
 /// reach it without waking another thread (an eighth less CPU at 10,000 pages).
@@ -169,10 +294,12 @@ pub async fn run(
         None => None,
     };
     let target = match &replay {
-        Some(r) => {
-            let scope = opts.scope.as_deref().or(r.scope.as_deref());
-            Target::resolve(r.start_url.as_str(), scope).await?
-        }
+        Some(r) => match opts.scope.as_deref() {
+            Some(scope) => Target::resolve(r.start_url.as_str(), Some(scope)).await?,
+            None => Target::resolve(r.start_url.as_str(), r.scope.as_deref())
+                .await?
+                .from_archive(),
+        },
         None => {
             Target::resolve_from(
                 &opts.target,
@@ -183,8 +310,6 @@ pub async fn run(
         }
     };
     let mut cfg = opts.crawl.clone();
-    cfg.seeds
-        .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
     if let Some(r) = &replay {
         // No network: no politeness to keep, and the recorded answer after retries is final.
         cfg.replay = Some(r.clone() as std::sync::Arc<dyn crawl::archive::Recorded>);
@@ -200,12 +325,22 @@ pub async fn run(
             cfg.max_checks = usize::MAX;
         }
     }
+    // Where the start URL leads decides the home page and the scope, before the crawl.
+    let resolved = if target.is_local() {
+        Resolved::default()
+    } else {
+        resolve_start(&cfg, &target.start, opts.archive.is_some()).await?
+    };
+    let target = target.redirected(resolved.redirects.clone(), &resolved.links)?;
+    cfg.seeds
+        .extend(opts.seeds.iter().filter_map(|s| target.start.join(s).ok()));
     let writer = match &opts.archive {
         Some(path) => {
             let info = crate::warc::Info {
                 target: opts.target.clone(),
-                start_url: target.start.clone(),
-                scope: format!("{}{}", target.scope.origin, target.scope.path_prefix),
+                // The URL asked for: a replay follows its redirects again, from the archive.
+                start_url: target.requested.clone().unwrap_or(target.start.clone()),
+                scope: target.scope.display(),
                 settings: vec![
                     ("rules".into(), pack.id.clone()),
                     ("max-pages".into(), cfg.max_pages.to_string()),
@@ -226,6 +361,10 @@ pub async fn run(
                 ],
             };
             let (writer, recorder) = crate::warc::Writer::create(path, &info)?;
+            // The start URL's exchanges follow the warcinfo record, as if the crawl made them.
+            for e in resolved.exchanges {
+                recorder.record(e).await;
+            }
             cfg.archive = Some(recorder);
             Some(writer)
         }
@@ -253,7 +392,18 @@ pub async fn run(
         progress: opts.progress.clone(),
         plan,
     };
-    let log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await;
+    if resolved.requests > 0 && replay.is_none() {
+        // The crawl's hosts start afresh: keep the interval after the start URL's requests.
+        tokio::time::sleep(cfg.interval).await;
+    }
+    cfg.prefetched = Some(std::sync::Arc::new(resolved.prefetched));
+    let mut log = crawl::crawl(&cfg, &target.start, &target.scope, &mut sink).await;
+    if let Ok(log) = &mut log {
+        log.summary.requests += resolved.requests;
+        for (host, n) in resolved.per_host {
+            *log.summary.requests_per_host.entry(host).or_default() += n;
+        }
+    }
     // The last recorder goes, so the writer can finish.
     cfg.archive = None;
     let index = match writer {
@@ -299,24 +449,33 @@ pub async fn run(
             reason,
         });
     }
-    // Waivers name a site by the address the user gave: a URL, or a saved mirror's directory.
-    let site_id = if target.is_local() {
-        target.input.clone()
+    // Waivers name a site by the address the user gave (a URL, or a saved mirror's
+    // directory), or by where that URL leads.
+    let site_ids = if target.is_local() {
+        vec![target.input.clone()]
     } else {
-        target.start.to_string()
+        target
+            .requested
+            .iter()
+            .chain([&target.start])
+            .map(Url::to_string)
+            .collect()
     };
     let info = TargetInfo {
         input: target.input.clone(),
         start_url: target.start.clone(),
         scope: target.scope.clone(),
         local: target.is_local(),
+        requested_url: target.requested.clone(),
+        redirects: target.redirects.clone(),
+        scope_from: target.scope_from,
     };
     let judged = Judged {
         site: sink.site,
         log,
         pack: pack.clone(),
         as_of,
-        site_id,
+        site_ids,
         info,
         waivers: opts.waivers.clone(),
         index,
@@ -343,13 +502,98 @@ fn cite(findings: &mut [audit::Finding], index: &crate::warc::ArchiveIndex) {
     }
 }
 
+/// What the report says about where the audit started and what it covered, when that is not
+/// simply the directory of the URL given: a start URL that redirected (the chain, the home page
+/// it led to, another host), and a start URL without a trailing slash.
+fn target_notes(info: &TargetInfo) -> Vec<Text> {
+    use crate::target::ScopeFrom;
+    let mut notes = Vec::new();
+    let scope = info.scope.display();
+    let start = &info.start_url;
+    if let Some(requested) = &info.requested_url {
+        let chain = std::iter::once(requested)
+            .chain(&info.redirects)
+            .map(Url::as_str)
+            .collect::<Vec<_>>()
+            .join(" → ");
+        notes.push(Text::new(
+            format!("起始地址重定向：{chain}"),
+            format!("the start URL redirects: {chain}"),
+        ));
+        notes.push(Text::new(
+            format!("以最终地址为首页：{start}，审计范围：{scope}"),
+            format!("home page: the final URL, {start}; audit scope: {scope}"),
+        ));
+        if requested.host_str() != start.host_str() {
+            let host = start.host_str().unwrap_or_default();
+            notes.push(Text::new(
+                format!("起始地址转到另一主机{host}，审计的是该主机上的网站"),
+                format!("the start URL leads to another host, {host}: that site is audited"),
+            ));
+        }
+    }
+    match info.scope_from {
+        ScopeFrom::NamedDirectory => notes.push(Text::new(
+            format!("起始地址不以“/”结尾，按目录审计：{scope}"),
+            format!("the start URL has no trailing slash: audited as the directory {scope}"),
+        )),
+        ScopeFrom::ParentDirectory => {
+            notes.push(Text::new(
+                format!("起始地址不以“/”结尾，其链接指向上级目录：范围取{scope}"),
+                format!(
+                    "the start URL has no trailing slash and links into its parent: scope {scope}"
+                ),
+            ));
+            notes.push(Text::new(
+                format!("如只审计其下内容，请用 --scope {start}/"),
+                format!("to audit only what is below it, give --scope {start}/"),
+            ));
+        }
+        ScopeFrom::Directory | ScopeFrom::Given | ScopeFrom::Archive => {}
+    }
+    notes
+}
+
+/// What an audit as of a day left out, and what it could not place in time when that day is
+/// before the crawl.
+fn as_of_notes(left: &crate::site::LeftOut, as_of: Date, crawled: Date) -> Vec<Text> {
+    let mut notes = Vec::new();
+    // Short enough for one terminal line each.
+    if left.pages + left.entries > 0 {
+        notes.push(Text::new(
+            format!(
+                "按{as_of}时的网站评判：其后发布的{}个页面、{}条列表条目未计入",
+                left.pages, left.entries
+            ),
+            format!(
+                "as of {as_of}: {} later pages and {} later list rows left out",
+                left.pages, left.entries
+            ),
+        ));
+        // Only when the site has changed since the day does the question arise.
+        if as_of < crawled && left.undated_pages > 0 {
+            notes.push(Text::new(
+                format!(
+                    "{}个无发布日期的页面无法确定{as_of}时是否已有，按已有计",
+                    left.undated_pages
+                ),
+                format!(
+                    "{} undated pages kept: whether they existed on {as_of} is unknown",
+                    left.undated_pages
+                ),
+            ));
+        }
+    }
+    notes
+}
+
 /// What the crawl left for the audit proper, which runs without awaiting anything.
 struct Judged {
     site: SiteBuilder,
     log: crawl::CrawlLog,
     pack: std::sync::Arc<RulePack>,
     as_of: Date,
-    site_id: String,
+    site_ids: Vec<String>,
     info: TargetInfo,
     waivers: Vec<crate::rules::waiver::Waiver>,
     index: Option<crate::warc::ArchiveIndex>,
@@ -365,7 +609,7 @@ impl Judged {
             log,
             pack,
             as_of,
-            site_id,
+            site_ids,
             info,
             waivers,
             index,
@@ -374,10 +618,31 @@ impl Judged {
         } = self;
         let pack = &*pack;
         let summary = log.summary.clone();
+        // How the start and scope were settled comes first: every finding depends on it.
+        notes.splice(0..0, target_notes(&info));
         let mut site = site.finish(log);
-        site.ignore_future(as_of);
+        let left_out = site.ignore_future(as_of);
+        // A replay's crawl day is the archive's, not today: no note on undated pages then.
+        let crawled = match cfg.replay {
+            Some(_) => as_of,
+            None => today(&pack.timezone).unwrap_or(as_of),
+        };
+        notes.extend(as_of_notes(&left_out, as_of, crawled));
         let mut findings = audit::audit(&site, pack, as_of);
-        audit::apply_waivers(&mut findings, &waivers, &site_id, as_of);
+        // A waiver for any of the site's addresses applies.
+        let waivers: Vec<_> = waivers
+            .into_iter()
+            .filter(|w| {
+                w.site
+                    .as_deref()
+                    .is_none_or(|s| site_ids.iter().any(|id| id.starts_with(s)))
+            })
+            .map(|mut w| {
+                w.site = None;
+                w
+            })
+            .collect();
+        audit::apply_waivers(&mut findings, &waivers, &site_ids[0], as_of);
         if let Some(index) = &index {
             cite(&mut findings, index);
         }

@@ -47,6 +47,15 @@ pub enum TargetError {
     StartWithUrl,
     #[error("--scope `{scope}` is not valid: {reason}")]
     BadScope { scope: String, reason: String },
+    #[error(
+        "--scope `{scope}` does not contain the start page: {requested} redirects to {start}\n  \
+         hint: give a scope that contains {start}, or leave --scope out to audit that URL's directory"
+    )]
+    ScopeMissesStart {
+        scope: String,
+        requested: String,
+        start: String,
+    },
     #[error("could not start the local server for `{path}`: {source}")]
     Serve {
         path: PathBuf,
@@ -77,8 +86,54 @@ impl Scope {
         }
     }
 
-    /// Parses `--scope`: a full URL prefix or a path prefix on the target's origin.
+    /// The scope a start page implies: its directory; for a path without a trailing slash that
+    /// names a directory, that directory, unless the page's `links` go into the parent directory
+    /// and none below the path.
+    pub fn of_start(start: &Url, links: &[Url]) -> (Scope, ScopeFrom) {
+        let parent = Scope::from_url(start);
+        let last = start.path().rsplit('/').next().unwrap_or_default();
+        if last.is_empty() || last.contains('.') {
+            return (parent, ScopeFrom::Directory);
+        }
+        let named = Scope {
+            origin: parent.origin.clone(),
+            path_prefix: format!("{}/", start.path()),
+        };
+        let below = links
+            .iter()
+            .filter(|u| named.contains(u) && u.path() != start.path())
+            .count();
+        let beside = links
+            .iter()
+            .filter(|u| parent.contains(u) && !named.contains(u))
+            .count();
+        if beside > below {
+            (parent, ScopeFrom::ParentDirectory)
+        } else {
+            (named, ScopeFrom::NamedDirectory)
+        }
+    }
+
+    /// `scheme://host:port/prefix/`, as the report shows a scope.
+    pub fn display(&self) -> String {
+        format!("{}{}", self.origin, self.path_prefix)
+    }
+
+    /// Parses `--scope`: a full URL prefix or a path prefix on the target's origin. The start
+    /// URL must be inside it.
     pub fn parse(scope: &str, start: &Url) -> Result<Scope, TargetError> {
+        let s = Scope::parse_prefix(scope, start)?;
+        if !s.contains(start) {
+            return Err(TargetError::BadScope {
+                scope: scope.to_string(),
+                reason: format!("the start URL {start} is outside it"),
+            });
+        }
+        Ok(s)
+    }
+
+    /// Parses `--scope` without asking whether the start URL is inside it (it may redirect).
+    fn parse_prefix(scope: &str, start: &Url) -> Result<Scope, TargetError> {
         let bad = |reason: &str| TargetError::BadScope {
             scope: scope.to_string(),
             reason: reason.to_string(),
@@ -92,14 +147,10 @@ impl Scope {
         if !prefix.ends_with('/') {
             prefix.push('/');
         }
-        let s = Scope {
+        Ok(Scope {
             origin: url.origin().ascii_serialization(),
             path_prefix: prefix,
-        };
-        if !s.contains(start) {
-            return Err(bad(&format!("the start URL {start} is outside it")));
-        }
-        Ok(s)
+        })
     }
 
     /// Whether a URL is inside the audited subtree.
@@ -110,14 +161,42 @@ impl Scope {
     }
 }
 
+/// How the audit scope was chosen.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeFrom {
+    /// The start page's directory (`.../xxgk/` of `.../xxgk/index.html`).
+    #[default]
+    Directory,
+    /// `--scope` (or a batch row's scope).
+    Given,
+    /// The scope recorded in the archive being replayed.
+    Archive,
+    /// A start URL without a trailing slash (`.../fdzdgknr`), taken as the directory it names.
+    NamedDirectory,
+    /// A start URL without a trailing slash whose page links into its parent directory rather
+    /// than below itself: the parent directory, as a browser resolves the page's links.
+    ParentDirectory,
+}
+
 /// A resolved target, ready to crawl.
 #[derive(Debug)]
 pub struct Target {
     /// What the user typed, for the report.
     pub input: String,
-    /// Where the crawl starts.
+    /// Where the crawl starts: the requested URL after its redirects, once
+    /// [`Target::redirected`] has been told them.
     pub start: Url,
     pub scope: Scope,
+    pub scope_from: ScopeFrom,
+    /// The URL asked for, when it redirected to `start`.
+    pub requested: Option<Url>,
+    /// Each hop of the redirects from `requested` to `start`.
+    pub redirects: Vec<Url>,
+    /// `--scope` as given, to be applied again to where the start URL leads.
+    given_scope: Option<String>,
     /// Kept alive for the duration of the audit when the target is a directory.
     pub server: Option<StaticServer>,
 }
@@ -208,17 +287,13 @@ impl Target {
                     })?,
                 None => server.url(),
             };
-            // The saved site is the scope, wherever in it the audit starts.
-            let scope = match scope {
-                Some(s) => Scope::parse(s, &start)?,
-                None => Scope::from_url(&server.url()),
-            };
-            return Ok(Target {
-                input: input.to_string(),
-                start,
-                scope,
-                server: Some(server),
-            });
+            let mut target = Target::new(input, start, scope)?;
+            if scope.is_none() {
+                // The saved site is the scope, wherever in it the audit starts.
+                target.scope = Scope::from_url(&server.url());
+            }
+            target.server = Some(server);
+            return Ok(target);
         }
         if !looks_like_url {
             return Err(TargetError::NotFound {
@@ -240,16 +315,69 @@ impl Target {
                 reason: "it has no host".into(),
             });
         }
-        let scope = match scope {
-            Some(s) => Scope::parse(s, &start)?,
-            None => Scope::from_url(&start),
+        Target::new(input, start, scope)
+    }
+
+    fn new(input: &str, start: Url, given: Option<&str>) -> Result<Target, TargetError> {
+        let (scope, scope_from) = match given {
+            // Whether the start page is inside is asked where the start URL leads.
+            Some(s) => (Scope::parse_prefix(s, &start)?, ScopeFrom::Given),
+            None => (Scope::from_url(&start), ScopeFrom::Directory),
         };
         Ok(Target {
             input: input.to_string(),
             start,
             scope,
+            scope_from,
+            requested: None,
+            redirects: Vec::new(),
+            given_scope: given.map(str::to_string),
             server: None,
         })
+    }
+
+    /// Marks a scope that came from a replayed archive rather than from the user.
+    pub fn from_archive(mut self) -> Target {
+        if self.scope_from == ScopeFrom::Given {
+            self.scope_from = ScopeFrom::Archive;
+        }
+        self
+    }
+
+    /// Where the start URL leads: its redirects (empty when it answered itself) and the links
+    /// of the page it ends at. The home page is the page at the end of the redirects and the
+    /// scope follows it: a county site that redirects `/xxgk` to `/xxgk/`, an old address to
+    /// `/`, or http to https is audited where it now is. A given scope must contain the final
+    /// URL. A start URL without a trailing slash that names a directory (`.../fdzdgknr`, no
+    /// file extension) is taken as that directory, unless its page links into the parent
+    /// directory and not below itself: a browser resolves such a page's relative links against
+    /// the parent, so the section lives there.
+    pub fn redirected(mut self, redirects: Vec<Url>, links: &[Url]) -> Result<Target, TargetError> {
+        if let Some(last) = redirects.last().cloned() {
+            self.requested = Some(std::mem::replace(&mut self.start, last));
+            self.redirects = redirects;
+        }
+        if let Some(given) = &self.given_scope {
+            // A path-only scope is on the host the start URL leads to.
+            let scope = Scope::parse_prefix(given, &self.start)?;
+            if !scope.contains(&self.start) {
+                return Err(match &self.requested {
+                    Some(requested) => TargetError::ScopeMissesStart {
+                        scope: given.clone(),
+                        requested: requested.to_string(),
+                        start: self.start.to_string(),
+                    },
+                    None => TargetError::BadScope {
+                        scope: given.clone(),
+                        reason: format!("the start URL {} is outside it", self.start),
+                    },
+                });
+            }
+            self.scope = scope;
+            return Ok(self);
+        }
+        (self.scope, self.scope_from) = Scope::of_start(&self.start, links);
+        Ok(self)
     }
 
     /// Whether the target is a local mirror (no politeness delay needed).
@@ -378,5 +506,39 @@ mod tests {
         assert_eq!(s.path_prefix, "/bm/jyj/");
         assert!(Scope::parse("/bm/czj/", &u).is_err());
         assert!(Scope::parse("not a url", &u).is_err());
+    }
+
+    #[test]
+    fn a_slashless_start_is_its_directory_unless_its_links_say_otherwise() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let start = u("https://www.example.gov.cn/bm/jyj");
+        // No links to go by: the directory the path names.
+        let (s, from) = Scope::of_start(&start, &[]);
+        assert_eq!(
+            (s.path_prefix.as_str(), from),
+            ("/bm/jyj/", ScopeFrom::NamedDirectory)
+        );
+        assert!(s.contains(&start));
+        let below = [
+            u("https://www.example.gov.cn/bm/jyj/gzdt/"),
+            u("https://www.example.gov.cn/"),
+        ];
+        assert_eq!(Scope::of_start(&start, &below).1, ScopeFrom::NamedDirectory);
+        // Relative links of a page at `/bm/jyj` land in `/bm/`: the section lives there.
+        let beside = [
+            u("https://www.example.gov.cn/bm/gzdt/"),
+            u("https://www.example.gov.cn/bm/tzgg/"),
+        ];
+        let (s, from) = Scope::of_start(&start, &beside);
+        assert_eq!(
+            (s.path_prefix.as_str(), from),
+            ("/bm/", ScopeFrom::ParentDirectory)
+        );
+        // A file name keeps its directory, as before.
+        let (s, from) = Scope::of_start(&u("https://www.example.gov.cn/bm/jyj/index.jsp"), &beside);
+        assert_eq!(
+            (s.path_prefix.as_str(), from),
+            ("/bm/jyj/", ScopeFrom::Directory)
+        );
     }
 }

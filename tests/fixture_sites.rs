@@ -83,9 +83,13 @@ fn compliant_site_passes_every_rule() {
     assert_eq!(news["evidence"][0]["date"], "2026-11-20");
     assert_eq!(news["evidence"][0]["date_source"], "list_row");
     let ar = finding(&r, "GOV-ANNUAL-REPORT");
-    assert_eq!(ar["facts"]["fact"], "found");
+    // The finding names the period it judged: as of 2026-11-26, the 2025 report was due.
+    assert_eq!(ar["facts"]["fact"], "for_period");
+    assert_eq!(ar["facts"]["year"], 2025);
+    assert_eq!(ar["facts"]["deadline"]["date"], "2026-01-31");
+    assert_eq!(ar["facts"]["inner"]["fact"], "found");
     assert!(
-        ar["facts"]["title"]
+        ar["facts"]["inner"]["title"]
             .as_str()
             .unwrap()
             .contains("2025年政府信息公开工作年度报告")

@@ -101,6 +101,16 @@ pub enum Fact {
         #[schemars(with = "String")]
         limit: Age,
     },
+    /// A rule with a deadline, judged for the period due on the as-of date: the year of the
+    /// document due and its deadline, around what was found. `found_year` is set when a
+    /// document for a later period (published by the as-of date) stands in for it.
+    ForPeriod {
+        year: i16,
+        deadline: Deadline,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        found_year: Option<i16>,
+        inner: Box<Fact>,
+    },
     /// A gap a recheck (整改复核) looked for again, one hop from its pages, and still found open.
     StillOpen {
         inner: Box<Fact>,
@@ -254,6 +264,21 @@ pub struct Deadline {
     /// The 网站标识码 the province was read from, when not given on the command line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub province_from_site_code: Option<String>,
+}
+
+impl Fact {
+    /// Whether the fact names the year a deadline is about already.
+    pub fn states_year(&self) -> bool {
+        match self {
+            Fact::NoneForYear { .. }
+            | Fact::YearUnverified { .. }
+            | Fact::YearDeadLink { .. }
+            | Fact::Late { .. }
+            | Fact::ForPeriod { .. } => true,
+            Fact::Unconfirmed { inner, .. } | Fact::StillOpen { inner } => inner.states_year(),
+            _ => false,
+        }
+    }
 }
 
 /// What a document's text was needed for.

@@ -30,7 +30,8 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// An http(s) URL (the audit scope is its directory) or a local directory holding a saved site
+    /// An http(s) URL (the audit starts where it redirects to, and its scope is that page's
+    /// directory) or a local directory holding a saved site
     #[arg(required_unless_present = "from_warc")]
     pub target: Option<String>,
 
@@ -51,7 +52,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "CODE|NAME")]
     pub province: Option<String>,
 
-    /// Audit scope: a URL prefix, or a path prefix on the target's host (default: the target's directory)
+    /// Audit scope: a URL prefix, or a path prefix on the target's host; it must contain the page
+    /// the target redirects to (default: that page's directory)
     #[arg(long)]
     pub scope: Option<String>,
 
@@ -60,7 +62,9 @@ pub struct AuditArgs {
     #[arg(long, value_name = "PAGE", conflicts_with = "from_warc")]
     pub start: Option<String>,
 
-    /// Judge freshness and deadlines as of this date, YYYY-MM-DD (default: today in the pack's time zone)
+    /// Judge the site as it stood on this date, YYYY-MM-DD: freshness and deadlines are judged
+    /// for it, and pages and list rows dated later are left out (default: today in the pack's
+    /// time zone)
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
 

@@ -94,8 +94,34 @@ pub struct CrawlConfig {
     pub replay: Option<Arc<dyn archive::Recorded>>,
     /// What to read: as an inspector does, or everything.
     pub plan: CrawlPlan,
+    /// Answers had before the crawl (where the start URL leads was asked first): used instead
+    /// of asking the server again.
+    pub prefetched: Option<Arc<Prefetched>>,
     /// Pages of earlier runs: asked for with `If-None-Match` / `If-Modified-Since`, reused on 304.
     pub cache: Option<cache::Cache>,
+}
+
+/// Answers to requests made before the crawl, by URL; each is used once, by the crawl's first
+/// request for it, and counts no request (whoever asked counted it).
+#[derive(Debug, Default)]
+pub struct Prefetched {
+    answers: std::sync::Mutex<HashMap<UrlKey, fetch::Response>>,
+}
+
+impl Prefetched {
+    /// Keeps the answer `r` got, as the answer to its final URL (its redirects are behind it).
+    pub fn keep(&self, mut r: fetch::Response) {
+        r.redirects.clear();
+        r.requests = 0;
+        let key = UrlKey::of(&r.final_url);
+        if let Ok(mut a) = self.answers.lock() {
+            a.insert(key, r);
+        }
+    }
+
+    fn take(&self, url: &Url) -> Option<fetch::Response> {
+        self.answers.lock().ok()?.remove(&UrlKey::of(url))
+    }
 }
 
 /// How much of a site a crawl reads.
@@ -187,6 +213,7 @@ impl Default for CrawlConfig {
             archive: None,
             replay: None,
             plan: CrawlPlan::default(),
+            prefetched: None,
             cache: None,
         }
     }
@@ -654,7 +681,15 @@ pub async fn crawl<S: PageSink>(
         log.summary.not_modified += usize::from(r.revalidated);
     };
 
-    let robots = load_robots(&net, &hosts, &limits, start, cfg.respect_robots).await;
+    let robots = load_robots(
+        &net,
+        &hosts,
+        &limits,
+        start,
+        cfg.respect_robots,
+        cfg.prefetched.as_deref(),
+    )
+    .await;
     if let Some((info, _, r)) = &robots {
         count(&mut log, r);
         if let Some(d) = info.crawl_delay_secs.filter(|_| cfg.respect_robots) {
@@ -855,6 +890,10 @@ pub async fn crawl<S: PageSink>(
                 }
             }
             busy[usize::from(job.tier)] += 1;
+            if let Some(r) = cfg.prefetched.as_ref().and_then(|p| p.take(&job.url)) {
+                inflight.push(tokio::spawn(async move { (job, Some(r)) }));
+                continue;
+            }
             let (net, hosts, limits) = (net.clone(), hosts.clone(), limits.clone());
             // Spawned, so that a request runs on a runtime worker beside its connection's task
             // instead of bouncing to this loop's thread on every wake-up.
@@ -1104,9 +1143,13 @@ async fn load_robots(
     limits: &FetchLimits,
     start: &Url,
     obey: bool,
+    prefetched: Option<&Prefetched>,
 ) -> Option<(RobotsInfo, Option<texting_robots::Robot>, fetch::Response)> {
     let url = start.join("/robots.txt").ok()?;
-    let r = fetch::fetch(net, hosts, limits, &url, Mode::Get { any_body: true }).await;
+    let r = match prefetched.and_then(|p| p.take(&url)) {
+        Some(r) => r,
+        None => fetch::fetch(net, hosts, limits, &url, Mode::Get { any_body: true }).await,
+    };
     // 2xx: the rules apply. 4xx (401/403 included) and failures: no rules, crawl politely.
     let robot = match (r.status, &r.body) {
         (Some(200..=299), Some(body)) => texting_robots::Robot::new(ROBOTS_AGENT, body).ok(),

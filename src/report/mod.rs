@@ -22,11 +22,12 @@ use crate::audit::{Finding, Score, Text};
 use crate::extract::DatedBy;
 use crate::rules::RulePack;
 use crate::site::{ColumnState, SiteModel};
-use crate::target::Scope;
+use crate::target::{Scope, ScopeFrom};
 pub use crawled::{CrawlSummary, RobotsInfo, SitemapInfo};
 
 /// Bumped whenever a field changes meaning, appears or disappears. 2: findings carry `facts`.
-/// 3: the crawl counts 304 answers (`not_modified`) and outcomes include `unsampled`.
+/// 3: the crawl counts 304 answers (`not_modified`) and outcomes include `unsampled`; the
+/// target carries the start URL's redirects and how the scope was chosen.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// A closed set of named values a user picks from (a format, a language): the command line
@@ -177,10 +178,27 @@ pub struct Tool {
 pub struct TargetInfo {
     /// What the user asked to audit (a URL, or a local directory).
     pub input: String,
+    /// The home page: where the URL asked for ends after its redirects.
     pub start_url: Url,
     pub scope: Scope,
     /// True when a local directory was served on 127.0.0.1 for the audit.
     pub local: bool,
+    /// The URL asked for, when it redirected to `start_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_url: Option<Url>,
+    /// Each hop of the redirects from `requested_url`, in order, ending at `start_url`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Url>,
+    /// How the scope was chosen.
+    #[serde(default)]
+    pub scope_from: ScopeFrom,
+}
+
+impl TargetInfo {
+    /// The URL the user asked for (before its redirects): what names the site across runs.
+    pub fn requested(&self) -> &Url {
+        self.requested_url.as_ref().unwrap_or(&self.start_url)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

@@ -63,6 +63,10 @@ pub struct LinkTarget {
     /// The first page, in URL order, that links to it: an index into [`SiteModel::pages`]
     /// (a URL per link target would be the largest part of a big site's model).
     found_on: Option<usize>,
+    /// The last page in URL order that links to it: with `found_on`, whether it was on more than
+    /// one page (a menu link) or only on one (a document's attachment).
+    #[serde(default, skip)]
+    last_on: Option<usize>,
     pub from_home: bool,
 }
 
@@ -98,6 +102,20 @@ pub struct SiteModel {
     /// Set by [`SiteModel::ignore_future`].
     #[serde(skip)]
     as_of: Option<Date>,
+}
+
+/// What an audit as of a day left out because it is dated after that day (see
+/// [`SiteModel::ignore_future`]), and the pages it could not place in time.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Pages (documents) published after the day.
+    pub pages: usize,
+    /// List rows dated after it (a column's rows and the home page's).
+    pub entries: usize,
+    /// Link targets that were only on later pages, or are later documents themselves.
+    pub links: usize,
+    /// Documents with no publish date: kept, whatever their age.
+    pub undated_pages: usize,
 }
 
 /// The key that joins the pages of one list: `.../gzdt/index_2.html` → `.../gzdt/`, a Hanweb
@@ -190,6 +208,7 @@ impl SiteBuilder {
                     kind: l.kind,
                     texts: Vec::new(),
                     found_on: None,
+                    last_on: None,
                     from_home: false,
                 });
                 self.model.links.len() - 1
@@ -208,6 +227,14 @@ impl SiteBuilder {
             };
             if earlier {
                 t.found_on = Some(this_page);
+            }
+            let later = match t.last_on {
+                None => true,
+                Some(i) if i == this_page => false,
+                Some(i) => facts.url.as_str() > self.model.pages[i].url.as_str(),
+            };
+            if later {
+                t.last_on = Some(this_page);
             }
             t.from_home |= is_home;
         }
@@ -309,6 +336,7 @@ impl SiteBuilder {
             .sort_by(|a, b| a.url.as_str().cmp(b.url.as_str()));
         for l in &mut self.model.links {
             l.found_on = l.found_on.map(|old| new_index[old]);
+            l.last_on = l.last_on.map(|old| new_index[old]);
             l.texts.sort();
         }
         self.model.stub_columns.sort();
@@ -519,13 +547,116 @@ impl SiteModel {
             .max()
     }
 
-    /// Dates after the as-of day (a typo, a deadline printed in a list row, an audit run "as of"
-    /// an earlier day) never make a column or the home page look fresh.
-    pub fn ignore_future(&mut self, as_of: Date) {
+    /// Judges the site as it stood on the as-of day: pages published after it, list rows dated
+    /// after it, and links found only on such pages are left out of every rule, so an audit as
+    /// of a past day sees what an inspector saw that day (and a typo'd future date never makes
+    /// a column or the home page look fresh). Undated pages cannot be placed in time and stay;
+    /// so does a date that is only a sitemap's lastmod (often the day the CMS rebuilt the page).
+    pub fn ignore_future(&mut self, as_of: Date) -> LeftOut {
         self.as_of = Some(as_of);
+        let after = |d: &DatedBy| d.date > as_of && d.source != DateSource::Sitemap;
+        let mut out = LeftOut::default();
+        let mut future: std::collections::HashSet<UrlKey> = std::collections::HashSet::new();
+        let mut keep = vec![true; self.pages.len()];
+        for (i, p) in self.pages.iter().enumerate() {
+            if p.kind == PageKind::List || self.is_home(&p.url) {
+                continue;
+            }
+            match &p.pub_date {
+                Some(d) if after(d) => {
+                    keep[i] = false;
+                    future.insert(UrlKey::of(&p.url));
+                    out.pages += 1;
+                }
+                Some(d) if d.source != DateSource::Sitemap => {}
+                _ => out.undated_pages += 1,
+            }
+        }
+        // Rows are counted once however many lists show them (the home page, under two names).
+        let mut rows: std::collections::HashSet<UrlKey> = std::collections::HashSet::new();
         for c in &mut self.columns {
+            let before = c.entries.len();
+            c.entries.retain(|e| {
+                let later = e.date.as_ref().is_some_and(after);
+                if later {
+                    future.insert(UrlKey::of(&e.url));
+                    rows.insert(UrlKey::of(&e.url));
+                }
+                !later
+            });
+            if before > 0 && c.entries.is_empty() {
+                // Everything it lists came later: on the day, the list was empty.
+                c.state = ColumnState::Empty;
+            }
             c.newest = newest(&c.entries, Some(as_of));
         }
+        for p in &mut self.pages {
+            p.entries.retain(|e| {
+                let later = e.date.is_some_and(|d| d > as_of);
+                if later {
+                    future.insert(UrlKey::of(&e.url));
+                    rows.insert(UrlKey::of(&e.url));
+                }
+                !later
+            });
+        }
+        out.entries = rows.len();
+        if out.pages == 0 && future.is_empty() {
+            return out;
+        }
+        // Drop the later pages, renumbering what points into `pages`.
+        let mut new_index = vec![None; self.pages.len()];
+        let mut n = 0;
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                new_index[i] = Some(n);
+                n += 1;
+            }
+        }
+        let mut i = 0;
+        self.pages.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        self.page_index.retain(|_, v| match new_index[*v] {
+            Some(n) => {
+                *v = n;
+                true
+            }
+            None => false,
+        });
+        // A link to a later document, or seen only on later pages (their attachments), was not
+        // there yet. The first and last referrers in URL order are known: a menu link on pages
+        // of every date keeps one of them.
+        let before = self.links.len();
+        self.links.retain_mut(|l| {
+            let key = UrlKey::of(&l.url);
+            let first = l.found_on.map(|old| new_index[old]);
+            let last = l.last_on.map(|old| new_index[old]);
+            let kept = !future.contains(&key)
+                && match (first, last) {
+                    (Some(Some(n)), last) => {
+                        l.found_on = Some(n);
+                        l.last_on = last.flatten().or(Some(n));
+                        true
+                    }
+                    (Some(None), Some(Some(n))) => {
+                        l.found_on = Some(n);
+                        l.last_on = Some(n);
+                        true
+                    }
+                    (Some(None), _) => false,
+                    (None, _) => true,
+                };
+            if !kept {
+                future.insert(key);
+            }
+            kept
+        });
+        out.links = before - self.links.len();
+        // Nor was there anything to check at those addresses.
+        self.checks.retain(|k, _| !future.contains(k));
+        out
     }
 
     /// The start page, also under its `index.html`-style name (sites link to both).
@@ -655,6 +786,78 @@ mod tests {
                     source: DateSource::ListRow
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn an_audit_as_of_a_day_leaves_out_what_came_later() {
+        let mut b = SiteBuilder::new(Url::parse("http://jyj.county.gov.cn/").unwrap());
+        b.add(facts(
+            "http://jyj.county.gov.cn/",
+            r#"<html><body><a href="tzgg/">通知公告</a><a href="about.html">关于我们</a></body></html>"#,
+        ));
+        b.add(facts(
+            "http://jyj.county.gov.cn/tzgg/",
+            r#"<html><head><meta name="ColumnName" content="通知公告"></head><body><ul>
+<li><a href="202612/t20261202_9.html">关于报送培训需求的通知</a><span>2026-12-02</span></li>
+<li><a href="202611/t20261112_8.html">关于消防安全宣传月的通知</a><span>2026-11-12</span></li></ul></body></html>"#,
+        ));
+        b.add(facts(
+            "http://jyj.county.gov.cn/tzgg/202612/t20261202_9.html",
+            r#"<html><head><meta name="PubDate" content="2026-12-02 09:00"></head><body><h1>关于报送培训需求的通知</h1>
+<p>附件：<a href="P020261202.pdf">需求表</a></p><a href="/ldxx/">领导信息</a></body></html>"#,
+        ));
+        // The same menu link on an earlier page that sorts after the later one.
+        b.add(facts(
+            "http://jyj.county.gov.cn/zcwj/202611/t20261110_5.html",
+            r#"<html><head><meta name="PubDate" content="2026-11-10 09:00"></head><body><h1>政策文件</h1><a href="/ldxx/">领导信息</a></body></html>"#,
+        ));
+        b.add(facts(
+            "http://jyj.county.gov.cn/tzgg/202611/t20261112_8.html",
+            r#"<html><head><meta name="PubDate" content="2026-11-12 09:00"></head><body><h1>关于消防安全宣传月的通知</h1></body></html>"#,
+        ));
+        b.add(facts(
+            "http://jyj.county.gov.cn/about.html",
+            "<html><body><h1>关于我们</h1><p>无日期</p></body></html>",
+        ));
+        let mut model = b.finish(CrawlLog::default());
+        let left = model.ignore_future(jiff::civil::date(2026, 11, 26));
+        assert_eq!(
+            left,
+            LeftOut {
+                pages: 1,
+                entries: 1,
+                links: 2,
+                undated_pages: 1
+            }
+        );
+        let later = Url::parse("http://jyj.county.gov.cn/tzgg/202612/t20261202_9.html").unwrap();
+        assert!(model.page(&later).is_none());
+        assert!(model.pages.iter().all(|p| p.url != later));
+        let col = &model.columns[0];
+        assert_eq!(col.entries.len(), 1);
+        assert_eq!(
+            col.newest.map(|d| d.date),
+            Some(jiff::civil::date(2026, 11, 12))
+        );
+        // Its attachment was on no page yet.
+        assert!(!model.links.iter().any(|l| l.url.path().ends_with(".pdf")));
+        // A menu link also on an earlier page stays, found there.
+        let menu = model
+            .links
+            .iter()
+            .find(|l| l.url.path() == "/ldxx/")
+            .unwrap();
+        assert_eq!(
+            model.found_on(menu).map(Url::path),
+            Some("/zcwj/202611/t20261110_5.html")
+        );
+        // What stays still knows where it was found.
+        let earlier = Url::parse("http://jyj.county.gov.cn/tzgg/202611/t20261112_8.html").unwrap();
+        let link = model.links.iter().find(|l| l.url == earlier).unwrap();
+        assert_eq!(
+            model.found_on(link).map(Url::as_str),
+            Some("http://jyj.county.gov.cn/tzgg/")
         );
     }
 }

@@ -135,7 +135,7 @@ fn site_label(r: &Report) -> String {
     if r.target.local {
         r.target.input.clone()
     } else {
-        r.target.start_url.to_string()
+        r.target.requested().to_string()
     }
 }
 

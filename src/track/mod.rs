@@ -194,7 +194,7 @@ pub fn site_key(report: &Report) -> String {
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| report.target.input.clone())
     } else {
-        report.target.start_url.to_string()
+        report.target.requested().to_string()
     }
 }
 

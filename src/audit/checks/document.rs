@@ -186,6 +186,88 @@ impl CheckKind for DocumentCheck {
     }
 
     fn evaluate(&self, r: &Rule, ctx: &Ctx<'_>) -> Finding {
+        let f = self.judge(r, ctx);
+        // A rule with a deadline says which period it judged, whatever it found.
+        match &self.due {
+            Some(due) => self.period(ctx, due).state(f),
+            None => f,
+        }
+    }
+}
+
+/// The period a deadline rule judges on the as-of date, and the deadline that applies.
+struct Period {
+    due: DuePeriod,
+    deadline: Deadline,
+}
+
+impl Period {
+    /// `f` with the period stated, unless its fact names the year already; a pass on a later
+    /// period's document says so.
+    fn state(&self, mut f: Finding) -> Finding {
+        let Some(inner) = f.facts.take() else {
+            return f;
+        };
+        if inner.states_year() {
+            f.facts = Some(inner);
+            return f;
+        }
+        let found_year = (f.status == Status::Pass)
+            .then(|| {
+                f.evidence
+                    .iter()
+                    .filter_map(|e| e.text.as_deref())
+                    .filter_map(|t| later_year(t, self.due.doc_year, i16::MAX))
+                    .max()
+            })
+            .flatten()
+            .filter(|_| {
+                !f.evidence
+                    .iter()
+                    .filter_map(|e| e.text.as_deref())
+                    .any(|t| names_year(t, self.due.doc_year))
+            });
+        let fact = Fact::ForPeriod {
+            year: self.due.doc_year,
+            deadline: self.deadline.clone(),
+            found_year,
+            inner: Box::new(inner),
+        };
+        f.message = crate::audit::messages::message(&fact, &f.name, f.waiver.as_ref());
+        f.facts = Some(fact);
+        f
+    }
+}
+
+/// Whether a title names a year's document: `2025年` or `2025年度`.
+fn names_year(t: &str, year: i16) -> bool {
+    t.contains(&format!("{year}年"))
+}
+
+/// The latest year after `after` and up to `until` that a title names.
+fn later_year(t: &str, after: i16, until: i16) -> Option<i16> {
+    // Years a title can name: four digits followed by 年.
+    let mut best = None;
+    for (i, _) in t.match_indices('年') {
+        let digits = t[..i].chars().rev().take(4).collect::<String>();
+        if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+            let y: i16 = digits
+                .chars()
+                .rev()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
+            if y > after && y <= until && best.is_none_or(|b| y > b) {
+                best = Some(y);
+            }
+        }
+    }
+    best
+}
+
+impl DocumentCheck {
+    /// The finding, step by step.
+    fn judge(&self, r: &Rule, ctx: &Ctx<'_>) -> Finding {
         let hits = ctx.hits(r, &self.find, self.where_.as_deref());
         // Each step settles the finding or hands on the hits still in play.
         macro_rules! step {
@@ -198,7 +280,7 @@ impl CheckKind for DocumentCheck {
         }
         let mut pool = step!(self.found(r, ctx, &hits));
         if let Some(due) = &self.due {
-            pool = step!(self.due(r, ctx, due, &hits, pool));
+            pool = step!(self.due(r, ctx, &self.period(ctx, due), &hits, pool));
         }
         if !self.forbid.is_empty() {
             pool = step!(self.forbid(r, ctx, pool));
@@ -208,9 +290,32 @@ impl CheckKind for DocumentCheck {
         }
         self.freshness(r, ctx, &pool)
     }
-}
 
-impl DocumentCheck {
+    /// The period due on the as-of date, with the province's own deadline when the pack gives
+    /// one for the site's province.
+    fn period(&self, ctx: &Ctx<'_>, due: &Due) -> Period {
+        let (province, from_site) = match ctx.pack.province {
+            Some(p) => (Some(p), None),
+            None => {
+                let code = ctx.site.site_id_code.as_deref().unwrap_or_default();
+                (province::from_site_id(code), Some(code))
+            }
+        };
+        let special = province.and_then(|p| due.province.get(p.code).map(|b| (p, b)));
+        let by = special
+            .map(|(_, b)| b.get_ref())
+            .unwrap_or(due.by.get_ref());
+        let period = due_period(ctx.as_of, by, due.covers);
+        Period {
+            due: period,
+            deadline: Deadline {
+                date: period.deadline,
+                province: special.map(|(p, _)| p.code.to_string()),
+                province_from_site_code: special.and(from_site).map(str::to_string),
+            },
+        }
+    }
+
     /// Nothing beyond the page's existence is asked but what it must not show: finding none is
     /// not the site's gap (another rule asks for the document itself).
     fn forbid_only(&self) -> bool {
@@ -319,40 +424,29 @@ impl DocumentCheck {
         &self,
         r: &Rule,
         ctx: &Ctx<'a>,
-        due: &Due,
+        period: &Period,
         hits: &[Hit<'a>],
         live: Vec<Hit<'a>>,
     ) -> Step<'a> {
-        // A province's own deadline, when the pack gives one for the site's province.
-        let (province, from_site) = match ctx.pack.province {
-            Some(p) => (Some(p), None),
-            None => {
-                let code = ctx.site.site_id_code.as_deref().unwrap_or_default();
-                (province::from_site_id(code), Some(code))
-            }
+        let (doc_year, dl) = (period.due.doc_year, period.due.deadline);
+        let deadline = period.deadline.clone();
+        let year_in = |t: &str| names_year(t, doc_year);
+        // A document for a later period, published by the as-of date (nothing later is left in
+        // the site model), satisfies the rule too: the 2026 admission policy is in force.
+        let later_in = |t: &str| later_year(t, doc_year, ctx.as_of.year()).is_some();
+        let title = |h: &Hit<'a>| {
+            h.page
+                .map(|p| format!("{} {}", h.text, p.html_title))
+                .unwrap_or_else(|| h.text.clone())
         };
-        let special = province.and_then(|p| due.province.get(p.code).map(|b| (p, b)));
-        let by = special
-            .map(|(_, b)| b.get_ref())
-            .unwrap_or(due.by.get_ref());
-        let period = due_period(ctx.as_of, by, due.covers);
-        let (doc_year, dl) = (period.doc_year, period.deadline);
-        let deadline = Deadline {
-            date: dl,
-            province: special.map(|(p, _)| p.code.to_string()),
-            province_from_site_code: special.and(from_site).map(str::to_string),
-        };
-        let year_terms = [format!("{doc_year}年"), format!("{doc_year}年度")];
-        let year_in = |t: &str| year_terms.iter().any(|yt| t.contains(yt.as_str()));
         let mut candidates: Vec<Hit<'a>> = hits
             .iter()
-            .filter(|h| {
-                let t = h
-                    .page
-                    .map(|p| format!("{} {}", h.text, p.html_title))
-                    .unwrap_or_else(|| h.text.clone());
-                year_in(&t)
-            })
+            .filter(|h| year_in(&title(h)))
+            .cloned()
+            .collect();
+        let mut later: Vec<Hit<'a>> = hits
+            .iter()
+            .filter(|h| h.live == Liveness::Live && !year_in(&title(h)) && later_in(&title(h)))
             .cloned()
             .collect();
         // A column's entries count too: "2025年度报告" need not repeat the rule's terms.
@@ -360,6 +454,14 @@ impl DocumentCheck {
             for e in h.column.map(|c| c.entries.as_slice()).unwrap_or_default() {
                 if year_in(&e.title) && !candidates.iter().any(|c| c.url == e.url) {
                     candidates.push(ctx.entry_hit(e, &h.url));
+                } else if !year_in(&e.title)
+                    && later_in(&e.title)
+                    && !later.iter().any(|c| c.url == e.url)
+                {
+                    let hit = ctx.entry_hit(e, &h.url);
+                    if hit.live == Liveness::Live {
+                        later.push(hit);
+                    }
                 }
             }
         }
@@ -375,6 +477,10 @@ impl DocumentCheck {
             .filter(|h| h.live == Liveness::Live)
             .cloned()
             .collect();
+        if !later.is_empty() && for_year.iter().all(|h| h.date.is_some_and(|d| d.date > dl)) {
+            // Missing or late for its own period, but superseded by a later one.
+            return ControlFlow::Continue(later);
+        }
         if for_year.is_empty() {
             let unsure: Vec<&Hit> = candidates
                 .iter()
@@ -698,6 +804,21 @@ mod tests {
         // A budget covers the year it is published in.
         let p = due_period(date(2026, 6, 5), "03-31", Covers::Current);
         assert_eq!((p.doc_year, p.deadline), (2026, date(2026, 3, 31)));
+    }
+
+    #[test]
+    fn a_later_period_is_read_from_a_title() {
+        assert_eq!(
+            later_year("清水县2026年义务教育阶段招生入学工作实施方案", 2025, 2026),
+            Some(2026)
+        );
+        // Not the year due itself, nor a year after the as-of year, nor digits that are no year.
+        assert_eq!(later_year("2025年度招生政策", 2025, 2026), None);
+        assert_eq!(later_year("2027年招生工作意见", 2025, 2026), None);
+        assert_eq!(later_year("清教发〔2026〕31号", 2025, 2026), None);
+        assert_eq!(later_year("2025年至2026年学年校历", 2025, 2026), Some(2026));
+        assert!(names_year("2025年度部门预算", 2025));
+        assert!(!names_year("2026年度部门预算", 2025));
     }
 
     #[test]

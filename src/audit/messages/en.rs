@@ -316,6 +316,20 @@ impl Catalogue for En {
             Fact::Stale { newest: None, .. } => {
                 format!("{name} shows no publish date, which counts as not updated")
             }
+            Fact::ForPeriod {
+                year,
+                deadline,
+                found_year,
+                inner,
+            } => format!(
+                "{} (the {year} {name} is due, by {}{}{})",
+                self.fact(inner, name),
+                date(deadline.date),
+                deadline_tail(deadline),
+                found_year
+                    .map(|y| format!("; the later {y} one is published, which satisfies it"))
+                    .unwrap_or_default()
+            ),
             Fact::StillOpen { inner } => self.still_open(&self.fact(inner, name)),
             Fact::Unconfirmed {
                 inner,

@@ -319,6 +319,20 @@ impl Catalogue for Zh {
                 age(*limit)
             ),
             Fact::Stale { newest: None, .. } => format!("{name}无可见发布日期，视为未更新"),
+            Fact::ForPeriod {
+                year,
+                deadline,
+                found_year,
+                inner,
+            } => format!(
+                "{}（应公开{year}年度{name}，时限{}{}{}）",
+                self.fact(inner, name),
+                date(deadline.date),
+                deadline_tail(deadline),
+                found_year
+                    .map(|y| format!("；已公开更新的{y}年度文件，视为符合"))
+                    .unwrap_or_default()
+            ),
             Fact::StillOpen { inner } => self.still_open(&self.fact(inner, name)),
             Fact::Unconfirmed {
                 inner,
