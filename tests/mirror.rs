@@ -71,27 +71,10 @@ fn mirror(dir: &Path, home: &str) {
 }
 
 fn audit(dir: &Path, extra: &[&str]) -> (Value, i32) {
-    let out = Command::cargo_bin("gongkai")
-        .unwrap()
-        .arg("audit")
-        .arg(dir)
-        .args([
-            "--rules",
-            "cn-site-inspection",
-            "--as-of",
-            "2026-11-26",
-            "--format",
-            "json",
-        ])
-        .args(extra)
-        .output()
-        .unwrap();
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("no report ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (report, out.status.code().unwrap_or(-1))
+    common::audit_json(dir.to_str().unwrap(), "cn-site-inspection", extra)
 }
 
-/// The URL paths of the pages the audit read.
+/// The URLs of the columns the audit found.
 fn column_urls(report: &Value) -> Vec<String> {
     report["site"]["columns"]
         .as_array()
