@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use super::{Catalogue, MAX_LISTED};
 use crate::audit::facts::*;
 use crate::audit::finding::{Reason, Status, WaiverNote};
+use crate::audit::score::{Cause, Score};
 use crate::rules::{Age, AgeUnit, province};
 
 pub struct En;
@@ -509,5 +510,65 @@ impl Catalogue for En {
             (Status::Gap, false) => "gap",
             (Status::Inconclusive, _) => "inconclusive",
         }
+    }
+
+    fn provisional(&self) -> &'static str {
+        "provisional"
+    }
+
+    fn cause(&self, c: Cause) -> &'static str {
+        match c {
+            Cause::Blocked => "blocked by a firewall or rate limit",
+            Cause::Javascript => "drawn by JavaScript",
+            Cause::Budget => "beyond the crawl budget",
+            Cause::Robots => "disallowed by robots.txt",
+            Cause::Network => "timeouts or network errors",
+            Cause::Other => "other causes",
+        }
+    }
+
+    fn unjudged(&self, s: &Score) -> String {
+        let parts: Vec<String> = s
+            .unjudged
+            .iter()
+            .map(|u| {
+                let veto = match u.vetoes.len() {
+                    0 => String::new(),
+                    1 => ", a veto item".to_string(),
+                    n => format!(", {n} veto items"),
+                };
+                format!(
+                    "{} {} ({} pts{veto})",
+                    self.cause(u.cause),
+                    u.rules.len(),
+                    u.points
+                )
+            })
+            .collect();
+        format!(
+            "{} {} worth {} points could not be judged: {}",
+            s.inconclusive,
+            if s.inconclusive == 1 { "rule" } else { "rules" },
+            s.at_stake,
+            parts.join(", ")
+        )
+    }
+
+    fn headline(&self, s: &Score) -> String {
+        let veto = if s.vetoes.is_empty() {
+            String::new()
+        } else {
+            format!(" (veto: {})", s.vetoes.join(", "))
+        };
+        let open = s
+            .unjudged_text(true)
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
+        format!(
+            "Score {} / {} · Grade {}{veto}{open}",
+            s.points_text(),
+            s.base,
+            s.grade.en
+        )
     }
 }

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use super::{Catalogue, MAX_LISTED};
 use crate::audit::facts::*;
 use crate::audit::finding::{Reason, Status, WaiverNote};
+use crate::audit::score::{Cause, Score};
 use crate::rules::{Age, AgeUnit, province};
 
 pub struct Zh;
@@ -525,5 +526,64 @@ impl Catalogue for Zh {
             (Status::Gap, false) => "不符合",
             (Status::Inconclusive, _) => "无法判定",
         }
+    }
+
+    fn provisional(&self) -> &'static str {
+        "待定"
+    }
+
+    fn cause(&self, c: Cause) -> &'static str {
+        match c {
+            Cause::Blocked => "防火墙拦截或限流",
+            Cause::Javascript => "由JavaScript绘制",
+            Cause::Budget => "超出抓取范围限制",
+            Cause::Robots => "robots.txt禁止抓取",
+            Cause::Network => "超时或网络错误",
+            Cause::Other => "其他原因",
+        }
+    }
+
+    fn unjudged(&self, s: &Score) -> String {
+        let parts: Vec<String> = s
+            .unjudged
+            .iter()
+            .map(|u| {
+                let veto = if u.vetoes.is_empty() {
+                    String::new()
+                } else {
+                    format!("，含单项否决项{}条", u.vetoes.len())
+                };
+                format!(
+                    "{}{}条（{}分{veto}）",
+                    self.cause(u.cause),
+                    u.rules.len(),
+                    u.points
+                )
+            })
+            .collect();
+        format!(
+            "{}条规则共{}分无法判定：{}",
+            s.inconclusive,
+            s.at_stake,
+            parts.join("、")
+        )
+    }
+
+    fn headline(&self, s: &Score) -> String {
+        let veto = if s.vetoes.is_empty() {
+            String::new()
+        } else {
+            format!("（单项否决：{}）", s.vetoes.join("、"))
+        };
+        let open = s
+            .unjudged_text(false)
+            .map(|t| format!("（{t}）"))
+            .unwrap_or_default();
+        format!(
+            "得分 {} / {} · 等级 {}{veto}{open}",
+            s.points_text(),
+            s.base,
+            s.grade.zh
+        )
     }
 }
