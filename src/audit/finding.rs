@@ -279,6 +279,17 @@ impl Finding {
         self.status == Status::Inconclusive && self.reason != Some(Reason::NotApplicable)
     }
 
+    /// The points column: `-5` for a gap's deduction; for a rule not judged what it would cost,
+    /// in parentheses (`(-5)`, `(否决)`); empty otherwise.
+    pub fn points_text(&self, en: bool) -> String {
+        match self.at_stake {
+            _ if self.deduction > 0.0 => format!("-{}", self.deduction),
+            Some(s) if s.veto => format!("({})", if en { "veto" } else { "否决" }),
+            Some(s) if s.points > 0.0 => format!("(-{})", s.points),
+            _ => String::new(),
+        }
+    }
+
     /// The status as a reader should see it: a waived gap says so.
     pub fn status_label(&self, en: bool) -> &'static str {
         crate::audit::messages::Lang::of(en).status(self.status, self.is_waived())

@@ -168,6 +168,16 @@ impl Score {
         (self.inconclusive > 0).then(|| Lang::of(en).unjudged(self))
     }
 
+    /// Coverage, pass rate and the counts in a line.
+    pub fn coverage_text(&self, en: bool) -> String {
+        Lang::of(en).coverage(self)
+    }
+
+    /// Both ends of the range with their grades; `None` when the ends are the same.
+    pub fn range_text(&self, en: bool) -> Option<String> {
+        (self.best != self.worst).then(|| Lang::of(en).range(self))
+    }
+
     /// The one-line verdict every format shows: `得分 41–100 / 100 · 等级 待定（…）`.
     pub fn headline(&self, en: bool) -> String {
         Lang::of(en).headline(self)

@@ -125,11 +125,7 @@ impl Render<Report> for Terminal {
             vec!["结果", "规则", "扣分", "说明与证据"]
         });
         for f in ordered(report) {
-            let pts = if f.deduction > 0.0 {
-                format!("-{}", f.deduction)
-            } else {
-                String::new()
-            };
+            let pts = f.points_text(en);
             t.add_row(vec![
                 self.status_cell(f),
                 Cell::new(format!("{}\n{}", f.rule_id, f.name.get(en))),
@@ -140,37 +136,11 @@ impl Render<Report> for Terminal {
         writeln!(out, "{t}")?;
 
         let s = &report.score;
-        let grade = s.grade.get(en);
-        let vetoes = if s.vetoes.is_empty() {
-            String::new()
-        } else if en {
-            format!(" (veto: {})", s.vetoes.join(", "))
-        } else {
-            format!("（单项否决：{}）", s.vetoes.join("、"))
-        };
-        if en {
-            writeln!(
-                out,
-                "Score: {} / {}  Grade: {grade}{vetoes}",
-                s.points, s.base
-            )?;
-            writeln!(
-                out,
-                "Coverage: {}% ({} pass, {} gaps, {} inconclusive)",
-                s.coverage, s.passed, s.gaps, s.inconclusive
-            )?;
-        } else {
-            writeln!(
-                out,
-                "得分：{} / {}　等级：{grade}{vetoes}",
-                s.points, s.base
-            )?;
-            writeln!(
-                out,
-                "覆盖率：{}%（符合 {}，不符合 {}，无法判定 {}）",
-                s.coverage, s.passed, s.gaps, s.inconclusive
-            )?;
+        writeln!(out, "{}", s.headline(en))?;
+        if let Some(r) = s.range_text(en) {
+            writeln!(out, "{}{r}", if en { "Range: " } else { "得分范围：" })?;
         }
+        writeln!(out, "{}", s.coverage_text(en))?;
         let c = &report.crawl;
         let secs = c.elapsed_ms as f64 / 1000.0;
         if en {

@@ -59,7 +59,7 @@ impl Render for SarifReport {
                     "level": if f.is_waived() { "note" } else { level(f.status, f.severity) },
                     "kind": if f.status == Status::Gap { "fail" } else { "review" },
                     "message": { "text": super::sanitize(f.message.get(en)) },
-                    "properties": { "status": f.status, "reason": f.reason, "deduction": f.deduction }
+                    "properties": { "status": f.status, "reason": f.reason, "deduction": f.deduction, "atStake": f.at_stake }
                 });
                 if !locations.is_empty() {
                     r["locations"] = Value::Array(locations);
@@ -77,7 +77,17 @@ impl Render for SarifReport {
                     "rules": rules
                 } },
                 "results": results,
-                "properties": { "score": report.score.points, "grade": report.score.grade.get(en), "asOf": report.as_of.to_string() }
+                "properties": {
+                    "score": report.score.points,
+                    "scoreWorst": report.score.worst.points,
+                    "grade": report.score.grade.get(en),
+                    "provisional": report.score.provisional,
+                    "coverage": report.score.coverage,
+                    "passRate": report.score.pass_rate,
+                    "unjudged": report.score.unjudged_text(en),
+                    "verdict": report.score.headline(en),
+                    "asOf": report.as_of.to_string()
+                }
             }]
         });
         serde_json::to_writer_pretty(&mut *out, &doc)?;

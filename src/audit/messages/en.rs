@@ -571,4 +571,47 @@ impl Catalogue for En {
             s.grade.en
         )
     }
+
+    fn coverage(&self, s: &Score) -> String {
+        let judged = s.passed + s.gaps + s.waived;
+        let na = if s.not_applicable > 0 {
+            format!(", {} not applicable", s.not_applicable)
+        } else {
+            String::new()
+        };
+        let waived = if s.waived > 0 {
+            format!(", {} waived", s.waived)
+        } else {
+            String::new()
+        };
+        format!(
+            "coverage {}% ({} of {} rules judged) · pass rate {}% ({} pass, {} gaps{waived}, {} inconclusive{na})",
+            s.coverage,
+            judged,
+            judged + s.inconclusive,
+            s.pass_rate,
+            s.passed,
+            s.gaps,
+            s.inconclusive
+        )
+    }
+
+    fn range(&self, s: &Score) -> String {
+        let veto = |e: &crate::audit::ScoreEnd| {
+            if e.vetoes.is_empty() {
+                String::new()
+            } else {
+                format!(", veto: {}", e.vetoes.join(", "))
+            }
+        };
+        format!(
+            "{} ({}{}) if every rule not judged passed, {} ({}{}) if every one were a gap",
+            s.best.points,
+            s.best.grade.en,
+            veto(&s.best),
+            s.worst.points,
+            s.worst.grade.en,
+            veto(&s.worst)
+        )
+    }
 }

@@ -51,6 +51,14 @@ impl Lang {
         self.catalogue().headline(s)
     }
 
+    pub fn coverage(self, s: &Score) -> String {
+        self.catalogue().coverage(s)
+    }
+
+    pub fn range(self, s: &Score) -> String {
+        self.catalogue().range(s)
+    }
+
     fn catalogue(self) -> &'static dyn Catalogue {
         match self {
             Lang::Zh => &zh::Zh,
@@ -79,6 +87,10 @@ pub trait Catalogue: Sync {
     fn unjudged(&self, s: &Score) -> String;
     /// `得分 41–100 / 100 · 等级 待定（…）`
     fn headline(&self, s: &Score) -> String;
+    /// Coverage (rules judged among rules that apply), the pass rate and the counts.
+    fn coverage(&self, s: &Score) -> String;
+    /// Both ends of the range with their grades.
+    fn range(&self, s: &Score) -> String;
 }
 
 /// A finding's message in one language.

@@ -586,4 +586,47 @@ impl Catalogue for Zh {
             s.grade.zh
         )
     }
+
+    fn coverage(&self, s: &Score) -> String {
+        let judged = s.passed + s.gaps + s.waived;
+        let na = if s.not_applicable > 0 {
+            format!("，不适用{}", s.not_applicable)
+        } else {
+            String::new()
+        };
+        let waived = if s.waived > 0 {
+            format!("，已豁免{}", s.waived)
+        } else {
+            String::new()
+        };
+        format!(
+            "覆盖率 {}%（已判定{}/{}条规则）· 符合率 {}%（符合{}，不符合{}{waived}，无法判定{}{na}）",
+            s.coverage,
+            judged,
+            judged + s.inconclusive,
+            s.pass_rate,
+            s.passed,
+            s.gaps,
+            s.inconclusive
+        )
+    }
+
+    fn range(&self, s: &Score) -> String {
+        let veto = |e: &crate::audit::ScoreEnd| {
+            if e.vetoes.is_empty() {
+                String::new()
+            } else {
+                format!("，单项否决：{}", e.vetoes.join("、"))
+            }
+        };
+        format!(
+            "无法判定的规则全部符合时 {}分（{}{}），全部不符合时 {}分（{}{}）",
+            s.best.points,
+            s.best.grade.zh,
+            veto(&s.best),
+            s.worst.points,
+            s.worst.grade.zh,
+            veto(&s.worst)
+        )
+    }
 }
