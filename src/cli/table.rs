@@ -236,6 +236,9 @@ impl Render<ReportDiff> for Terminal {
             writeln!(out, "{t}")?;
         }
         writeln!(out, "{}", d.score_line(en))?;
+        if let Some(p) = d.provisional_line(en) {
+            writeln!(out, "{p}")?;
+        }
         if let Some(v) = d.veto_line(en) {
             writeln!(out, "{v}")?;
         }
@@ -307,7 +310,7 @@ impl Terminal {
             t.add_row(vec![
                 Cell::new(format!("#{}", r.run)),
                 Cell::new(r.as_of),
-                Cell::new(r.points),
+                Cell::new(r.points_text()),
                 Cell::new(r.grade.get(en)),
                 Cell::new(r.gaps),
                 Cell::new(r.inconclusive),
@@ -404,7 +407,7 @@ impl Render<[SiteLatest]> for Terminal {
                 Cell::new(&s.pack),
                 Cell::new(s.runs),
                 Cell::new(s.latest.as_of),
-                Cell::new(s.latest.points),
+                Cell::new(s.latest.points_text()),
                 Cell::new(s.latest.grade.get(en)),
                 Cell::new(s.latest.gaps),
             ]);

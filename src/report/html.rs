@@ -129,10 +129,20 @@ fn trend(points: &[HistoryPoint], base: f64, en: bool) -> String {
     );
     for (i, p) in points.iter().enumerate() {
         let (x, y) = xy(i, p.points);
+        // A range is drawn down to its worst end; a provisional grade is an open circle.
+        if let Some(w) = p.worst {
+            let (_, yw) = xy(i, w);
+            let _ = write!(
+                svg,
+                r##"<line x1="{x}" y1="{y}" x2="{x}" y2="{yw}" stroke="#bf8700" stroke-width="2"/>"##
+            );
+        }
+        let fill = if p.provisional { "#fff" } else { "#0969da" };
         let _ = write!(
             svg,
-            r##"<circle cx="{x}" cy="{y}" r="3" fill="#0969da"><title>{} {}</title></circle>"##,
-            p.as_of, p.points
+            r##"<circle cx="{x}" cy="{y}" r="3" fill="{fill}" stroke="#0969da"><title>{} {}</title></circle>"##,
+            p.as_of,
+            p.points_text()
         );
     }
     if let Some(last) = points.last() {
@@ -156,7 +166,7 @@ fn trend(points: &[HistoryPoint], base: f64, en: bool) -> String {
             "<tr><td>#{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             i + 1,
             p.as_of,
-            p.points,
+            p.points_text(),
             esc(p.grade.get(en)),
             p.gaps
         );
