@@ -59,10 +59,14 @@ impl Render for SarifReport {
                     "level": if f.is_waived() { "note" } else { level(f.status, f.severity) },
                     "kind": if f.status == Status::Gap { "fail" } else { "review" },
                     "message": { "text": super::sanitize(f.message.get(en)) },
-                    "properties": { "status": f.status, "reason": f.reason, "deduction": f.deduction, "atStake": f.at_stake }
+                    "properties": { "status": f.status, "reason": f.reason, "deduction": f.deduction }
                 });
                 if !locations.is_empty() {
                     r["locations"] = Value::Array(locations);
+                }
+                // What a rule not judged would cost were it a gap.
+                if let Some(st) = f.at_stake {
+                    r["properties"]["atStake"] = json!(st);
                 }
                 r
             })

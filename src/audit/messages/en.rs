@@ -555,17 +555,18 @@ impl Catalogue for En {
     }
 
     fn headline(&self, s: &Score) -> String {
-        let veto = if s.vetoes.is_empty() {
+        let mut notes = Vec::new();
+        if !s.vetoes.is_empty() {
+            notes.push(format!("veto: {}", s.vetoes.join(", ")));
+        }
+        notes.extend(s.unjudged_text(true));
+        let notes = if notes.is_empty() {
             String::new()
         } else {
-            format!(" (veto: {})", s.vetoes.join(", "))
+            format!(" ({})", notes.join("; "))
         };
-        let open = s
-            .unjudged_text(true)
-            .map(|t| format!(" ({t})"))
-            .unwrap_or_default();
         format!(
-            "Score {} / {} · Grade {}{veto}{open}",
+            "Score {} / {} · Grade {}{notes}",
             s.points_text(),
             s.base,
             s.grade.en

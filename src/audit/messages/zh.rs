@@ -570,17 +570,18 @@ impl Catalogue for Zh {
     }
 
     fn headline(&self, s: &Score) -> String {
-        let veto = if s.vetoes.is_empty() {
+        let mut notes = Vec::new();
+        if !s.vetoes.is_empty() {
+            notes.push(format!("单项否决：{}", s.vetoes.join("、")));
+        }
+        notes.extend(s.unjudged_text(false));
+        let notes = if notes.is_empty() {
             String::new()
         } else {
-            format!("（单项否决：{}）", s.vetoes.join("、"))
+            format!("（{}）", notes.join("；"))
         };
-        let open = s
-            .unjudged_text(false)
-            .map(|t| format!("（{t}）"))
-            .unwrap_or_default();
         format!(
-            "得分 {} / {} · 等级 {}{veto}{open}",
+            "得分 {} / {} · 等级 {}{notes}",
             s.points_text(),
             s.base,
             s.grade.zh
