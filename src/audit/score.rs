@@ -191,30 +191,31 @@ fn round1(x: f64) -> f64 {
     if r.is_finite() { r } else { x }
 }
 
+/// A sum of points that stays finite: a pack's points may be as large as a float goes, and an
+/// infinite stake would not survive JSON (it is written as null).
+fn sum_finite(xs: impl Iterator<Item = f64>) -> f64 {
+    xs.fold(0.0, |a, b| (a + b).min(f64::MAX))
+}
+
 /// Points and grade for deductions `deducted` and veto rules `vetoes`.
-fn end(scoring: &Scoring, deducted: f64, vetoes: Vec<String>) -> (ScoreEnd, usize) {
+fn end(scoring: &Scoring, deducted: f64, vetoes: Vec<String>) -> ScoreEnd {
     let deductions = round1(deducted.min(scoring.base));
     let points = round1((scoring.base - deductions).max(0.0));
-    // The band's index identifies the grade; the veto grade is past every band.
-    let (i, grade): (usize, &Grade) = if !vetoes.is_empty() {
-        (usize::MAX, &scoring.veto_grade)
+    let grade: &Grade = if !vetoes.is_empty() {
+        &scoring.veto_grade
     } else {
         scoring
             .grades
             .iter()
-            .enumerate()
-            .find(|(_, g)| points >= g.min)
-            .unwrap_or((usize::MAX, &scoring.veto_grade))
+            .find(|g| points >= g.min)
+            .unwrap_or(&scoring.veto_grade)
     };
-    (
-        ScoreEnd {
-            points,
-            grade: Text::new(grade.zh.clone(), grade.en.clone()),
-            pass: grade.pass,
-            vetoes,
-        },
-        i,
-    )
+    ScoreEnd {
+        points,
+        grade: Text::new(grade.zh.clone(), grade.en.clone()),
+        pass: grade.pass,
+        vetoes,
+    }
 }
 
 pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
@@ -226,7 +227,7 @@ pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
     let found: f64 = findings.iter().map(|f| f.deduction).sum();
     let unjudged: Vec<&Finding> = findings.iter().filter(|f| f.is_unjudged()).collect();
     let stake = |f: &Finding| f.at_stake.map_or(0.0, |s| s.points);
-    let at_stake: f64 = unjudged.iter().map(|f| stake(f)).sum();
+    let at_stake = sum_finite(unjudged.iter().map(|f| stake(f)));
     let worst_vetoes: Vec<String> = vetoes
         .iter()
         .cloned()
@@ -237,9 +238,11 @@ pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
                 .map(|f| f.rule_id.clone()),
         )
         .collect();
-    let (best, best_band) = end(scoring, found, vetoes.clone());
-    let (worst, worst_band) = end(scoring, found + at_stake, worst_vetoes);
-    let provisional = best_band != worst_band;
+    let best = end(scoring, found, vetoes.clone());
+    let worst = end(scoring, (found + at_stake).min(f64::MAX), worst_vetoes);
+    // The grade as a reader sees it: a veto graded 不合格 and 30 points graded 不合格 are one
+    // grade, and the site fails either way.
+    let provisional = (&best.grade, best.pass) != (&worst.grade, worst.pass);
 
     let mut causes: Vec<Unjudged> = Cause::ALL
         .iter()
@@ -251,7 +254,7 @@ pub fn score(findings: &[Finding], scoring: &Scoring) -> Score {
             (!mine.is_empty()).then(|| Unjudged {
                 cause,
                 rules: mine.iter().map(|f| f.rule_id.clone()).collect(),
-                points: round1(mine.iter().map(|f| stake(f)).sum()),
+                points: round1(sum_finite(mine.iter().map(|f| stake(f)))),
                 vetoes: mine
                     .iter()
                     .filter(|f| f.at_stake.is_some_and(|s| s.veto))
@@ -584,6 +587,19 @@ mod tests {
             "{}",
             s.headline(false)
         );
+        // Points below every band and a veto give the same grade when the pack names them
+        // alike: stated, failing.
+        let mut same = scoring();
+        same.veto_grade = grade(0.0, "不合格", false);
+        let s = score(
+            &[
+                f("B", Severity::Major, Status::Gap, 50.0),
+                inc("HOME", Severity::Veto, 0.0),
+            ],
+            &same,
+        );
+        assert!(!s.provisional && !s.pass);
+        assert_eq!(s.grade.zh, "不合格");
         // Already vetoed by a gap found: both ends are the veto grade, stated.
         let s = score(
             &[

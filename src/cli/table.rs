@@ -136,11 +136,16 @@ impl Render<Report> for Terminal {
         writeln!(out, "{t}")?;
 
         let s = &report.score;
-        writeln!(out, "{}", s.headline(en))?;
+        let mut lines = vec![s.headline(en)];
         if let Some(r) = s.range_text(en) {
-            writeln!(out, "{}{r}", if en { "Range: " } else { "得分范围：" })?;
+            lines.push(format!("{}{r}", if en { "Range: " } else { "得分范围：" }));
         }
-        writeln!(out, "{}", s.coverage_text(en))?;
+        lines.push(s.coverage_text(en));
+        for l in lines {
+            for part in wrap(&l, self.width) {
+                writeln!(out, "{part}")?;
+            }
+        }
         let c = &report.crawl;
         let secs = c.elapsed_ms as f64 / 1000.0;
         if en {
@@ -480,4 +485,60 @@ fn summary(s: &BatchSummary, en: bool, width: u16) -> String {
         );
     }
     out
+}
+
+/// Text cut into lines of at most `width` terminal columns: at the last space when there is one
+/// (English), anywhere otherwise (Chinese has no spaces to break at).
+fn wrap(text: &str, width: u16) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = usize::from(width.max(20));
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            match line.rfind(' ').filter(|&i| i > 0) {
+                Some(i) => {
+                    let rest = line.split_off(i + 1);
+                    lines.push(line.trim_end().to_string());
+                    line = rest;
+                }
+                None => lines.push(std::mem::take(&mut line)),
+            }
+            w = line.chars().map(|c| c.width().unwrap_or(0)).sum();
+        }
+        line.push(c);
+        w += cw;
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_lines_wrap_at_the_terminal_width() {
+        let zh = "得分 41–100 / 100 · 等级 待定（12条规则共38分无法判定：防火墙拦截或限流9条（27分）、由JavaScript绘制2条（6分））";
+        for l in wrap(zh, 40) {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l.as_str()) <= 40,
+                "{l}"
+            );
+        }
+        assert_eq!(wrap(zh, 40).concat(), zh);
+        let en = wrap(
+            "Score 41–100 / 100 · Grade provisional (12 rules worth 38 points)",
+            30,
+        );
+        assert_eq!(en[0], "Score 41–100 / 100 · Grade");
+        assert!(
+            en.iter()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 30)
+        );
+    }
 }

@@ -1,0 +1,421 @@
+//! "Never praise a site for our failure": a site that gongkai cannot read must not come out
+//! graded, and must not exit 0. Two misbehaving servers on 127.0.0.1 (a firewall that lets only
+//! the home page through, and a rate limiter), audited with the real binary: the score is a
+//! range, the grade provisional (待定), every format says so, and the exit code is 3 unless the
+//! user accepts a provisional verdict.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use assert_cmd::Command;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// The home page of a county education bureau's disclosure section, as such sites are built:
+/// a masthead, the column menu, the newest items of the busy columns, a footer with the site's
+/// identity. Every link leads to a page the firewall refuses.
+const HOME: &str = r#"<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="SiteName" content="青川县教育局"><meta name="SiteDomain" content="127.0.0.1">
+<meta name="SiteIDCode" content="5108230021">
+<title>青川县教育局政府信息公开</title></head>
+<body>
+<div class="top"><img src="/images/logo.png" alt="青川县教育局"><span>政府信息公开</span></div>
+<div class="nav">
+<a href="/jggk/">机构概况</a><a href="/gkzn/">政府信息公开指南</a><a href="/gkzd/">政府信息公开制度</a>
+<a href="/fdzdgknr/">法定主动公开内容</a><a href="/zfxxgknb/">政府信息公开年报</a>
+<a href="/ysqgk/">依申请公开</a><a href="/zcwj/">政策文件</a><a href="/gzdt/">工作动态</a>
+<a href="/tzgg/">通知公告</a><a href="/czyjs/">财政预决算</a><a href="/jysf/">教育收费</a>
+<a href="/zsrx/">招生入学</a><a href="/xszz/">学生资助</a><a href="/jydd/">教育督导</a>
+</div>
+<div class="col"><h3><a href="/gzdt/">工作动态</a></h3><ul>
+<li><a href="/gzdt/202611/t20261124_8812.html">全县中小学冬季校园安全大检查工作启动</a><span>2026-11-24</span></li>
+<li><a href="/gzdt/202611/t20261119_8790.html">县教育局召开第三季度教育质量分析会</a><span>2026-11-19</span></li>
+<li><a href="/gzdt/202611/t20261112_8764.html">青川县2026年秋季学期教师培训圆满结束</a><span>2026-11-12</span></li>
+</ul></div>
+<div class="col"><h3><a href="/tzgg/">通知公告</a></h3><ul>
+<li><a href="/tzgg/202611/t20261120_8801.html">关于做好2027年春季学期教材征订工作的通知</a><span>2026-11-20</span></li>
+<li><a href="/tzgg/202610/t20261030_8711.html">关于开展学生资助政策宣传月活动的通知</a><span>2026-10-30</span></li>
+</ul></div>
+<div class="col"><h3><a href="/zcwj/">政策文件</a></h3><ul>
+<li><a href="/zcwj/202609/t20260915_8520.html">青川县义务教育阶段学校招生入学工作实施方案</a><span>2026-09-15</span></li>
+</ul></div>
+<div class="footer">主办单位：青川县教育局　地址：青川县乔庄镇教育路8号　联系电话：0839-7202123<br>
+网站标识码：5108230021　蜀ICP备05012345号</div>
+</body></html>"#;
+
+/// What a web application firewall answers: a page of its own, with a 403.
+const WAF: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>访问被拦截</title></head>
+<body><h1>您的访问请求可能对网站造成安全威胁，已被拦截</h1>
+<p>事件编号：20261126-5f3a9c　如有疑问请联系网站管理员</p></body></html>"#;
+
+#[derive(Clone, Copy)]
+enum Kind {
+    /// The home page answers; every other path is a WAF's 403 page.
+    Firewall,
+    /// The first few requests are served (the home page included); then 429 with Retry-After.
+    RateLimit,
+}
+
+#[derive(Clone)]
+struct Server {
+    kind: Kind,
+    hits: Arc<AtomicUsize>,
+    paths: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+async fn handler(State(s): State<Server>, req: Request) -> Response {
+    let n = s.hits.fetch_add(1, Ordering::SeqCst) + 1;
+    let path = req.uri().path().to_string();
+    *s.paths.lock().unwrap().entry(path.clone()).or_default() += 1;
+    let home = || {
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            HOME.to_string(),
+        )
+            .into_response()
+    };
+    match s.kind {
+        Kind::Firewall if path == "/" => home(),
+        Kind::Firewall => (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            WAF,
+        )
+            .into_response(),
+        Kind::RateLimit if path == "/" && s.paths.lock().unwrap()["/"] == 1 => home(),
+        Kind::RateLimit if n <= 3 => StatusCode::NOT_FOUND.into_response(),
+        Kind::RateLimit => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "1")],
+            "请求过于频繁，请稍后再试",
+        )
+            .into_response(),
+    }
+}
+
+/// Starts the server on its own runtime (the binary under test is another process) and returns
+/// its URL and request counter.
+fn serve(kind: Kind) -> (String, Arc<AtomicUsize>) {
+    let s = Server {
+        kind,
+        hits: Arc::new(AtomicUsize::new(0)),
+        paths: Arc::default(),
+    };
+    let hits = s.hits.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let app = Router::new().fallback(handler).with_state(s);
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    let addr = rx.recv().unwrap();
+    (format!("http://{addr}/"), hits)
+}
+
+/// `gongkai audit URL --rules cn-edu-county --as-of 2026-11-26 --delay-ms 0 ARGS...`: stdout,
+/// stderr, exit code.
+fn audit(url: &str, args: &[&str]) -> (String, String, i32) {
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            url,
+            "--rules",
+            "cn-edu-county",
+            "--as-of",
+            "2026-11-26",
+            "--delay-ms",
+            "0",
+            "-q",
+        ])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn json(url: &str, args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["-f", "json"];
+    all.extend_from_slice(args);
+    let (out, err, code) = audit(url, &all);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    (v, code)
+}
+
+/// What every provisional report says, checked on the JSON.
+fn assert_provisional(r: &Value, cause: &str) {
+    let s = &r["score"];
+    assert_eq!(r["schema_version"], 3);
+    assert_eq!(s["provisional"], true, "{s}");
+    assert_eq!(s["pass"], false, "{s}");
+    assert_eq!(s["grade"]["zh"], "待定");
+    assert_eq!(s["grade"]["en"], "provisional");
+    let (best, worst) = (
+        s["best"]["points"].as_f64().unwrap(),
+        s["worst"]["points"].as_f64().unwrap(),
+    );
+    assert_eq!(s["points"].as_f64(), Some(best), "points is the best end");
+    assert!(worst < best, "{s}");
+    assert_ne!(s["best"]["grade"], s["worst"]["grade"], "{s}");
+    // The causes add up to the rules not judged, and the largest is the server's doing.
+    let unjudged = s["unjudged"].as_array().unwrap();
+    let n: usize = unjudged
+        .iter()
+        .map(|u| u["rules"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(Some(n as u64), s["inconclusive"].as_u64(), "{s}");
+    assert_eq!(unjudged[0]["cause"], cause, "{s}");
+    // Each finding not judged carries its stake; the score's is their sum.
+    let stakes: f64 = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "inconclusive" && f["reason"] != "not_applicable")
+        .map(|f| {
+            let st = &f["at_stake"];
+            assert!(st.is_object(), "{} has no stake", f["rule_id"]);
+            st["points"].as_f64().unwrap()
+        })
+        .sum();
+    assert!(
+        (stakes - s["at_stake"].as_f64().unwrap()).abs() < 0.05,
+        "{stakes} vs {}",
+        s["at_stake"]
+    );
+    // Coverage is the share of rules judged: far from all of them here.
+    assert!(s["coverage"].as_f64().unwrap() < 50.0, "{s}");
+}
+
+#[test]
+fn a_site_behind_a_firewall_is_provisional_and_exits_3() {
+    let (url, _) = serve(Kind::Firewall);
+    let (r, code) = json(&url, &[]);
+    assert_provisional(&r, "blocked");
+    assert_eq!(code, 3, "a provisional grade exits 3");
+    // The firewall's pages are never the site's gaps.
+    let gaps: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "gap")
+        .collect();
+    assert!(
+        gaps.iter().all(|f| f["reason"] != "missing"),
+        "a blocked page made a gap: {gaps:?}"
+    );
+
+    // Accepting a provisional verdict: judged on what was verified (nothing failed there).
+    let (_, err, code) = audit(&url, &["-f", "json", "--allow-provisional"]);
+    assert_eq!(code, 0, "{err}");
+    // ... but not below the coverage asked for.
+    let (_, err, code) = audit(
+        &url,
+        &["-f", "json", "--allow-provisional", "--min-coverage", "80"],
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("--min-coverage 80"), "{err}");
+    let (_, _, code) = audit(&url, &["-f", "json", "--min-coverage", "abc"]);
+    assert_eq!(code, 2, "a bad percentage is a usage error");
+}
+
+#[test]
+fn a_rate_limited_site_is_provisional_and_exits_3() {
+    let (url, hits) = serve(Kind::RateLimit);
+    let (r, code) = json(&url, &[]);
+    assert_provisional(&r, "blocked");
+    assert_eq!(code, 3);
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["reason"] == "rate_limited"),
+        "the 429s are named as such"
+    );
+    assert!(hits.load(Ordering::SeqCst) > 3);
+}
+
+/// Every format, in both languages, shows the range and 待定 / provisional and why.
+#[test]
+fn every_format_of_a_firewalled_site_says_provisional() {
+    let (url, _) = serve(Kind::Firewall);
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, grade, why) in [
+        ("zh", "待定", "无法判定：防火墙拦截或限流"),
+        (
+            "en",
+            "provisional",
+            "could not be judged: blocked by a firewall or rate limit",
+        ),
+    ] {
+        let out = dir.path().join(lang);
+        let (_, err, code) = audit(
+            &url,
+            &[
+                "--lang",
+                lang,
+                "-f",
+                "json,html,markdown,text,csv,junit,sarif,xlsx",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code, 3, "{err}");
+        // The line on stderr says it too.
+        assert!(err.contains(grade), "{err}");
+        let files: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 8, "{files:?}");
+        let report: Value = serde_json::from_slice(
+            &std::fs::read(files.iter().find(|p| ext(p) == "json").unwrap()).unwrap(),
+        )
+        .unwrap();
+        let s = &report["score"];
+        let range = format!("{}–{}", s["worst"]["points"], s["best"]["points"]).replace(".0", "");
+        for f in &files {
+            let text = match ext(f).as_str() {
+                "xlsx" => xlsx_text(f),
+                _ => std::fs::read_to_string(f).unwrap(),
+            };
+            let name = f.display();
+            match ext(f).as_str() {
+                // One row per finding: the stake of each rule not judged.
+                "csv" => assert!(
+                    text.contains("at_stake") || text.contains("无法判定时涉及扣分"),
+                    "{name}"
+                ),
+                "json" => {}
+                "txt" => {
+                    assert!(text.contains(grade), "{name}: {text}");
+                    assert!(text.contains(why.split('：').next().unwrap()), "{name}");
+                }
+                _ => {
+                    assert!(text.contains(grade), "{name}: no {grade}");
+                    assert!(text.contains(&range), "{name}: no {range}");
+                    assert!(text.contains(why), "{name}: no `{why}`");
+                }
+            }
+        }
+    }
+    // The terminal table.
+    let (table, _, code) = audit(&url, &[]);
+    assert_eq!(code, 3);
+    assert!(table.contains("等级 待定（"), "{table}");
+    assert!(table.contains("得分范围："), "{table}");
+    assert!(table.contains("覆盖率"), "{table}");
+}
+
+fn ext(p: &Path) -> String {
+    let name = p.file_name().unwrap().to_string_lossy();
+    name.rsplit('.').next().unwrap_or_default().to_string()
+}
+
+fn xlsx_text(p: &Path) -> String {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(p).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    sheet
+        .rows()
+        .flatten()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A batch of a graded unit and a firewalled one: the firewalled unit is listed after the graded
+/// one, unranked and marked, and counted as provisional, not as passing or failing.
+#[test]
+fn a_provisional_unit_is_ranked_after_a_graded_one() {
+    let (url, _) = serve(Kind::Firewall);
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("units.csv");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sites/shiyan-jyj");
+    std::fs::write(
+        &list,
+        format!("name,parent,url\n青川县教育局,县政府,{url}\n石岩县教育局,县政府,{fixture}\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("gongkai")
+            .unwrap()
+            .args(["batch", list.to_str().unwrap(), "-o", out.to_str().unwrap()])
+            .args(["--as-of", "2026-11-26", "--delay-ms", "0", "-q", "--force"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    // 石岩 fails (a veto) whatever else: a failure is exit 1 before a provisional unit's 3.
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let league = &summary["leagues"][0];
+    let rows = league["rows"].as_array().unwrap();
+    let name = |r: &Value| {
+        summary["units"][r["unit"].as_u64().unwrap() as usize]["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(name(&rows[0]), "石岩县教育局");
+    assert_eq!(rows[0]["rank"], 1);
+    assert_eq!(name(&rows[1]), "青川县教育局");
+    assert!(
+        rows[1]["rank"].is_null(),
+        "a provisional unit is not ranked"
+    );
+    assert_eq!(league["provisional"], 1);
+    let unit = summary["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "青川县教育局")
+        .unwrap();
+    assert_eq!(unit["provisional"], true);
+    assert!(unit["worst"].as_f64() < unit["points"].as_f64());
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap_or_default();
+    if !md.is_empty() {
+        assert!(md.contains("（待定）"), "{md}");
+    }
+
+    // The firewalled unit alone: exit 3, or 0 when provisional verdicts are accepted.
+    std::fs::write(
+        &list,
+        format!("name,parent,url\n青川县教育局,县政府,{url}\n"),
+    )
+    .unwrap();
+    assert_eq!(run(&[]).status.code(), Some(3));
+    assert_eq!(run(&["--allow-provisional"]).status.code(), Some(0));
+    assert_eq!(
+        run(&["--allow-provisional", "--min-coverage", "90"])
+            .status
+            .code(),
+        Some(3)
+    );
+}
