@@ -130,6 +130,20 @@ impl<'a> Ctx<'a> {
         fact: Fact,
         evidence: Vec<Evidence>,
     ) -> Finding {
+        // "Nothing here to judge" (no column of the class, no report, no list) proves the rule
+        // does not apply only when the crawl saw everything; otherwise what it looks for may sit
+        // on a page that could not be fetched, and the rule stakes its points like any other.
+        let (reason, fact) = match (reason, self.unverified_cause()) {
+            (Some(Reason::NotApplicable), Some((why, n))) => (
+                Some(why),
+                Fact::Unconfirmed {
+                    inner: Box::new(fact),
+                    pages: u32::try_from(n).unwrap_or(u32::MAX),
+                    why,
+                },
+            ),
+            _ => (reason, fact),
+        };
         let name = Text::new(
             r.name.clone(),
             r.name_en.clone().unwrap_or_else(|| r.name.clone()),
