@@ -422,3 +422,142 @@ fn a_provisional_unit_is_ranked_after_a_graded_one() {
         Some(3)
     );
 }
+
+/// A history written before ranges existed (version 1) is migrated in place, its runs kept; a
+/// provisional run is stored as such, and `history` and `diff` say 待定 rather than a grade.
+#[test]
+fn history_and_diff_keep_a_provisional_grade_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("runs.sqlite");
+    {
+        // The version-1 schema, as gongkai wrote it, with one run recorded.
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "CREATE TABLE runs (id INTEGER PRIMARY KEY, site TEXT NOT NULL, start_url TEXT NOT NULL,
+                site_name TEXT, pack_id TEXT NOT NULL, as_of TEXT NOT NULL, generated_at TEXT NOT NULL,
+                points REAL NOT NULL, grade_zh TEXT NOT NULL, grade_en TEXT NOT NULL,
+                pass INTEGER NOT NULL, vetoes TEXT NOT NULL, passed INTEGER NOT NULL,
+                gaps INTEGER NOT NULL, inconclusive INTEGER NOT NULL, tool_version TEXT NOT NULL);
+             CREATE INDEX runs_by_site ON runs (site, pack_id, id);
+             CREATE TABLE findings (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                rule_id TEXT NOT NULL, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+                status TEXT NOT NULL, reason TEXT, severity TEXT NOT NULL, deduction REAL NOT NULL,
+                message_zh TEXT NOT NULL, message_en TEXT NOT NULL);
+             CREATE INDEX findings_by_run ON findings (run_id);
+             INSERT INTO runs VALUES (1, 'http://old.example.gov.cn/', 'http://old.example.gov.cn/',
+                '旧县教育局', 'cn-edu-county', '2026-06-01', '2026-06-01T08:00:00Z', 72.5, '合格',
+                'Pass', 1, '[]', 30, 8, 2, '0.1.0');
+             INSERT INTO findings VALUES (1, 'GOV-GUIDE', '公开指南', 'guide', 'gap', 'missing',
+                'major', 3.0, '未找到公开指南', 'no guide found');
+             PRAGMA application_id = 1735090537; -- gkai
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let (url, _) = serve(Kind::Firewall);
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sites/qingshui-jyj");
+    let (graded, provisional) = (dir.path().join("graded.json"), dir.path().join("prov.json"));
+    let run = |target: &str, out: &Path| {
+        Command::cargo_bin("gongkai")
+            .unwrap()
+            .args([
+                "audit",
+                target,
+                "--as-of",
+                "2026-11-26",
+                "--delay-ms",
+                "0",
+                "-q",
+            ])
+            .args([
+                "-o",
+                out.to_str().unwrap(),
+                "--history",
+                db.to_str().unwrap(),
+            ])
+            .env_remove("GONGKAI_HISTORY")
+            .output()
+            .unwrap()
+    };
+    let o = run(fixture, &graded);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(run(&url, &provisional).status.code(), Some(3));
+
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let version: i32 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    // The old run is still there, read as graded (it was), with no worst end.
+    let old: (f64, String, bool, Option<f64>) = c
+        .query_row(
+            "SELECT points, grade_zh, provisional, worst FROM runs WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(old, (72.5, "合格".to_string(), false, None));
+    let new: (String, bool, f64, f64) = c
+        .query_row(
+            "SELECT grade_zh, provisional, worst, points FROM runs WHERE site = ?1",
+            [&url],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!((new.0.as_str(), new.1), ("待定", true));
+    assert!(new.2 < new.3, "{new:?}");
+    let stakes: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM findings f JOIN runs r ON r.id = f.run_id
+             WHERE r.site = ?1 AND f.at_stake IS NOT NULL",
+            [&url],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stakes > 0);
+    drop(c);
+
+    let history = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args(["history", &url, "--history", db.to_str().unwrap()])
+        .env_remove("GONGKAI_HISTORY")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&history.stdout);
+    assert_eq!(history.status.code(), Some(0), "{text}");
+    assert!(text.contains("待定"), "{text}");
+    assert!(
+        text.contains(&format!("{}–{}", new.2, new.3).replace(".0", "")),
+        "{text}"
+    );
+
+    // diff: graded → provisional is said as such, not as a grade that went down or up.
+    let diff = |a: &Path, b: &Path| {
+        let o = Command::cargo_bin("gongkai")
+            .unwrap()
+            .args([
+                "diff",
+                a.to_str().unwrap(),
+                b.to_str().unwrap(),
+                "-f",
+                "markdown",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let md = diff(&graded, &provisional);
+    assert!(
+        md.contains("等级由合格转为待定") || md.contains("转为待定"),
+        "{md}"
+    );
+    assert!(md.contains("无法判定"), "{md}");
+    let back = diff(&provisional, &graded);
+    assert!(back.contains("等级已可确定"), "{back}");
+}
