@@ -102,7 +102,7 @@ pub struct UnitScore {
     pub coverage: f64,
     /// What could not be judged, in the report language pair (empty when everything was).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unjudged: Option<Text>,
+    pub unjudged: Option<Box<Text>>,
     pub as_of: String,
     /// The unit's own JSON report, relative to the output directory.
     pub report: String,
@@ -135,7 +135,7 @@ impl UnitScore {
             unjudged: s
                 .unjudged_text(false)
                 .zip(s.unjudged_text(true))
-                .map(|(zh, en)| Text::new(zh, en)),
+                .map(|(zh, en)| Box::new(Text::new(zh, en))),
             as_of: report.as_of.to_string(),
             report: file,
             gap_rules,
