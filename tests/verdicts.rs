@@ -224,6 +224,14 @@ fn a_site_behind_a_firewall_is_provisional_and_exits_3() {
     );
     assert!(news["at_stake"]["points"].as_f64() > Some(0.0), "{news}");
     assert_eq!(r["score"]["not_applicable"], 0);
+    // "No blank column among those seen" is not a pass when the blocked pages could hold one.
+    let blank = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "INSP-BLANK")
+        .unwrap();
+    assert_eq!(blank["status"], "inconclusive", "{blank}");
 
     // Accepting a provisional verdict: judged on what was verified (nothing failed there).
     let (_, err, code) = audit(&url, &["-f", "json", "--allow-provisional"]);

@@ -485,6 +485,32 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// A count of columns below its threshold is a pass only when the pages the crawl could not
+    /// fetch could not have made up the difference (each could be one more column): otherwise
+    /// the rule could not be judged, with the fetch cause.
+    fn count_unconfirmed(
+        &self,
+        r: &Rule,
+        n: u32,
+        threshold: u32,
+        pass: Fact,
+        ev: Vec<Evidence>,
+    ) -> Option<Finding> {
+        if n >= threshold {
+            return None;
+        }
+        let (why, unseen) = self.unverified_cause()?;
+        if (n as usize).saturating_add(unseen) < threshold as usize {
+            return None;
+        }
+        let fact = Fact::Unconfirmed {
+            inner: Box::new(pass),
+            pages: u32::try_from(unseen).unwrap_or(u32::MAX),
+            why,
+        };
+        Some(self.finding(r, Status::Inconclusive, Some(why), fact, ev))
+    }
+
     /// An aggregate rule: a gap when the count reaches the rule's threshold, a pass otherwise;
     /// per-item deductions follow the count.
     #[allow(clippy::too_many_arguments)]

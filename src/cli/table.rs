@@ -530,7 +530,8 @@ mod tests {
                 "{l}"
             );
         }
-        assert_eq!(wrap(zh, 40).concat(), zh);
+        // Nothing is lost but the spaces lines were broken at.
+        assert_eq!(wrap(zh, 40).concat().replace(' ', ""), zh.replace(' ', ""));
         let en = wrap(
             "Score 41–100 / 100 · Grade provisional (12 rules worth 38 points)",
             30,
