@@ -569,3 +569,50 @@ fn history_and_diff_keep_a_provisional_grade_apart() {
     let back = diff(&provisional, &graded);
     assert!(back.contains("等级已可确定"), "{back}");
 }
+
+/// 整改复核 against a site that now blocks us: a gap that cannot be judged again is neither fixed
+/// nor still open, so the recheck cannot say the site was fixed, and exits 3.
+#[test]
+fn a_recheck_that_cannot_see_the_gap_exits_3() {
+    let (url, _) = serve(Kind::Firewall);
+    // An earlier report of the site, from before the firewall, with one gap: the guide.
+    let (mut before, _) = json(&url, &[]);
+    let guide = before["findings"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["rule_id"] == "GOV-GUIDE")
+        .unwrap();
+    guide["status"] = "gap".into();
+    guide["reason"] = "missing".into();
+    guide["deduction"] = 2.0.into();
+    guide.as_object_mut().unwrap().remove("at_stake");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before.json");
+    std::fs::write(&path, serde_json::to_vec(&before).unwrap()).unwrap();
+    let o = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args(["recheck", path.to_str().unwrap()])
+        .args([
+            "--as-of",
+            "2026-11-26",
+            "-q",
+            "-f",
+            "json",
+            "--delay-ms",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    let diff: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let guide = diff["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_id"] == "GOV-GUIDE")
+        .unwrap();
+    assert_eq!(guide["change"], "newly_inconclusive", "{guide}");
+    assert_eq!(guide["reason_after"], "blocked", "{guide}");
+}
