@@ -155,7 +155,7 @@ impl Score {
     /// The points as a reader sees them: `87.5`, or the range `41–100` when the ends differ.
     /// (A veto at the worst end changes the grade, not the points: the grade says it.)
     pub fn points_text(&self) -> String {
-        if self.worst.points == self.points {
+        if !self.has_ends() || self.worst.points == self.points {
             format!("{}", self.points)
         } else {
             format!("{}–{}", self.worst.points, self.points)
@@ -168,6 +168,12 @@ impl Score {
         (self.inconclusive > 0).then(|| Lang::of(en).unjudged(self))
     }
 
+    /// Whether the score carries its two ends: reports written before the range existed read
+    /// back without them (an empty grade), and are shown as the single score they had.
+    pub fn has_ends(&self) -> bool {
+        !self.worst.grade.zh.is_empty() || !self.worst.grade.en.is_empty()
+    }
+
     /// Coverage, pass rate and the counts in a line.
     pub fn coverage_text(&self, en: bool) -> String {
         Lang::of(en).coverage(self)
@@ -175,7 +181,7 @@ impl Score {
 
     /// Both ends of the range with their grades; `None` when the ends are the same.
     pub fn range_text(&self, en: bool) -> Option<String> {
-        (self.best != self.worst).then(|| Lang::of(en).range(self))
+        (self.has_ends() && self.best != self.worst).then(|| Lang::of(en).range(self))
     }
 
     /// The one-line verdict every format shows: `得分 41–100 / 100 · 等级 待定（…）`.
@@ -656,6 +662,19 @@ mod tests {
             (0, 1, 100.0)
         );
         assert!(s.unjudged.is_empty() && s.unjudged_text(false).is_none());
+    }
+
+    #[test]
+    fn a_score_written_before_ranges_reads_back_as_the_single_score_it_was() {
+        let old: Score = serde_json::from_str(
+            r#"{"points": 86.0, "base": 100.0, "deductions": 14.0, "vetoes": [],
+                "grade": {"zh": "良好", "en": "Good"}, "pass": true, "coverage": 80.0,
+                "passed": 12, "gaps": 3, "inconclusive": 4}"#,
+        )
+        .expect("a schema-2 score reads");
+        assert!(!old.has_ends() && !old.provisional);
+        assert_eq!(old.points_text(), "86");
+        assert_eq!(old.range_text(false), None);
     }
 
     #[test]

@@ -138,8 +138,8 @@ impl RunInfo {
             as_of: r.as_of,
             generated_at: r.generated_at.clone(),
             points: s.points,
-            // Reports before schema 3 have no worst end (it reads as 0): none is shown.
-            worst: (r.schema_version >= 3 && s.worst.points != s.points).then_some(s.worst.points),
+            // Reports written before the range have no worst end: none is shown.
+            worst: (s.has_ends() && s.worst.points != s.points).then_some(s.worst.points),
             grade: s.grade.clone(),
             pass: s.pass,
             provisional: s.provisional,
