@@ -282,7 +282,7 @@ fn terminal_report_in_both_languages_without_colour_when_piped() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.contains("等级：不合格（单项否决：INSP-HOME-FRESH）"),
+        text.contains("等级 不合格（单项否决：INSP-HOME-FRESH）"),
         "{text}"
     );
     assert!(text.contains("整改："));
@@ -308,7 +308,7 @@ fn terminal_report_in_both_languages_without_colour_when_piped() {
         ])
         .assert()
         .code(1)
-        .stdout(contains("Grade: Fail (veto: INSP-HOME-FRESH)").and(contains("Fix:")));
+        .stdout(contains("Grade Fail (veto: INSP-HOME-FRESH)").and(contains("Fix:")));
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Every output format renders the same report. The report is built here by hand, small and
 //! covering every kind of finding (a veto, gaps with and without counts, an inconclusive rule, a
-//! waived and an expired waiver, a pass with disagreeing dates and a metadata block), so the
+//! waived and an expired waiver, a pass with disagreeing dates and a metadata block; the
+//! inconclusive rule stakes 5 points, so the score is a range), so the
 //! snapshots pin what a reader sees of each and change only when a renderer does; what audits
 //! find on real sites is covered by `tests/fixture_sites.rs`.
 
 use std::collections::BTreeMap;
 
-use gongkai::audit::{self, Evidence, Finding, Reason, Status, Text, WaiverNote};
+use gongkai::audit::{self, Evidence, Finding, Reason, Stake, Status, Text, WaiverNote};
 use gongkai::crawl::Outcome;
 
 use gongkai::extract::{DateSource, DatedBy, DocMeta};
@@ -81,6 +82,11 @@ fn finding(
             format!("Publish and keep up to date: {}", name.1),
         ),
         waiver: None,
+        // What the audit sets on a rule it could not judge: its deduction (here 5), or a veto.
+        at_stake: (status == Status::Inconclusive).then_some(Stake {
+            points: if severity == Severity::Veto { 0.0 } else { 5.0 },
+            veto: severity == Severity::Veto,
+        }),
     }
 }
 
@@ -338,9 +344,36 @@ fn report() -> Report {
     }
 }
 
+/// The same report, but the home page was blocked by a firewall: the veto rule could not be
+/// judged, so the grade is 合格 if it passed and 不合格 if not: provisional.
+fn provisional_report() -> Report {
+    let mut r = report();
+    let home = r
+        .findings
+        .iter_mut()
+        .find(|f| f.rule_id == "INSP-HOME-FRESH")
+        .expect("the home-page rule");
+    home.status = Status::Inconclusive;
+    home.reason = Some(Reason::Blocked);
+    home.at_stake = Some(Stake {
+        points: 0.0,
+        veto: true,
+    });
+    home.message = Text::new(
+        "首页无法获取（访问被拦截）",
+        "the home page could not be fetched (blocked)",
+    );
+    r.score = audit::score(&r.findings, &scoring());
+    r
+}
+
 fn render_bytes(r: &dyn Render) -> Vec<u8> {
+    render_bytes_of(r, &report())
+}
+
+fn render_bytes_of(r: &dyn Render, report: &Report) -> Vec<u8> {
     let mut out = Vec::new();
-    r.render(&report(), &mut out).expect("rendering succeeds");
+    r.render(report, &mut out).expect("rendering succeeds");
     out
 }
 
@@ -356,6 +389,11 @@ fn the_hand_built_report_scores_as_its_findings_say() {
     assert!(!r.score.pass);
     assert_eq!(r.score.deductions, 12.0);
     assert_eq!(r.score.points, 88.0);
+    // The blocked budget rule would deduct 5 more: the range is 83–88, graded either way
+    // (the veto), so the grade is stated.
+    assert_eq!(r.score.worst.points, 83.0);
+    assert!(!r.score.provisional);
+    assert_eq!(r.score.grade.zh, "不合格");
     assert_eq!(
         (
             r.score.passed,
@@ -431,6 +469,7 @@ fn csv_has_stable_columns() {
             "reason",
             "severity",
             "deduction",
+            "at_stake",
             "message",
             "url",
             "date",
@@ -521,7 +560,7 @@ fn xlsx_reads_back_with_a_spreadsheet_reader() {
     };
     assert_eq!(get(0, 0), "单位");
     assert_eq!(get(0, 1), "石岩县教育局");
-    assert_eq!(get(5, 1), "88 / 100");
+    assert_eq!(get(5, 1), "83–88 / 100");
     assert_eq!(get(6, 1), "不合格");
     assert_eq!(get(7, 1), "INSP-HOME-FRESH");
     let findings = book.worksheet_range("问题清单").unwrap();
@@ -618,4 +657,88 @@ fn sarif_validates_with_the_sarif_multitool() {
         .filter(|r| r["level"] == "error")
         .collect();
     assert!(errors.is_empty(), "schema or rule errors: {errors:#?}");
+}
+
+/// Every format says the same of a provisional grade: the range, 待定 / provisional, and what
+/// could not be judged, in both languages.
+#[test]
+fn every_format_shows_a_provisional_grade_and_its_range() {
+    let r = provisional_report();
+    assert!(r.score.provisional && !r.score.pass);
+    assert!(r.score.vetoes.is_empty());
+    assert_eq!(r.score.worst.vetoes, ["INSP-HOME-FRESH"]);
+    assert_eq!((r.score.worst.points, r.score.points), (83.0, 88.0));
+    assert_eq!(r.score.points_text(), "83–88");
+    let text = |f: &dyn Render| String::from_utf8(render_bytes_of(f, &r)).unwrap();
+    for en in [false, true] {
+        let (grade, why) = if en {
+            ("provisional", "2 rules worth 5 points could not be judged")
+        } else {
+            ("待定", "2条规则共5分无法判定")
+        };
+        let formats: [(&str, Box<dyn Render>); 6] = [
+            ("html", Box::new(HtmlReport { en })),
+            ("markdown", Box::new(MarkdownReport { en })),
+            ("text", Box::new(BulletinReport { en })),
+            ("junit", Box::new(JunitReport { en })),
+            ("sarif", Box::new(SarifReport { en })),
+            ("json", Box::new(JsonReport)),
+        ];
+        for (name, f) in &formats {
+            let out = text(f.as_ref());
+            let json_zh = *name == "json";
+            let range = if *name == "text" {
+                if en { "between 83 and 88" } else { "83至88" }
+            } else {
+                "83–88"
+            };
+            assert!(
+                out.contains(if json_zh { "待定" } else { grade }),
+                "{name} en={en}: no {grade}\n{out}"
+            );
+            if *name != "json" {
+                assert!(out.contains(range), "{name} en={en}: no range\n{out}");
+                assert!(out.contains(why), "{name} en={en}: no cause\n{out}");
+            }
+        }
+        // CSV: per finding, what a rule not judged would cost.
+        let csv = text(&CsvReport { en });
+        let veto = if en { "veto" } else { "否决" };
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("INSP-HOME-FRESH,") && l.contains(&format!(",0,{veto},"))),
+            "{csv}"
+        );
+        // XLSX: the summary sheet.
+        use calamine::Reader;
+        let bytes = render_bytes_of(&XlsxReport { en }, &r);
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let cells: Vec<String> = sheet.rows().flatten().map(|d| d.to_string()).collect();
+        assert!(cells.contains(&"83–88 / 100".to_string()), "{cells:?}");
+        assert!(cells.contains(&grade.to_string()), "{cells:?}");
+        assert!(cells.iter().any(|c| c.starts_with(why)), "{cells:?}");
+    }
+    // JSON carries the range as data.
+    let v: serde_json::Value = serde_json::from_str(&text(&JsonReport)).unwrap();
+    let s = &v["score"];
+    assert_eq!(s["provisional"], true);
+    assert_eq!(s["pass"], false);
+    assert_eq!(s["best"]["points"], 88.0);
+    assert_eq!(s["worst"]["points"], 83.0);
+    assert_eq!(s["worst"]["vetoes"][0], "INSP-HOME-FRESH");
+    assert_eq!(s["unjudged"][0]["cause"], "blocked");
+    assert_eq!(s["unjudged"][0]["rules"].as_array().map(Vec::len), Some(2));
+    // JUnit: one more case, in error, so a CI reading JUnit alone does not go green.
+    let xml = text(&JunitReport { en: false });
+    assert!(
+        xml.contains(r#"tests="8" skipped="3" failures="3" errors="1""#),
+        "{xml}"
+    );
+    insta::assert_snapshot!(
+        "markdown_provisional_zh",
+        text(&MarkdownReport { en: false })
+    );
+    insta::assert_snapshot!("text_provisional_en", text(&BulletinReport { en: true }));
 }

@@ -435,10 +435,27 @@ fn check_score(findings: &[Finding], score: &Score, pack: &RulePack) -> Result<(
         score.deductions
     );
     prop_assert!((0.0..=100.0).contains(&score.coverage));
+    prop_assert!((0.0..=100.0).contains(&score.pass_rate));
     prop_assert_eq!(
-        score.passed + score.gaps + score.waived + score.inconclusive,
+        score.passed + score.gaps + score.waived + score.inconclusive + score.not_applicable,
         findings.len()
     );
+    // The range: the worst end never above the best, both within the base, every stake finite;
+    // a provisional grade never passes.
+    prop_assert!(
+        score.worst.points.is_finite() && (0.0..=score.points).contains(&score.worst.points),
+        "worst {} outside [0, {}]",
+        score.worst.points,
+        score.points
+    );
+    prop_assert!(score.at_stake.is_finite() && score.at_stake >= 0.0);
+    prop_assert!(!(score.provisional && score.pass));
+    for f in findings {
+        if let Some(st) = f.at_stake {
+            prop_assert!(st.points.is_finite() && (0.0..=base).contains(&st.points));
+            prop_assert_eq!(f.status, Status::Inconclusive);
+        }
+    }
     Ok(())
 }
 

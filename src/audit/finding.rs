@@ -9,7 +9,7 @@ use crate::extract::{DateSource, DatedBy, DocMeta};
 use crate::rules::Severity;
 
 /// A message in both report languages; renderers pick one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Text {
     pub zh: String,
     pub en: String,
@@ -230,6 +230,28 @@ pub struct Finding {
     /// A waiver (豁免) that covers this gap, or that did until it expired.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub waiver: Option<WaiverNote>,
+    /// For a rule that could not be judged: what it would cost were it a gap. Absent for
+    /// judged rules, for rules that do not apply (`not_applicable`: they stake nothing) and in
+    /// reports written before schema version 3.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub at_stake: Option<Stake>,
+}
+
+/// What an inconclusive rule would cost were it a gap: the score's range is made of these.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Stake {
+    /// Points it would deduct: the rule's `deduct`, or for a per-item rule its `cap` (else its
+    /// `deduct`, else the pack's base), never more than the base.
+    pub points: f64,
+    /// Whether it would veto the site (a `veto` rule).
+    pub veto: bool,
+}
+
+impl Stake {
+    /// A stake that costs nothing (an advisory rule, or one under a waiver in force).
+    pub fn is_nothing(&self) -> bool {
+        self.points <= 0.0 && !self.veto
+    }
 }
 
 /// A waiver as the report shows it.
@@ -252,6 +274,22 @@ impl Finding {
     /// A gap that counts: not waived.
     pub fn is_counted_gap(&self) -> bool {
         self.status == Status::Gap && !self.is_waived()
+    }
+
+    /// A rule that could not be judged and does apply: not `not_applicable`.
+    pub fn is_unjudged(&self) -> bool {
+        self.status == Status::Inconclusive && self.reason != Some(Reason::NotApplicable)
+    }
+
+    /// The points column: `-5` for a gap's deduction; for a rule not judged what it would cost,
+    /// in parentheses (`(-5)`, `(否决)`); empty otherwise.
+    pub fn points_text(&self, en: bool) -> String {
+        match self.at_stake {
+            _ if self.deduction > 0.0 => format!("-{}", self.deduction),
+            Some(s) if s.veto => format!("({})", if en { "veto" } else { "否决" }),
+            Some(s) if s.points > 0.0 => format!("(-{})", s.points),
+            _ => String::new(),
+        }
     }
 
     /// The status as a reader should see it: a waived gap says so.

@@ -15,8 +15,8 @@ use jiff::civil::Date;
 use url::Url;
 
 pub use facts::Fact;
-pub use finding::{Evidence, Finding, Reason, Status, Text, WaiverNote};
-pub use score::{Score, score};
+pub use finding::{Evidence, Finding, Reason, Stake, Status, Text, WaiverNote};
+pub use score::{Cause, Score, ScoreEnd, Unjudged, score};
 
 use crate::crawl::Outcome;
 use crate::extract::{DatedBy, PageFacts, PageKind};
@@ -131,6 +131,20 @@ impl<'a> Ctx<'a> {
         fact: Fact,
         evidence: Vec<Evidence>,
     ) -> Finding {
+        // "Nothing here to judge" (no column of the class, no report, no list) proves the rule
+        // does not apply only when the crawl saw everything; otherwise what it looks for may sit
+        // on a page that could not be fetched, and the rule stakes its points like any other.
+        let (reason, fact) = match (reason, self.unverified_cause()) {
+            (Some(Reason::NotApplicable), Some((why, n))) => (
+                Some(why),
+                Fact::Unconfirmed {
+                    inner: Box::new(fact),
+                    pages: u32::try_from(n).unwrap_or(u32::MAX),
+                    why,
+                },
+            ),
+            _ => (reason, fact),
+        };
         let name = Text::new(
             r.name.clone(),
             r.name_en.clone().unwrap_or_else(|| r.name.clone()),
@@ -155,6 +169,8 @@ impl<'a> Ctx<'a> {
                 r.remedy_en.clone().unwrap_or_else(|| r.remedy.clone()),
             ),
             waiver: None,
+            at_stake: (status == Status::Inconclusive && reason != Some(Reason::NotApplicable))
+                .then(|| stake(r, self.pack.scoring.base)),
         }
     }
 
@@ -470,6 +486,32 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// A count of columns below its threshold is a pass only when the pages the crawl could not
+    /// fetch could not have made up the difference (each could be one more column): otherwise
+    /// the rule could not be judged, with the fetch cause.
+    fn count_unconfirmed(
+        &self,
+        r: &Rule,
+        n: u32,
+        threshold: u32,
+        pass: Fact,
+        ev: Vec<Evidence>,
+    ) -> Option<Finding> {
+        if n >= threshold {
+            return None;
+        }
+        let (why, unseen) = self.unverified_cause()?;
+        if (n as usize).saturating_add(unseen) < threshold as usize {
+            return None;
+        }
+        let fact = Fact::Unconfirmed {
+            inner: Box::new(pass),
+            pages: u32::try_from(unseen).unwrap_or(u32::MAX),
+            why,
+        };
+        Some(self.finding(r, Status::Inconclusive, Some(why), fact, ev))
+    }
+
     /// An aggregate rule: a gap when the count reaches the rule's threshold, a pass otherwise;
     /// per-item deductions follow the count.
     #[allow(clippy::too_many_arguments)]
@@ -492,6 +534,28 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What rule `r` would cost were it a gap it could not be judged for: a veto for a veto rule;
+/// otherwise its flat points, or for a per-item rule (whose count is unknown) its cap, else its
+/// `deduct`, else the whole base; never more than the base. The same caps as [`Ctx::deduct`].
+pub fn stake(r: &Rule, base: f64) -> Stake {
+    if r.severity == crate::rules::Severity::Veto {
+        return Stake {
+            points: 0.0,
+            veto: true,
+        };
+    }
+    let points = if r.per_item.is_some() {
+        r.cap
+            .unwrap_or(if r.deduct > 0.0 { r.deduct } else { base })
+    } else {
+        r.deduct.min(r.cap.unwrap_or(r.deduct))
+    };
+    Stake {
+        points: points.min(base).max(0.0),
+        veto: false,
+    }
+}
+
 /// Applies waivers to a site's findings. A gap under a waiver in force keeps its status and
 /// evidence, says why it is excused, and deducts nothing; under an expired one it counts again and
 /// the report says the waiver ran out.
@@ -501,7 +565,10 @@ pub fn apply_waivers(
     start: &str,
     as_of: jiff::civil::Date,
 ) {
-    for f in findings.iter_mut().filter(|f| f.status == Status::Gap) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.status == Status::Gap || f.at_stake.is_some())
+    {
         let mine = waivers.iter().filter(|w| {
             w.rule == f.rule_id && w.site.as_deref().is_none_or(|s| start.starts_with(s))
         });
@@ -512,6 +579,13 @@ pub fn apply_waivers(
         let expired = !w.applies(start, as_of);
         if !expired {
             f.deduction = 0.0;
+            // Were the rule a gap, the waiver would excuse it: judged or not, it costs nothing.
+            if let Some(st) = &mut f.at_stake {
+                *st = Stake {
+                    points: 0.0,
+                    veto: false,
+                };
+            }
         }
         f.waiver = Some(WaiverNote {
             reason: w.reason.clone(),
@@ -561,6 +635,7 @@ mod tests {
             evidence: Vec::new(),
             remedy: Text::new("", ""),
             waiver: None,
+            at_stake: None,
         }
     }
 
@@ -591,6 +666,52 @@ mod tests {
         assert_eq!(deductions(&points, Some(100)), [5.0, 2.0, 1.2, 25.0, 0.0]);
         // A rule that counts nothing deducts its flat points.
         assert_eq!(deductions(&points, None), [5.0, 2.0, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_rule_that_could_not_be_judged_stakes_what_its_gap_would_cost_at_most() {
+        let points = [
+            ("FLAT", "severity = \"major\"\ndeduct = 5.0"),
+            ("PER", "severity = \"minor\"\ndeduct = 2.0\nper_item = 0.5"),
+            ("CAP", "severity = \"minor\"\nper_item = 0.5\ncap = 1.2"),
+            // Per item with neither cap nor deduct: the count is unknown, so the whole base.
+            ("OPEN", "severity = \"minor\"\nper_item = 0.25"),
+            ("ADVICE", "severity = \"advisory\""),
+            ("VETO", "severity = \"veto\"\ndeduct = 10.0"),
+        ];
+        let stakes: Vec<(f64, bool)> = rules(&points)
+            .iter()
+            .map(|r| {
+                let s = stake(r, 100.0);
+                (s.points, s.veto)
+            })
+            .collect();
+        assert_eq!(
+            stakes,
+            [
+                (5.0, false),
+                (2.0, false),
+                (1.2, false),
+                (100.0, false),
+                (0.0, false),
+                (0.0, true)
+            ]
+        );
+        // The stake is the most its gap could deduct, for any count.
+        for r in rules(&points)
+            .iter()
+            .filter(|r| r.severity != crate::rules::Severity::Veto)
+        {
+            let most = [None, Some(1), Some(1000)]
+                .into_iter()
+                .map(|n| {
+                    let mut f = gap(r);
+                    Ctx::deduct(r, &mut f, n);
+                    f.deduction.min(100.0)
+                })
+                .fold(0.0, f64::max);
+            assert!(stake(r, 100.0).points >= most, "{}", r.id.get_ref());
+        }
     }
 
     #[test]

@@ -82,14 +82,27 @@ pub struct GapRef {
 /// What one unit's audit came to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitScore {
+    /// The best end of the score's range (see the report's `score.points`).
     pub points: f64,
+    /// The worst end: every rule not judged counted as a gap. Summaries written before it
+    /// existed read it as `points`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worst: Option<f64>,
+    /// The grade, or 待定 when the range spans more than one grade.
     pub grade: Text,
     pub pass: bool,
+    /// The grade is provisional: the unit is ranked apart from the graded ones, after them.
+    #[serde(default)]
+    pub provisional: bool,
     pub vetoes: Vec<String>,
     /// Gaps by severity.
     pub gaps: BTreeMap<Severity, usize>,
     pub inconclusive: usize,
+    /// Rules judged among rules that apply, in percent.
     pub coverage: f64,
+    /// What could not be judged, in the report language pair (empty when everything was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unjudged: Option<Box<Text>>,
     pub as_of: String,
     /// The unit's own JSON report, relative to the output directory.
     pub report: String,
@@ -111,12 +124,18 @@ impl UnitScore {
         let s = &report.score;
         UnitScore {
             points: s.points,
+            worst: Some(s.worst.points),
             grade: s.grade.clone(),
             pass: s.pass,
+            provisional: s.provisional,
             vetoes: s.vetoes.clone(),
             gaps,
             inconclusive: s.inconclusive,
             coverage: s.coverage,
+            unjudged: s
+                .unjudged_text(false)
+                .zip(s.unjudged_text(true))
+                .map(|(zh, en)| Box::new(Text::new(zh, en))),
             as_of: report.as_of.to_string(),
             report: file,
             gap_rules,
@@ -125,6 +144,21 @@ impl UnitScore {
 
     pub fn gap_count(&self) -> usize {
         self.gaps.values().sum()
+    }
+
+    /// The worst end of the range (the best for summaries written before it was kept).
+    pub fn worst_points(&self) -> f64 {
+        self.worst.unwrap_or(self.points)
+    }
+
+    /// The points as a reader sees them: `87.5`, or `41.0–100.0` for a range.
+    pub fn points_text(&self) -> String {
+        let w = self.worst_points();
+        if w == self.points {
+            format!("{:.1}", self.points)
+        } else {
+            format!("{w:.1}–{:.1}", self.points)
+        }
     }
 }
 
@@ -165,7 +199,8 @@ impl UnitResult {
 /// One row of a league table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranked {
-    /// 1 for the best score; units with equal scores share a rank; `None` when not audited.
+    /// 1 for the best score; units with equal scores share a rank; `None` when not audited or
+    /// when the grade is provisional (those come after every graded unit, by their worst end).
     pub rank: Option<usize>,
     /// Index into [`BatchSummary::units`].
     pub unit: usize,
@@ -179,7 +214,10 @@ pub struct League {
     pub rows: Vec<Ranked>,
     pub audited: usize,
     pub passed: usize,
-    /// Mean score over audited units, one decimal.
+    /// Audited units whose grade is provisional (待定).
+    #[serde(default)]
+    pub provisional: usize,
+    /// Mean score over graded units (provisional ones left out), one decimal.
     pub mean_points: Option<f64>,
 }
 
@@ -321,8 +359,16 @@ impl BatchSummary {
         self.units.iter().filter(|u| u.score().is_none()).count()
     }
 
+    /// Units whose grade fails (a provisional grade is not a failure: it is not known).
     pub fn failing(&self) -> usize {
-        self.audited().filter(|(_, s)| !s.pass).count()
+        self.audited()
+            .filter(|(_, s)| !s.pass && !s.provisional)
+            .count()
+    }
+
+    /// Units whose grade is provisional (待定).
+    pub fn provisional(&self) -> usize {
+        self.audited().filter(|(_, s)| s.provisional).count()
     }
 }
 
@@ -331,7 +377,9 @@ fn round1(x: f64) -> f64 {
 }
 
 /// League tables: one per parent (in order of first appearance in the list), best score first;
-/// a veto sorts below any score without one, units not audited come last.
+/// a veto sorts below any score without one; units with a provisional grade come after every
+/// graded unit, unranked, by their worst end (what they are sure to score); units not audited
+/// come last.
 fn leagues(units: &[UnitResult]) -> Vec<League> {
     let mut order: Vec<Option<String>> = Vec::new();
     for u in units {
@@ -347,9 +395,15 @@ fn leagues(units: &[UnitResult]) -> Vec<League> {
                 .collect();
             let key = |i: usize| {
                 units[i].score().map(|s| {
+                    let points = if s.provisional {
+                        s.worst_points()
+                    } else {
+                        s.points
+                    };
                     (
+                        s.provisional,
                         !s.vetoes.is_empty(),
-                        std::cmp::Reverse((s.points * 10.0).round() as i64),
+                        std::cmp::Reverse((points * 10.0).round() as i64),
                     )
                 })
             };
@@ -363,7 +417,7 @@ fn leagues(units: &[UnitResult]) -> Vec<League> {
             let mut rank = 0;
             let mut prev = None;
             for (pos, &i) in idx.iter().enumerate() {
-                let k = key(i);
+                let k = key(i).filter(|k| !k.0);
                 let r = k.map(|k| {
                     if prev != Some(k) {
                         rank = pos + 1;
@@ -374,12 +428,14 @@ fn leagues(units: &[UnitResult]) -> Vec<League> {
                 rows.push(Ranked { rank: r, unit: i });
             }
             let scores: Vec<&UnitScore> = idx.iter().filter_map(|&i| units[i].score()).collect();
+            let graded: Vec<&&UnitScore> = scores.iter().filter(|s| !s.provisional).collect();
             League {
                 parent,
                 audited: scores.len(),
                 passed: scores.iter().filter(|s| s.pass).count(),
-                mean_points: (!scores.is_empty()).then(|| {
-                    round1(scores.iter().map(|s| s.points).sum::<f64>() / scores.len() as f64)
+                provisional: scores.len() - graded.len(),
+                mean_points: (!graded.is_empty()).then(|| {
+                    round1(graded.iter().map(|s| s.points).sum::<f64>() / graded.len() as f64)
                 }),
                 rows,
             }
@@ -430,12 +486,15 @@ mod tests {
             outcome: match points {
                 Some(p) => Outcome::Audited(UnitScore {
                     points: p,
+                    worst: Some(p),
                     grade: Text::new("良好", "Good"),
                     pass: !veto && p >= 60.0,
+                    provisional: false,
                     vetoes: if veto { vec!["V".into()] } else { vec![] },
                     gaps: BTreeMap::new(),
                     inconclusive: 0,
                     coverage: 100.0,
+                    unjudged: None,
                     as_of: "2026-11-26".into(),
                     report: String::new(),
                     gap_rules: vec![GapRef {
@@ -482,6 +541,57 @@ mod tests {
         assert_eq!(l.mean_points, Some(86.3));
         let g = common_gaps(&units);
         assert_eq!((g[0].units, g[0].share), (4, 100.0));
+    }
+
+    /// A unit whose grade is provisional: `best` if every rule not judged passed, `worst` if not.
+    fn provisional(line: usize, parent: &str, best: f64, worst: f64) -> UnitResult {
+        let mut u = unit(line, parent, Some(best), false);
+        if let Outcome::Audited(s) = &mut u.outcome {
+            s.worst = Some(worst);
+            s.provisional = true;
+            s.pass = false;
+            s.grade = Text::new("待定", "provisional");
+        }
+        u
+    }
+
+    #[test]
+    fn a_provisional_unit_never_ranks_above_a_graded_one() {
+        let units = vec![
+            // Blocked by a firewall: 100 if everything unseen passed, 38 if not.
+            provisional(2, "A", 100.0, 38.0),
+            unit(3, "A", Some(61.0), false),
+            provisional(4, "A", 95.0, 70.0),
+            unit(5, "A", Some(20.0), true),
+            unit(6, "A", None, false),
+        ];
+        let l = &leagues(&units)[0];
+        let order: Vec<(usize, Option<usize>)> = l
+            .rows
+            .iter()
+            .map(|r| (units[r.unit].line, r.rank))
+            .collect();
+        // Graded units first, ranked (the veto below the 61); then the provisional ones,
+        // unranked, by what they are sure to score; the unit not audited last.
+        assert_eq!(
+            order,
+            vec![(3, Some(1)), (5, Some(2)), (4, None), (2, None), (6, None)]
+        );
+        assert_eq!((l.audited, l.provisional), (4, 2));
+        // The mean is over graded units only.
+        assert_eq!(l.mean_points, Some(40.5));
+        let summary = BatchSummary::new(
+            ListInfo {
+                path: "units.csv".into(),
+                digest: String::new(),
+                units: 5,
+            },
+            vec![Shard::WHOLE],
+            units,
+            Vec::new(),
+        );
+        // A provisional grade is not a failure, and it is counted apart.
+        assert_eq!((summary.failing(), summary.provisional()), (1, 2));
     }
 
     #[test]

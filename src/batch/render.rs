@@ -104,9 +104,13 @@ pub fn row(u: &UnitResult, rank: Option<usize>, en: bool) -> Row {
         Outcome::Audited(s) => {
             let n = |sev: Severity| s.gaps.get(&sev).copied().unwrap_or(0);
             Row {
-                rank: rank.map(|r| r.to_string()).unwrap_or_default(),
+                rank: match rank {
+                    Some(r) => r.to_string(),
+                    None if s.provisional => t(en, "（待定）", "(prov.)").to_string(),
+                    None => String::new(),
+                },
                 name: sanitize(&u.name),
-                points: format!("{:.1}", s.points),
+                points: s.points_text(),
                 grade: s.grade.get(en).to_string(),
                 vetoes: s.vetoes.join(", "),
                 gaps: format!(
@@ -149,19 +153,21 @@ pub fn headline(s: &BatchSummary, en: bool) -> String {
     let audited = s.units.len() - s.not_audited();
     let mut h = if en {
         format!(
-            "{} units: {} audited, {} fail, {} could not be audited, {} rows of the list skipped",
+            "{} units: {} audited, {} fail, {} provisional (not ranked), {} could not be audited, {} rows of the list skipped",
             s.units.len(),
             audited,
             s.failing(),
+            s.provisional(),
             s.not_audited(),
             s.rejected.len()
         )
     } else {
         format!(
-            "共{}个单位：已审计{}个，不合格{}个，无法审计{}个；名单中跳过{}行",
+            "共{}个单位：已审计{}个，不合格{}个，等级待定{}个（不参与排名），无法审计{}个；名单中跳过{}行",
             s.units.len(),
             audited,
             s.failing(),
+            s.provisional(),
             s.not_audited(),
             s.rejected.len()
         )
@@ -273,7 +279,7 @@ fn html(s: &BatchSummary, en: bool) -> String {
 body{{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",\"WenQuanYi Micro Hei\",sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#1f2328}}\
 table{{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}}th,td{{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}}\
 th{{background:#f6f8fa;cursor:pointer;user-select:none}}th:hover{{background:#eaeef2}}td.num{{text-align:right}}\
-tr.fail td{{background:#fff5f5}}tr.na td{{color:#57606a;background:#f6f8fa}}.veto{{color:#a40e26;font-weight:700}}\
+tr.fail td{{background:#fff5f5}}tr.prov td{{background:#fff8c5}}tr.na td{{color:#57606a;background:#f6f8fa}}.veto{{color:#a40e26;font-weight:700}}\
 @media print{{th{{cursor:auto}}}}</style></head><body>\n<h1>{title}</h1>\n<p>{}</p>\n",
         if en { "en" } else { "zh-CN" },
         esc(&headline(s, en))
@@ -284,11 +290,13 @@ tr.fail td{{background:#fff5f5}}tr.na td{{color:#57606a;background:#f6f8fa}}.vet
         if let Some(m) = l.mean_points {
             let _ = writeln!(
                 out,
-                "<p>{} {m:.1} · {} {}/{}</p>",
-                t(en, "平均得分", "mean score"),
+                "<p>{} {m:.1} · {} {}/{} · {} {}</p>",
+                t(en, "平均得分（不含待定）", "mean score (graded units)"),
                 t(en, "合格", "passing"),
                 l.passed,
-                l.audited
+                l.audited,
+                t(en, "等级待定", "provisional"),
+                l.provisional
             );
         }
         out.push_str("<table class=\"sortable\"><thead><tr>");
@@ -300,6 +308,7 @@ tr.fail td{{background:#fff5f5}}tr.na td{{color:#57606a;background:#f6f8fa}}.vet
             let u = &s.units[r.unit];
             let x = row(u, r.rank, en);
             let class = match &u.outcome {
+                Outcome::Audited(sc) if sc.provisional => " class=\"prov\"",
                 Outcome::Audited(sc) if !sc.pass => " class=\"fail\"",
                 Outcome::Audited(_) => "",
                 Outcome::NotAudited { .. } => " class=\"na\"",
@@ -309,8 +318,14 @@ tr.fail td{{background:#fff5f5}}tr.na td{{color:#57606a;background:#f6f8fa}}.vet
             } else {
                 format!("<a href=\"{}\">{}</a>", esc(&x.report), esc(&x.name))
             };
-            // Units not audited sort after every score.
-            let sort_points = u.score().map_or(-1.0, |s| s.points);
+            // Units not audited sort after every score; provisional ones by their worst end.
+            let sort_points = u.score().map_or(-1.0, |s| {
+                if s.provisional {
+                    s.worst_points()
+                } else {
+                    s.points
+                }
+            });
             let _ = writeln!(
                 out,
                 "<tr{class}><td class=\"num\" data-v=\"{}\">{}</td><td>{name}</td><td class=\"num\" data-v=\"{sort_points}\">{}</td><td>{}</td><td class=\"veto\">{}</td><td data-v=\"{}\">{}</td><td class=\"num\">{}</td></tr>",

@@ -92,13 +92,16 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub log: progress::LogArgs,
 
-    /// Exit 1 when the score is below this
+    /// Exit 1 when the score is below this (exit 3 when only rules not judged could take it below)
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<f64>,
 
     /// Exit 1 when a gap of this severity or higher is found
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
 
     /// Never use colour (colour is also off when NO_COLOR is set or output is not a terminal)
     #[arg(long)]
@@ -212,23 +215,101 @@ fn check_extension(path: &std::path::Path, formats: &[Format], as_dir: bool) -> 
     }
 }
 
-fn fails(report: &Report, args: &AuditArgs) -> Vec<String> {
-    let mut why = Vec::new();
-    if !report.score.pass {
-        why.push(format!(
-            "grade {} / 等级{}",
-            report.score.grade.en, report.score.grade.zh
+/// How sure the run must be of its verdict (`audit` and `batch`).
+#[derive(Debug, Clone, Args)]
+pub struct VerdictArgs {
+    /// Exit 0 even when the grade is provisional (待定: rules that could not be judged could
+    /// change it); the verdict then rests on what was verified
+    #[arg(long)]
+    pub allow_provisional: bool,
+
+    /// Exit 3 when fewer than PCT percent of the rules that apply could be judged
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(x) if (0.0..=100.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100")),
+    }
+}
+
+/// Why a run does not exit 0: failures that hold whatever the rules not judged would say
+/// (exit 1), and doubts (exit 3): a provisional grade, a threshold only those rules decide,
+/// too little judged.
+#[derive(Debug, Default)]
+pub(crate) struct Verdict {
+    pub fails: Vec<String>,
+    pub unsure: Vec<String>,
+}
+
+impl Verdict {
+    pub fn code(&self) -> u8 {
+        if !self.fails.is_empty() {
+            exit::FAILS
+        } else if !self.unsure.is_empty() {
+            exit::UNREACHABLE
+        } else {
+            exit::OK
+        }
+    }
+
+    /// The message for stderr, or `None` for exit 0.
+    pub fn message(&self, en: bool) -> Option<String> {
+        let (head, why) = if !self.fails.is_empty() {
+            (if en { "site fails" } else { "审计未通过" }, &self.fails)
+        } else if !self.unsure.is_empty() {
+            (
+                if en {
+                    "the site could not be judged well enough"
+                } else {
+                    "未能充分判定"
+                },
+                &self.unsure,
+            )
+        } else {
+            return None;
+        };
+        Some(if en {
+            format!("{head}: {}", why.join("; "))
+        } else {
+            format!("{head}：{}", why.join("；"))
+        })
+    }
+}
+
+pub(crate) fn verdict(
+    report: &Report,
+    fail_under: Option<f64>,
+    fail_on: Option<FailOn>,
+    v: &VerdictArgs,
+) -> Verdict {
+    let s = &report.score;
+    let mut out = Verdict::default();
+    if !s.pass && !s.provisional {
+        out.fails
+            .push(format!("grade {} / 等级{}", s.grade.en, s.grade.zh));
+    }
+    if s.provisional && !v.allow_provisional {
+        out.unsure.push(format!(
+            "grade provisional / 等级待定 ({}–{}: {} … {}; --allow-provisional to accept)",
+            s.worst.points, s.points, s.worst.grade.en, s.best.grade.en
         ));
     }
-    if let Some(min) = args.fail_under
-        && report.score.points < min
-    {
-        why.push(format!(
-            "score {} < --fail-under {min}",
-            report.score.points
-        ));
+    if let Some(min) = fail_under {
+        // `points` is the best end: below the threshold there, below it whatever the rest says.
+        if s.points < min {
+            out.fails
+                .push(format!("score {} < --fail-under {min}", s.points));
+        } else if s.worst.points < min && !v.allow_provisional {
+            out.unsure.push(format!(
+                "score {}–{} may be below --fail-under {min} / 得分可能低于阈值",
+                s.worst.points, s.points
+            ));
+        }
     }
-    if let Some(level) = args.fail_on {
+    if let Some(level) = fail_on {
         let floor = match level {
             FailOn::Veto => Severity::Veto,
             FailOn::Major => Severity::Major,
@@ -241,13 +322,32 @@ fn fails(report: &Report, args: &AuditArgs) -> Vec<String> {
             .filter(|f| f.is_counted_gap() && f.severity >= floor)
             .count();
         if n > 0 {
-            why.push(format!(
+            out.fails.push(format!(
                 "{n} gaps at or above --fail-on {}",
                 floor.label(true)
             ));
         }
+        let open = report
+            .findings
+            .iter()
+            .filter(|f| f.severity >= floor && f.at_stake.is_some_and(|st| !st.is_nothing()))
+            .count();
+        if open > 0 && !v.allow_provisional {
+            out.unsure.push(format!(
+                "{open} rules at or above --fail-on {} could not be judged / 无法判定",
+                floor.label(true)
+            ));
+        }
     }
-    why
+    if let Some(min) = v.min_coverage
+        && s.coverage < min
+    {
+        out.unsure.push(format!(
+            "coverage {}% < --min-coverage {min}% / 覆盖率低于要求",
+            s.coverage
+        ));
+    }
+    out
 }
 
 pub fn run(args: AuditArgs) -> u8 {
@@ -412,23 +512,12 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     if !written.is_empty() {
         let s = &report.score;
         let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-        if en {
-            eprintln!(
-                "wrote {}\nscore {} / {}, grade {}",
-                files.join("\n"),
-                s.points,
-                s.base,
-                s.grade.en
-            );
-        } else {
-            eprintln!(
-                "已写入 {}\n得分 {} / {}，等级 {}",
-                files.join("\n"),
-                s.points,
-                s.base,
-                s.grade.zh
-            );
-        }
+        eprintln!(
+            "{} {}\n{}",
+            if en { "wrote" } else { "已写入" },
+            files.join("\n"),
+            s.headline(en)
+        );
     }
     // Recorded only once the report is safely written.
     if let Some(h) = &mut history
@@ -440,18 +529,9 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             "报告已写入，但本次审计未能记入历史库"
         })));
     }
-    let why = fails(&report, args);
-    if why.is_empty() {
-        Ok(exit::OK)
-    } else {
-        eprintln!(
-            "{}",
-            if en {
-                format!("site fails: {}", why.join("; "))
-            } else {
-                format!("审计未通过：{}", why.join("；"))
-            }
-        );
-        Ok(exit::FAILS)
+    let v = verdict(&report, args.fail_under, args.fail_on, &args.verdict);
+    if let Some(m) = v.message(en) {
+        eprintln!("{m}");
     }
+    Ok(v.code())
 }

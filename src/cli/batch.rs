@@ -17,7 +17,7 @@ use gongkai::pipeline::ProgressFn;
 use gongkai::report::{Format, Lang, Render};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::audit::parse_date;
+use super::audit::{VerdictArgs, parse_date};
 use super::choice::choice;
 use super::crawl_args::CrawlArgs;
 use super::output::{renderer, terminal_width};
@@ -78,6 +78,9 @@ pub struct BatchArgs {
     pub waivers: Option<PathBuf>,
 
     #[command(flatten)]
+    pub verdict: VerdictArgs,
+
+    #[command(flatten)]
     pub crawl: CrawlArgs,
 
     #[command(flatten)]
@@ -101,17 +104,28 @@ pub struct MergeArgs {
     /// Replace an existing summary in DIR
     #[arg(long)]
     pub force: bool,
+
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
 }
 
 /// Exit code of a finished batch: bad rows in the list first (the list needs fixing), then units
-/// that could not be audited, then units that fail.
-fn exit_code(s: &BatchSummary) -> u8 {
+/// that could not be audited, then units that fail, then units not judged well enough (a
+/// provisional grade unless `--allow-provisional`, coverage under `--min-coverage`): each unit
+/// as `audit` would judge it.
+fn exit_code(s: &BatchSummary, v: &VerdictArgs) -> u8 {
+    let unsure = s.audited().any(|(_, u)| {
+        (u.provisional && !v.allow_provisional)
+            || v.min_coverage.is_some_and(|min| u.coverage < min)
+    });
     if !s.rejected.is_empty() {
         exit::USAGE
     } else if s.not_audited() > 0 {
         exit::UNREACHABLE
     } else if s.failing() > 0 {
         exit::FAILS
+    } else if unsure {
+        exit::UNREACHABLE
     } else {
         exit::OK
     }
@@ -265,7 +279,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
     super::crawl_args::prune_cache(cache.as_ref());
     let summary = summary?;
     show_summary(&args.output, &summary, en)?;
-    Ok(exit_code(&summary))
+    Ok(exit_code(&summary, &args.verdict))
 }
 
 fn status_line(name: &str, o: &Outcome, en: bool) -> String {
@@ -349,5 +363,5 @@ fn merge_inner(args: &MergeArgs) -> Result<u8> {
     }
     write_summary(&args.output, &merged, en, args.force)?;
     show_summary(&args.output, &merged, en)?;
-    Ok(exit_code(&merged))
+    Ok(exit_code(&merged, &args.verdict))
 }

@@ -25,24 +25,31 @@ pub mod exit {
     pub const FAILS: u8 = 1;
     /// Usage, configuration or rule-file error.
     pub const USAGE: u8 = 2;
-    /// The site could not be audited (unreachable, nothing in scope fetched).
+    /// The site could not be audited (unreachable, nothing in scope fetched), or not judged
+    /// well enough: a provisional grade, too little coverage.
     pub const UNREACHABLE: u8 = 3;
 }
 
 const EXIT_CODES: &str = "\
 Exit codes / 退出码:
-  0  audit done, site within thresholds            审计完成，未超出阈值
-  1  site fails: 不合格 (veto or score < 60), or --fail-under / --fail-on
-                                                   网站不合格或触发 --fail-under / --fail-on
-  2  usage, configuration or rule-file error       参数、配置或规则文件错误
-  3  the site could not be audited                 网站无法审计（无法访问或范围内无页面）";
+  0  audit done, grade stated, site within thresholds  审计完成，等级确定且未超出阈值
+  1  site fails whatever the rules not judged would say: 不合格 (veto or score < 60),
+     or --fail-under / --fail-on                    网站不合格或触发 --fail-under / --fail-on
+  2  usage, configuration or rule-file error        参数、配置或规则文件错误
+  3  the site could not be audited, or not judged well enough: the grade is provisional
+     (待定: rules not judged could change it) unless --allow-provisional; fewer rules judged
+     than --min-coverage; or only rules not judged could trip --fail-under / --fail-on
+                                                    网站无法审计，或等级待定、覆盖率不足
+  (1 wins over 3: a failure that holds either way is reported as a failure)";
 
 const BATCH_EXIT_CODES: &str = "\
 Exit codes / 退出码 (the first that applies):
   2  bad arguments, or rows of the list were skipped   参数错误或名单中有行被跳过
   3  some units could not be audited                   部分单位无法审计
   1  some units fail (不合格)                           部分单位不合格
-  0  every unit audited and within thresholds          全部审计完成且合格";
+  3  some units' grade is provisional (待定; unless --allow-provisional), or below
+     --min-coverage                                    部分单位等级待定或覆盖率不足
+  0  every unit audited, graded and within thresholds  全部审计完成、等级确定且合格";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -190,23 +190,31 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         "{}",
         if en {
             format!(
-                "recheck: {fixed} of {gaps} gaps fixed, {} still open; score {} → {}",
+                "recheck: {fixed} of {gaps} gaps fixed, {} still open; score {} ({}) → {} ({})",
                 open.len(),
-                old.score.points,
-                combined.score.points
+                old.score.points_text(),
+                old.score.grade.en,
+                combined.score.points_text(),
+                combined.score.grade.en
             )
         } else {
             format!(
-                "整改复核：{gaps}项问题中已整改{fixed}项，仍未整改{}项；得分 {} → {}",
+                "整改复核：{gaps}项问题中已整改{fixed}项，仍未整改{}项；得分 {}（{}）→ {}（{}）",
                 open.len(),
-                old.score.points,
-                combined.score.points
+                old.score.points_text(),
+                old.score.grade.zh,
+                combined.score.points_text(),
+                combined.score.grade.zh
             )
         }
     );
-    Ok(if open.is_empty() && worse.is_empty() && fixed == gaps {
+    // A gap that could not be judged again is neither fixed nor open: the recheck cannot say
+    // it was fixed, and exits 3 as an audit that cannot judge does.
+    Ok(if !open.is_empty() || !worse.is_empty() {
+        exit::FAILS
+    } else if fixed == gaps {
         exit::OK
     } else {
-        exit::FAILS
+        exit::UNREACHABLE
     })
 }

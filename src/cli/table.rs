@@ -125,11 +125,7 @@ impl Render<Report> for Terminal {
             vec!["结果", "规则", "扣分", "说明与证据"]
         });
         for f in ordered(report) {
-            let pts = if f.deduction > 0.0 {
-                format!("-{}", f.deduction)
-            } else {
-                String::new()
-            };
+            let pts = f.points_text(en);
             t.add_row(vec![
                 self.status_cell(f),
                 Cell::new(format!("{}\n{}", f.rule_id, f.name.get(en))),
@@ -140,36 +136,15 @@ impl Render<Report> for Terminal {
         writeln!(out, "{t}")?;
 
         let s = &report.score;
-        let grade = s.grade.get(en);
-        let vetoes = if s.vetoes.is_empty() {
-            String::new()
-        } else if en {
-            format!(" (veto: {})", s.vetoes.join(", "))
-        } else {
-            format!("（单项否决：{}）", s.vetoes.join("、"))
-        };
-        if en {
-            writeln!(
-                out,
-                "Score: {} / {}  Grade: {grade}{vetoes}",
-                s.points, s.base
-            )?;
-            writeln!(
-                out,
-                "Coverage: {}% ({} pass, {} gaps, {} inconclusive)",
-                s.coverage, s.passed, s.gaps, s.inconclusive
-            )?;
-        } else {
-            writeln!(
-                out,
-                "得分：{} / {}　等级：{grade}{vetoes}",
-                s.points, s.base
-            )?;
-            writeln!(
-                out,
-                "覆盖率：{}%（符合 {}，不符合 {}，无法判定 {}）",
-                s.coverage, s.passed, s.gaps, s.inconclusive
-            )?;
+        let mut lines = vec![s.headline(en)];
+        if let Some(r) = s.range_text(en) {
+            lines.push(format!("{}{r}", if en { "Range: " } else { "得分范围：" }));
+        }
+        lines.push(s.coverage_text(en));
+        for l in lines {
+            for part in wrap(&l, self.width) {
+                writeln!(out, "{part}")?;
+            }
         }
         let c = &report.crawl;
         let secs = c.elapsed_ms as f64 / 1000.0;
@@ -272,6 +247,9 @@ impl Render<ReportDiff> for Terminal {
             writeln!(out, "{t}")?;
         }
         writeln!(out, "{}", d.score_line(en))?;
+        if let Some(p) = d.provisional_line(en) {
+            writeln!(out, "{p}")?;
+        }
         if let Some(v) = d.veto_line(en) {
             writeln!(out, "{v}")?;
         }
@@ -343,7 +321,7 @@ impl Terminal {
             t.add_row(vec![
                 Cell::new(format!("#{}", r.run)),
                 Cell::new(r.as_of),
-                Cell::new(r.points),
+                Cell::new(r.points_text()),
                 Cell::new(r.grade.get(en)),
                 Cell::new(r.gaps),
                 Cell::new(r.inconclusive),
@@ -440,7 +418,7 @@ impl Render<[SiteLatest]> for Terminal {
                 Cell::new(&s.pack),
                 Cell::new(s.runs),
                 Cell::new(s.latest.as_of),
-                Cell::new(s.latest.points),
+                Cell::new(s.latest.points_text()),
                 Cell::new(s.latest.grade.get(en)),
                 Cell::new(s.latest.gaps),
             ]);
@@ -513,4 +491,61 @@ fn summary(s: &BatchSummary, en: bool, width: u16) -> String {
         );
     }
     out
+}
+
+/// Text cut into lines of at most `width` terminal columns: at the last space when there is one
+/// (English), anywhere otherwise (Chinese has no spaces to break at).
+fn wrap(text: &str, width: u16) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = usize::from(width.max(20));
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            match line.rfind(' ').filter(|&i| i > 0) {
+                Some(i) => {
+                    let rest = line.split_off(i + 1);
+                    lines.push(line.trim_end().to_string());
+                    line = rest;
+                }
+                None => lines.push(std::mem::take(&mut line)),
+            }
+            w = line.chars().map(|c| c.width().unwrap_or(0)).sum();
+        }
+        line.push(c);
+        w += cw;
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_lines_wrap_at_the_terminal_width() {
+        let zh = "得分 41–100 / 100 · 等级 待定（12条规则共38分无法判定：防火墙拦截或限流9条（27分）、由JavaScript绘制2条（6分））";
+        for l in wrap(zh, 40) {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l.as_str()) <= 40,
+                "{l}"
+            );
+        }
+        // Nothing is lost but the spaces lines were broken at.
+        assert_eq!(wrap(zh, 40).concat().replace(' ', ""), zh.replace(' ', ""));
+        let en = wrap(
+            "Score 41–100 / 100 · Grade provisional (12 rules worth 38 points)",
+            30,
+        );
+        assert_eq!(en[0], "Score 41–100 / 100 · Grade");
+        assert!(
+            en.iter()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 30)
+        );
+    }
 }

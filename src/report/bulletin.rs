@@ -46,11 +46,24 @@ impl Render for BulletinReport {
         if en {
             writeln!(out, "Findings of the disclosure audit of {unit}")?;
             writeln!(out, "(as of {d}; rule pack: {})\n", report.pack.name.en)?;
-            write!(
-                out,
-                "The audit scored {} of {} points, grade {}",
-                s.points, s.base, s.grade.en
-            )?;
+            let points = if s.worst.points == s.points {
+                format!("{}", s.points)
+            } else {
+                format!("between {} and {}", s.worst.points, s.points)
+            };
+            if s.provisional {
+                write!(
+                    out,
+                    "The audit scored {points} of {} points; the grade is {}",
+                    s.base, s.grade.en
+                )?;
+            } else {
+                write!(
+                    out,
+                    "The audit scored {points} of {} points, grade {}",
+                    s.base, s.grade.en
+                )?;
+            }
             if !vetoes.is_empty() {
                 write!(out, " (veto: {})", vetoes.join("; "))?;
             }
@@ -60,6 +73,12 @@ impl Render for BulletinReport {
                 s.passed,
                 s.passed + s.gaps
             )?;
+            if let Some(t) = s.unjudged_text(true) {
+                match s.range_text(true) {
+                    Some(r) => writeln!(out, "{t}; {r}.")?,
+                    None => writeln!(out, "{t}.")?,
+                }
+            }
             if !gaps.is_empty() {
                 writeln!(out, "\nProblems found:")?;
             }
@@ -106,11 +125,24 @@ impl Render for BulletinReport {
                 d.day(),
                 report.pack.name.zh
             )?;
-            write!(
-                out,
-                "经检查，{unit}政府信息公开得分{}分（满分{}分），等级为{}",
-                s.points, s.base, s.grade.zh
-            )?;
+            let points = if s.worst.points == s.points {
+                format!("{}", s.points)
+            } else {
+                format!("{}至{}", s.worst.points, s.points)
+            };
+            if s.provisional {
+                write!(
+                    out,
+                    "经检查，{unit}政府信息公开得分{points}分（满分{}分），等级{}",
+                    s.base, s.grade.zh
+                )?;
+            } else {
+                write!(
+                    out,
+                    "经检查，{unit}政府信息公开得分{points}分（满分{}分），等级为{}",
+                    s.base, s.grade.zh
+                )?;
+            }
             if !vetoes.is_empty() {
                 write!(out, "（触发单项否决：{}）", vetoes.join("、"))?;
             }
@@ -120,6 +152,12 @@ impl Render for BulletinReport {
                 s.passed + s.gaps,
                 s.passed
             )?;
+            if let Some(t) = s.unjudged_text(false) {
+                match s.range_text(false) {
+                    Some(r) => writeln!(out, "{t}；{r}。")?,
+                    None => writeln!(out, "{t}。")?,
+                }
+            }
             if !gaps.is_empty() {
                 writeln!(out, "\n存在的主要问题：")?;
             }

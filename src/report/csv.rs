@@ -10,13 +10,14 @@ pub struct CsvReport {
 }
 
 /// Stable column names (English, machine-readable) and their Chinese headers.
-pub const COLUMNS: [(&str, &str); 12] = [
+pub const COLUMNS: [(&str, &str); 13] = [
     ("rule_id", "规则编号"),
     ("rule", "规则"),
     ("status", "结果"),
     ("reason", "原因"),
     ("severity", "严重程度"),
     ("deduction", "扣分"),
+    ("at_stake", "无法判定时涉及扣分"),
     ("message", "说明"),
     ("url", "证据链接"),
     ("date", "日期"),
@@ -26,7 +27,7 @@ pub const COLUMNS: [(&str, &str); 12] = [
 ];
 
 /// One finding as the cells of `COLUMNS`, for every tabular format.
-pub fn row(f: &crate::audit::Finding, en: bool) -> [String; 12] {
+pub fn row(f: &crate::audit::Finding, en: bool) -> [String; 13] {
     let e = f.evidence.first();
     [
         f.rule_id.clone(),
@@ -37,6 +38,12 @@ pub fn row(f: &crate::audit::Finding, en: bool) -> [String; 12] {
             .unwrap_or_default(),
         f.severity.label(en).to_string(),
         f.deduction.to_string(),
+        // What a rule not judged would cost: points, or `veto`.
+        match f.at_stake {
+            Some(s) if s.veto => if en { "veto" } else { "否决" }.to_string(),
+            Some(s) => s.points.to_string(),
+            None => String::new(),
+        },
         f.message.get(en).to_string(),
         e.and_then(|e| e.url.as_ref())
             .map(|u| u.to_string())

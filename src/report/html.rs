@@ -36,7 +36,8 @@ h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid
 .meta{color:#57606a;font-size:.9em}
 .summary{display:flex;gap:1.5em;align-items:center;border:1px solid #d0d7de;border-radius:8px;padding:1em;margin:1em 0}
 .score{font-size:2.6em;font-weight:700}.grade{font-size:1.4em;font-weight:700;padding:.1em .6em;border-radius:6px}
-.grade.pass{background:#dafbe1;color:#116329}.grade.fail{background:#ffebe9;color:#a40e26}
+.grade.pass{background:#dafbe1;color:#116329}.grade.fail{background:#ffebe9;color:#a40e26}.grade.provisional{background:#fff8c5;color:#7d4e00}
+.unjudged{color:#7d4e00;margin:.3em 0 0}.unjudged ul{margin:.2em 0;padding-left:1.2em}
 .veto{color:#a40e26;font-weight:700}
 .charts{display:flex;flex-wrap:wrap;gap:2em}
 .finding{border:1px solid #d0d7de;border-left-width:6px;border-radius:6px;padding:.6em 1em;margin:.8em 0;break-inside:avoid;page-break-inside:avoid}
@@ -128,10 +129,20 @@ fn trend(points: &[HistoryPoint], base: f64, en: bool) -> String {
     );
     for (i, p) in points.iter().enumerate() {
         let (x, y) = xy(i, p.points);
+        // A range is drawn down to its worst end; a provisional grade is an open circle.
+        if let Some(w) = p.worst {
+            let (_, yw) = xy(i, w);
+            let _ = write!(
+                svg,
+                r##"<line x1="{x}" y1="{y}" x2="{x}" y2="{yw}" stroke="#bf8700" stroke-width="2"/>"##
+            );
+        }
+        let fill = if p.provisional { "#fff" } else { "#0969da" };
         let _ = write!(
             svg,
-            r##"<circle cx="{x}" cy="{y}" r="3" fill="#0969da"><title>{} {}</title></circle>"##,
-            p.as_of, p.points
+            r##"<circle cx="{x}" cy="{y}" r="3" fill="{fill}" stroke="#0969da"><title>{} {}</title></circle>"##,
+            p.as_of,
+            p.points_text()
         );
     }
     if let Some(last) = points.last() {
@@ -155,7 +166,7 @@ fn trend(points: &[HistoryPoint], base: f64, en: bool) -> String {
             "<tr><td>#{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             i + 1,
             p.as_of,
-            p.points,
+            p.points_text(),
             esc(p.grade.get(en)),
             p.gaps
         );
@@ -207,15 +218,51 @@ impl Render for HtmlReport {
             .filter(|f| s.vetoes.contains(&f.rule_id))
             .map(|f| esc(f.name.get(en)))
             .collect();
+        // What could not be judged, by cause, with its rules and points: the grade waits on it.
+        let unjudged = match s.unjudged_text(en) {
+            None => String::new(),
+            Some(text) => {
+                let items: String = s
+                    .unjudged
+                    .iter()
+                    .map(|u| {
+                        format!(
+                            "<li>{}：{}{}</li>",
+                            esc(u.cause.label(en)),
+                            esc(&u.rules.join(t("、", ", "))),
+                            esc(&format!(
+                                "{}{}",
+                                t("（", " ("),
+                                if en {
+                                    format!("{} pts)", u.points)
+                                } else {
+                                    format!("{}分）", u.points)
+                                }
+                            ))
+                        )
+                    })
+                    .collect();
+                format!(
+                    r#"<div class="unjudged"><p>{}</p><ul>{items}</ul></div>"#,
+                    esc(&text)
+                )
+            }
+        };
         let _ = write!(
             h,
             r#"<div class="summary"><div><div class="score">{pts}<small>/{base}</small></div><div class="meta">{ded_l}{ded}</div></div>
-<div><span class="grade {cls}">{grade}</span>{veto}<div class="meta">{cov_l}{cov}% · {p_l}{passed} · {g_l}{gaps} · {i_l}{inc}</div></div></div>"#,
-            pts = s.points,
+<div><span class="grade {cls}">{grade}</span>{veto}<div class="meta">{cov}</div>{range}{unjudged}</div></div>"#,
+            pts = esc(&s.points_text()),
             base = s.base,
             ded_l = t("扣分 ", "deducted "),
             ded = s.deductions,
-            cls = if s.pass { "pass" } else { "fail" },
+            cls = if s.provisional {
+                "provisional"
+            } else if s.pass {
+                "pass"
+            } else {
+                "fail"
+            },
             grade = esc(s.grade.get(en)),
             veto = if veto_names.is_empty() {
                 String::new()
@@ -226,14 +273,15 @@ impl Render for HtmlReport {
                     veto_names.join(t("、", ", "))
                 )
             },
-            cov_l = t("覆盖率 ", "coverage "),
-            cov = s.coverage,
-            p_l = t("符合 ", "pass "),
-            passed = s.passed,
-            g_l = t("不符合 ", "gaps "),
-            gaps = s.gaps,
-            i_l = t("无法判定 ", "inconclusive "),
-            inc = s.inconclusive,
+            cov = esc(&s.coverage_text(en)),
+            range = s
+                .range_text(en)
+                .map(|r| format!(
+                    r#"<div class="meta">{}{}</div>"#,
+                    t("得分范围：", "Range: "),
+                    esc(&r)
+                ))
+                .unwrap_or_default(),
         );
 
         // Charts: gaps by severity, and deductions by category (the rule id's prefix).
@@ -291,10 +339,9 @@ impl Render for HtmlReport {
                 badge = esc(&badge),
                 id = esc(&f.rule_id),
                 name = esc(f.name.get(en)),
-                pts = if f.deduction > 0.0 {
-                    format!(r#"<span class="pts">-{}</span>"#, f.deduction)
-                } else {
-                    String::new()
+                pts = match f.points_text(en) {
+                    p if p.is_empty() => String::new(),
+                    p => format!(r#"<span class="pts">{}</span>"#, esc(&p)),
                 },
                 msg = esc(f.message.get(en)),
             );

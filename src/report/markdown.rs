@@ -45,17 +45,13 @@ impl Render for MarkdownReport {
                 "政府信息公开审计："
             }
         )?;
-        let vetoes = if s.vetoes.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", s.vetoes.join(", "))
-        };
+        writeln!(out, "**{}**  ", cell(&s.headline(en)))?;
+        if let Some(r) = s.range_text(en) {
+            let label = if en { "Range: " } else { "得分范围：" };
+            writeln!(out, "{label}{}  ", cell(&r))?;
+        }
+        writeln!(out, "{}  ", cell(&s.coverage_text(en)))?;
         if en {
-            writeln!(
-                out,
-                "**Score {} / {} · Grade {}{vetoes}** · coverage {}% ({} pass, {} gaps, {} inconclusive)  ",
-                s.points, s.base, s.grade.en, s.coverage, s.passed, s.gaps, s.inconclusive
-            )?;
             writeln!(
                 out,
                 "Target `{}` · rule pack `{}` · as of {}\n",
@@ -66,11 +62,6 @@ impl Render for MarkdownReport {
                 "| Result | Rule | Pts | Details | Evidence |\n|---|---|---|---|---|"
             )?;
         } else {
-            writeln!(
-                out,
-                "**得分 {} / {} · 等级 {}{vetoes}** · 覆盖率 {}%（符合 {}，不符合 {}，无法判定 {}）  ",
-                s.points, s.base, s.grade.zh, s.coverage, s.passed, s.gaps, s.inconclusive
-            )?;
             writeln!(
                 out,
                 "目标 `{}` · 规则包 `{}` · 基准日期 {}\n",
@@ -89,11 +80,7 @@ impl Render for MarkdownReport {
                 (Status::Inconclusive, _) => format!("⚠️ {}", f.status.label(en)),
                 (Status::Pass, _) => format!("✅ {}", f.status.label(en)),
             };
-            let pts = if f.deduction > 0.0 {
-                format!("-{}", f.deduction)
-            } else {
-                String::new()
-            };
+            let pts = f.points_text(en);
             let mut detail = cell(f.message.get(en));
             if f.status == Status::Gap {
                 detail.push_str("<br>");

@@ -28,7 +28,10 @@ pub use crawled::{CrawlSummary, RobotsInfo, SitemapInfo};
 /// Bumped whenever a field changes meaning, appears or disappears. 2: findings carry `facts`.
 /// 3: the crawl counts 304 answers (`not_modified`) and outcomes include `unsampled`; the
 /// target carries the start URL's redirects and how the scope was chosen.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: the score is a range (`best`, `worst`, `provisional`, `unjudged`; `coverage` is the share
+/// of rules judged, `pass_rate` the share of judged rules that passed; `inconclusive` leaves out
+/// `not_applicable` rules), and a finding not judged carries its `at_stake`.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A closed set of named values a user picks from (a format, a language): the command line
 /// offers them by name with their help, so the list lives here once.
@@ -271,9 +274,26 @@ pub struct HistoryPoint {
     pub as_of: Date,
     /// When the run's audit ran (RFC 3339).
     pub generated_at: String,
+    /// The best end of the run's score range.
     pub points: f64,
+    /// The worst end, when it differs.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub worst: Option<f64>,
     pub grade: Text,
+    /// The grade was provisional (待定).
+    #[serde(default)]
+    pub provisional: bool,
     pub gaps: usize,
+}
+
+impl HistoryPoint {
+    /// `87.5`, or `41–100` for a range.
+    pub fn points_text(&self) -> String {
+        match self.worst {
+            Some(w) => format!("{w}–{}", self.points),
+            None => self.points.to_string(),
+        }
+    }
 }
 
 impl Report {

@@ -64,6 +64,10 @@ impl Render for SarifReport {
                 if !locations.is_empty() {
                     r["locations"] = Value::Array(locations);
                 }
+                // What a rule not judged would cost were it a gap.
+                if let Some(st) = f.at_stake {
+                    r["properties"]["atStake"] = json!(st);
+                }
                 r
             })
             .collect();
@@ -77,7 +81,17 @@ impl Render for SarifReport {
                     "rules": rules
                 } },
                 "results": results,
-                "properties": { "score": report.score.points, "grade": report.score.grade.get(en), "asOf": report.as_of.to_string() }
+                "properties": {
+                    "score": report.score.points,
+                    "scoreWorst": report.score.worst.points,
+                    "grade": report.score.grade.get(en),
+                    "provisional": report.score.provisional,
+                    "coverage": report.score.coverage,
+                    "passRate": report.score.pass_rate,
+                    "unjudged": report.score.unjudged_text(en),
+                    "verdict": report.score.headline(en),
+                    "asOf": report.as_of.to_string()
+                }
             }]
         });
         serde_json::to_writer_pretty(&mut *out, &doc)?;

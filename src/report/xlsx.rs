@@ -14,8 +14,8 @@ pub struct XlsxReport {
 }
 
 /// Column widths of the findings sheet, in characters, in the order of `csv::COLUMNS`.
-const WIDTHS: [f64; 12] = [
-    22.0, 28.0, 10.0, 12.0, 10.0, 7.0, 60.0, 50.0, 12.0, 14.0, 50.0, 60.0,
+const WIDTHS: [f64; 13] = [
+    22.0, 28.0, 10.0, 12.0, 10.0, 7.0, 9.0, 60.0, 50.0, 12.0, 14.0, 50.0, 60.0,
 ];
 
 fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
@@ -41,10 +41,19 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
             report.pack.name.get(en).to_string(),
         ),
         (t("基准日期", "As of"), report.as_of.to_string()),
-        (t("得分", "Score"), format!("{} / {}", s.points, s.base)),
+        (
+            t("得分", "Score"),
+            format!("{} / {}", s.points_text(), s.base),
+        ),
         (t("等级", "Grade"), s.grade.get(en).to_string()),
         (t("单项否决", "Vetoes"), s.vetoes.join(", ")),
+        (t("得分范围", "Range"), s.range_text(en).unwrap_or_default()),
+        (
+            t("无法判定说明", "Not judged"),
+            s.unjudged_text(en).unwrap_or_default(),
+        ),
         (t("覆盖率", "Coverage"), format!("{}%", s.coverage)),
+        (t("符合率", "Pass rate"), format!("{}%", s.pass_rate)),
         (t("符合", "Pass"), s.passed.to_string()),
         (t("不符合", "Gaps"), s.gaps.to_string()),
         (t("无法判定", "Inconclusive"), s.inconclusive.to_string()),
@@ -92,6 +101,10 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
             match c {
                 // The deduction is a number a spreadsheet can sum.
                 5 => sheet.write_number(r, 5, f.deduction)?,
+                6 => match f.at_stake {
+                    Some(st) if !st.veto => sheet.write_number(r, 6, st.points)?,
+                    _ => sheet.write_string(r, 6, sanitize(v))?,
+                },
                 0..=4 => sheet.write_string(r, c as u16, sanitize(v))?,
                 _ => sheet.write_string_with_format(r, c as u16, sanitize(v), &wrap)?,
             };

@@ -101,9 +101,19 @@ pub struct RunInfo {
     pub pack: String,
     pub as_of: Date,
     pub generated_at: String,
+    /// The best end of the score's range (the report's `score.points`).
     pub points: f64,
+    /// The worst end, when it differs from `points`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub worst: Option<f64>,
     pub grade: Text,
     pub pass: bool,
+    /// The grade was provisional (待定).
+    #[serde(default)]
+    pub provisional: bool,
+    /// What could not be judged, when something could not.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub unjudged: Option<Text>,
     pub vetoes: Vec<String>,
     pub passed: usize,
     pub gaps: usize,
@@ -111,6 +121,14 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
+    /// `87.5`, or `41–100` for a range.
+    pub fn points_text(&self) -> String {
+        match self.worst {
+            Some(w) => format!("{w}–{}", self.points),
+            None => self.points.to_string(),
+        }
+    }
+
     fn of(r: &Report) -> RunInfo {
         let s = &r.score;
         RunInfo {
@@ -120,8 +138,15 @@ impl RunInfo {
             as_of: r.as_of,
             generated_at: r.generated_at.clone(),
             points: s.points,
+            // Reports written before the range have no worst end: none is shown.
+            worst: (s.has_ends() && s.worst.points != s.points).then_some(s.worst.points),
             grade: s.grade.clone(),
             pass: s.pass,
+            provisional: s.provisional,
+            unjudged: s
+                .unjudged_text(false)
+                .zip(s.unjudged_text(true))
+                .map(|(zh, en)| Text::new(zh, en)),
             vetoes: s.vetoes.clone(),
             passed: s.passed,
             gaps: s.gaps,
@@ -308,13 +333,60 @@ impl ReportDiff {
         if en {
             format!(
                 "Score: {} → {} ({sign}{})  Grade: {} → {}",
-                o.points, n.points, self.points_change, o.grade.en, n.grade.en
+                o.points_text(),
+                n.points_text(),
+                self.points_change,
+                o.grade.en,
+                n.grade.en
             )
         } else {
             format!(
                 "得分：{} → {}（{sign}{}）　等级：{} → {}",
-                o.points, n.points, self.points_change, o.grade.zh, n.grade.zh
+                o.points_text(),
+                n.points_text(),
+                self.points_change,
+                o.grade.zh,
+                n.grade.zh
             )
+        }
+    }
+
+    /// A grade that became, or stopped being, provisional (待定), said as such: a grade that
+    /// cannot be stated is not a grade that went up or down.
+    pub fn provisional_line(&self, en: bool) -> Option<String> {
+        let (o, n) = (&self.old, &self.new);
+        let why = |r: &RunInfo| r.unjudged.as_ref().map(|t| t.get(en).to_string());
+        match (o.provisional, n.provisional) {
+            (false, true) => Some(if en {
+                format!(
+                    "The grade is now provisional (was {}): {}",
+                    o.grade.en,
+                    why(n).unwrap_or_default()
+                )
+            } else {
+                format!(
+                    "等级由{}转为待定：{}",
+                    o.grade.zh,
+                    why(n).unwrap_or_default()
+                )
+            }),
+            (true, false) => Some(if en {
+                format!(
+                    "The grade is stated again ({}; was provisional)",
+                    n.grade.en
+                )
+            } else {
+                format!("等级已可确定：{}（此前待定）", n.grade.zh)
+            }),
+            (true, true) => Some(if en {
+                format!(
+                    "The grade is still provisional: {}",
+                    why(n).unwrap_or_default()
+                )
+            } else {
+                format!("等级仍待定：{}", why(n).unwrap_or_default())
+            }),
+            (false, false) => None,
         }
     }
 
@@ -377,6 +449,9 @@ impl ReportDiff {
     pub(crate) fn render_markdown(&self, out: &mut dyn Write, en: bool) -> std::io::Result<()> {
         writeln!(out, "## {}\n", cell(&self.title(en)))?;
         writeln!(out, "**{}**  ", cell(&self.score_line(en)))?;
+        if let Some(p) = self.provisional_line(en) {
+            writeln!(out, "{}  ", cell(&p))?;
+        }
         if let Some(v) = self.veto_line(en) {
             writeln!(out, "{}  ", cell(&v))?;
         }

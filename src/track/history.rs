@@ -20,7 +20,7 @@ use crate::rules::Severity;
 /// `PRAGMA application_id` of a gongkai history: "gkai".
 const APPLICATION_ID: i32 = 0x676b_6169;
 /// `PRAGMA user_version`: the schema this build writes. Bump it and add a migration step.
-const VERSION: i32 = 1;
+const VERSION: i32 = 2;
 /// At most this many runs go into a report's trend (the newest).
 pub const TREND_MAX: usize = 100;
 
@@ -57,6 +57,18 @@ CREATE TABLE findings (
     message_en TEXT NOT NULL
 );
 CREATE INDEX findings_by_run ON findings (run_id);
+";
+
+/// Version 2: the score is a range. Runs recorded before it keep their rows; they were graded
+/// without a range, so they read as not provisional, with no worst end.
+const SCHEMA_V2: &str = "
+ALTER TABLE runs ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0; -- grade 待定
+ALTER TABLE runs ADD COLUMN worst REAL;      -- the worst end of the range; NULL before v2
+ALTER TABLE runs ADD COLUMN coverage REAL;   -- rules judged among rules that apply, percent
+ALTER TABLE runs ADD COLUMN unjudged_zh TEXT; -- what could not be judged, and why
+ALTER TABLE runs ADD COLUMN unjudged_en TEXT;
+ALTER TABLE findings ADD COLUMN at_stake REAL;         -- a rule not judged: points it would cost
+ALTER TABLE findings ADD COLUMN at_stake_veto INTEGER; -- ... or 1 when it would veto
 ";
 
 /// Why the history could not be used. Causes are part of the message (no `source` fields), so
@@ -107,9 +119,16 @@ pub struct RunSummary {
     pub as_of: Date,
     pub generated_at: String,
     pub start_url: String,
+    /// The best end of the score's range.
     pub points: f64,
+    /// The worst end, when it differs (`None` also for runs recorded before ranges).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub worst: Option<f64>,
     pub grade: Text,
     pub pass: bool,
+    /// The grade was provisional (待定).
+    #[serde(default)]
+    pub provisional: bool,
     pub vetoes: Vec<String>,
     pub passed: usize,
     pub gaps: usize,
@@ -355,6 +374,7 @@ impl History {
         while version < VERSION {
             match version {
                 0 => tx.execute_batch(SCHEMA_V1).map_err(sql)?,
+                1 => tx.execute_batch(SCHEMA_V2).map_err(sql)?,
                 // Only a hand-edited file has a version no gongkai wrote.
                 v => {
                     return Err(HistoryError::NotHistory {
@@ -377,8 +397,8 @@ impl History {
         let mut st = self
             .conn
             .prepare(
-                "SELECT as_of, generated_at, points, grade_zh, grade_en, gaps FROM runs
-                 WHERE site = ?1 AND pack_id = ?2 ORDER BY id DESC LIMIT ?3",
+                "SELECT as_of, generated_at, points, grade_zh, grade_en, gaps, worst, provisional
+                 FROM runs WHERE site = ?1 AND pack_id = ?2 ORDER BY id DESC LIMIT ?3",
             )
             .map_err(|e| self.sql(e))?;
         let rows = st
@@ -395,18 +415,23 @@ impl History {
                         r.get::<_, f64>(2)?,
                         Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
                         r.get::<_, i64>(5)?,
+                        r.get::<_, Option<f64>>(6)?,
+                        r.get::<_, bool>(7)?,
                     ))
                 },
             )
             .map_err(|e| self.sql(e))?;
         let mut points = Vec::new();
         for row in rows {
-            let (as_of, generated_at, pts, grade, gaps) = row.map_err(|e| self.sql(e))?;
+            let (as_of, generated_at, pts, grade, gaps, worst, provisional) =
+                row.map_err(|e| self.sql(e))?;
             points.push(HistoryPoint {
                 as_of: self.date(&as_of)?,
                 generated_at,
                 points: pts,
+                worst: worst.filter(|w| *w != pts),
                 grade,
+                provisional,
                 gaps: gaps.max(0) as usize,
             });
         }
@@ -415,7 +440,9 @@ impl History {
             as_of: report.as_of,
             generated_at: report.generated_at.clone(),
             points: report.score.points,
+            worst: Some(report.score.worst.points).filter(|w| *w != report.score.points),
             grade: report.score.grade.clone(),
+            provisional: report.score.provisional,
             gaps: report.score.gaps,
         });
         Ok(points)
@@ -437,8 +464,10 @@ impl History {
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
             "INSERT INTO runs (site, start_url, site_name, pack_id, as_of, generated_at, points,
-                grade_zh, grade_en, pass, vetoes, passed, gaps, inconclusive, tool_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                grade_zh, grade_en, pass, vetoes, passed, gaps, inconclusive, tool_version,
+                provisional, worst, coverage, unjudged_zh, unjudged_en)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20)",
             params![
                 super::site_key(report),
                 report.target.start_url.as_str(),
@@ -455,6 +484,11 @@ impl History {
                 s.gaps as i64,
                 s.inconclusive as i64,
                 report.tool.version,
+                s.provisional,
+                s.worst.points,
+                s.coverage,
+                s.unjudged_text(false),
+                s.unjudged_text(true),
             ],
         )
         .map_err(sql)?;
@@ -463,8 +497,8 @@ impl History {
             let mut st = tx
                 .prepare(
                     "INSERT INTO findings (run_id, rule_id, name_zh, name_en, status, reason,
-                        severity, deduction, message_zh, message_en)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        severity, deduction, message_zh, message_en, at_stake, at_stake_veto)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(sql)?;
             for f in &report.findings {
@@ -479,6 +513,8 @@ impl History {
                     f.deduction,
                     f.message.zh,
                     f.message.en,
+                    f.at_stake.map(|st| st.points),
+                    f.at_stake.map(|st| st.veto),
                 ])
                 .map_err(sql)?;
             }
@@ -520,7 +556,7 @@ impl History {
     }
 
     const RUN_COLUMNS: &str = "site_name, as_of, generated_at, start_url, points, grade_zh,
-        grade_en, pass, vetoes, passed, gaps, inconclusive, tool_version, id";
+        grade_en, pass, vetoes, passed, gaps, inconclusive, tool_version, id, worst, provisional";
 
     fn run_row(&self, r: &rusqlite::Row) -> rusqlite::Result<(Option<String>, RawRun)> {
         Ok((
@@ -538,6 +574,8 @@ impl History {
                 inconclusive: r.get(11)?,
                 tool_version: r.get(12)?,
                 id: r.get(13)?,
+                worst: r.get(14)?,
+                provisional: r.get(15)?,
             },
         ))
     }
@@ -549,8 +587,10 @@ impl History {
             generated_at: raw.generated_at,
             start_url: raw.start_url,
             points: raw.points,
+            worst: raw.worst.filter(|w| *w != raw.points),
             grade: raw.grade,
             pass: raw.pass,
+            provisional: raw.provisional,
             vetoes: serde_json::from_str(&raw.vetoes).unwrap_or_default(),
             passed: raw.passed.max(0) as usize,
             gaps: raw.gaps.max(0) as usize,
@@ -802,6 +842,16 @@ pub fn run_ref(r: Option<RunRef>, en: bool) -> String {
     }
 }
 
+impl RunSummary {
+    /// `87.5`, or `41–100` for a range.
+    pub fn points_text(&self) -> String {
+        match self.worst {
+            Some(w) => format!("{w}–{}", self.points),
+            None => self.points.to_string(),
+        }
+    }
+}
+
 impl SiteHistory {
     pub fn title(&self, en: bool) -> String {
         let name = self.site_name.as_deref().map(sanitize).unwrap_or_default();
@@ -835,7 +885,7 @@ impl SiteHistory {
                 "| #{} | {} | {} | {} | {} | {} | {} |",
                 r.run,
                 r.as_of,
-                r.points,
+                r.points_text(),
                 cell(r.grade.get(en)),
                 r.gaps,
                 r.inconclusive,
@@ -892,7 +942,7 @@ pub(crate) fn render_sites_markdown(
             cell(&s.pack),
             s.runs,
             s.latest.as_of,
-            s.latest.points,
+            s.latest.points_text(),
             cell(s.latest.grade.get(en)),
             s.latest.gaps
         )?;
@@ -914,6 +964,8 @@ struct RawRun {
     gaps: i64,
     inconclusive: i64,
     tool_version: String,
+    worst: Option<f64>,
+    provisional: bool,
 }
 
 /// An enum's serde name (`gap`, `major` ...), the form the database stores.

@@ -111,6 +111,17 @@ pub fn combine(old: &Report, fresh: &Report, pack: &RulePack) -> Report {
             }
         })
         .collect();
+    // A report written before schema 3 carries no stakes: what its unjudged rules would cost
+    // comes from the pack, so a carried-over inconclusive rule still widens the range.
+    for f in out
+        .findings
+        .iter_mut()
+        .filter(|f| f.is_unjudged() && f.at_stake.is_none())
+    {
+        if let Some(r) = pack.rules.iter().find(|r| r.id.get_ref() == &f.rule_id) {
+            f.at_stake = Some(crate::audit::stake(r, pack.scoring.base));
+        }
+    }
     out.score = score(&out.findings, &pack.scoring);
     out.notes.push(Text::new(
         format!(

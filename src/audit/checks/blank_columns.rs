@@ -61,6 +61,9 @@ impl CheckKind for BlankColumnsCheck {
             count: n,
             threshold,
         };
+        if let Some(f) = ctx.count_unconfirmed(r, n, threshold, pass.clone(), ev.clone()) {
+            return f;
+        }
         ctx.counted(r, n, threshold, Reason::Empty, gap, pass, ev)
     }
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{CheckKind, Invalid, Validation, check_threshold};
-use crate::audit::{Ctx, Fact, Finding, Reason};
+use crate::audit::{Ctx, Evidence, Fact, Finding, Reason};
 use crate::rules::{Age, Rule};
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -50,7 +50,7 @@ impl CheckKind for StaleColumnsCheck {
         let (stale, _, _) = ctx.stale_of(&classes, self.max_age);
         let n = stale.len() as u32;
         let threshold = self.threshold;
-        let ev = stale
+        let ev: Vec<Evidence> = stale
             .iter()
             .map(|(c, _, _)| Ctx::column_evidence(c))
             .collect();
@@ -62,6 +62,9 @@ impl CheckKind for StaleColumnsCheck {
             count: n,
             threshold,
         };
+        if let Some(f) = ctx.count_unconfirmed(r, n, threshold, pass.clone(), ev.clone()) {
+            return f;
+        }
         ctx.counted(r, n, threshold, Reason::Stale, gap, pass, ev)
     }
 }

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use super::{Catalogue, MAX_LISTED};
 use crate::audit::facts::*;
 use crate::audit::finding::{Reason, Status, WaiverNote};
+use crate::audit::score::{Cause, Score};
 use crate::rules::{Age, AgeUnit, province};
 
 pub struct En;
@@ -523,5 +524,109 @@ impl Catalogue for En {
             (Status::Gap, false) => "gap",
             (Status::Inconclusive, _) => "inconclusive",
         }
+    }
+
+    fn provisional(&self) -> &'static str {
+        "provisional"
+    }
+
+    fn cause(&self, c: Cause) -> &'static str {
+        match c {
+            Cause::Blocked => "blocked by a firewall or rate limit",
+            Cause::Javascript => "drawn by JavaScript",
+            Cause::Budget => "beyond the crawl budget",
+            Cause::Robots => "disallowed by robots.txt",
+            Cause::Network => "timeouts or network errors",
+            Cause::Other => "other causes",
+        }
+    }
+
+    fn unjudged(&self, s: &Score) -> String {
+        let parts: Vec<String> = s
+            .unjudged
+            .iter()
+            .map(|u| {
+                let veto = match u.vetoes.len() {
+                    0 => String::new(),
+                    1 => ", a veto item".to_string(),
+                    n => format!(", {n} veto items"),
+                };
+                format!(
+                    "{} {} ({} pts{veto})",
+                    self.cause(u.cause),
+                    u.rules.len(),
+                    u.points
+                )
+            })
+            .collect();
+        format!(
+            "{} {} worth {} points could not be judged: {}",
+            s.inconclusive,
+            if s.inconclusive == 1 { "rule" } else { "rules" },
+            s.at_stake,
+            parts.join(", ")
+        )
+    }
+
+    fn headline(&self, s: &Score) -> String {
+        let mut notes = Vec::new();
+        if !s.vetoes.is_empty() {
+            notes.push(format!("veto: {}", s.vetoes.join(", ")));
+        }
+        notes.extend(s.unjudged_text(true));
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        };
+        format!(
+            "Score {} / {} · Grade {}{notes}",
+            s.points_text(),
+            s.base,
+            s.grade.en
+        )
+    }
+
+    fn coverage(&self, s: &Score) -> String {
+        let judged = s.passed + s.gaps + s.waived;
+        let na = if s.not_applicable > 0 {
+            format!(", {} not applicable", s.not_applicable)
+        } else {
+            String::new()
+        };
+        let waived = if s.waived > 0 {
+            format!(", {} waived", s.waived)
+        } else {
+            String::new()
+        };
+        format!(
+            "coverage {}% ({} of {} rules judged) · pass rate {}% ({} pass, {} gaps{waived}, {} inconclusive{na})",
+            s.coverage,
+            judged,
+            judged + s.inconclusive,
+            s.pass_rate,
+            s.passed,
+            s.gaps,
+            s.inconclusive
+        )
+    }
+
+    fn range(&self, s: &Score) -> String {
+        let veto = |e: &crate::audit::ScoreEnd| {
+            if e.vetoes.is_empty() {
+                String::new()
+            } else {
+                format!(", veto: {}", e.vetoes.join(", "))
+            }
+        };
+        format!(
+            "{} ({}{}) if every rule not judged passed, {} ({}{}) if every one were a gap",
+            s.best.points,
+            s.best.grade.en,
+            veto(&s.best),
+            s.worst.points,
+            s.worst.grade.en,
+            veto(&s.worst)
+        )
     }
 }

@@ -7,6 +7,7 @@ pub mod zh;
 
 use super::facts::Fact;
 use super::finding::{Reason, Status, Text, WaiverNote};
+use super::score::{Cause, Score};
 
 /// A report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,33 @@ impl Lang {
         self.catalogue().status(s, waived)
     }
 
+    /// The grade of a score whose range spans more than one grade.
+    pub fn provisional(self) -> &'static str {
+        self.catalogue().provisional()
+    }
+
+    pub fn cause(self, c: Cause) -> &'static str {
+        self.catalogue().cause(c)
+    }
+
+    /// What could not be judged: how many rules, worth how many points, and why.
+    pub fn unjudged(self, s: &Score) -> String {
+        self.catalogue().unjudged(s)
+    }
+
+    /// The score in one line: points (or their range), base, grade, and what was not judged.
+    pub fn headline(self, s: &Score) -> String {
+        self.catalogue().headline(s)
+    }
+
+    pub fn coverage(self, s: &Score) -> String {
+        self.catalogue().coverage(s)
+    }
+
+    pub fn range(self, s: &Score) -> String {
+        self.catalogue().range(s)
+    }
+
     fn catalogue(self) -> &'static dyn Catalogue {
         match self {
             Lang::Zh => &zh::Zh,
@@ -51,6 +79,18 @@ pub trait Catalogue: Sync {
     fn reason(&self, r: Reason) -> &'static str;
     /// A finding's status; a gap under a waiver in force reads as waived.
     fn status(&self, s: Status, waived: bool) -> &'static str;
+    /// The grade while the score's range spans more than one grade.
+    fn provisional(&self) -> &'static str;
+    /// Why rules could not be judged, as a reader groups it.
+    fn cause(&self, c: Cause) -> &'static str;
+    /// `12条规则共38分无法判定：防火墙拦截或限流9条（27分）……`
+    fn unjudged(&self, s: &Score) -> String;
+    /// `得分 41–100 / 100 · 等级 待定（…）`
+    fn headline(&self, s: &Score) -> String;
+    /// Coverage (rules judged among rules that apply), the pass rate and the counts.
+    fn coverage(&self, s: &Score) -> String;
+    /// Both ends of the range with their grades.
+    fn range(&self, s: &Score) -> String;
 }
 
 /// A finding's message in one language.

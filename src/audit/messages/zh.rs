@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use super::{Catalogue, MAX_LISTED};
 use crate::audit::facts::*;
 use crate::audit::finding::{Reason, Status, WaiverNote};
+use crate::audit::score::{Cause, Score};
 use crate::rules::{Age, AgeUnit, province};
 
 pub struct Zh;
@@ -539,5 +540,108 @@ impl Catalogue for Zh {
             (Status::Gap, false) => "不符合",
             (Status::Inconclusive, _) => "无法判定",
         }
+    }
+
+    fn provisional(&self) -> &'static str {
+        "待定"
+    }
+
+    fn cause(&self, c: Cause) -> &'static str {
+        match c {
+            Cause::Blocked => "防火墙拦截或限流",
+            Cause::Javascript => "由JavaScript绘制",
+            Cause::Budget => "超出抓取范围限制",
+            Cause::Robots => "robots.txt禁止抓取",
+            Cause::Network => "超时或网络错误",
+            Cause::Other => "其他原因",
+        }
+    }
+
+    fn unjudged(&self, s: &Score) -> String {
+        let parts: Vec<String> = s
+            .unjudged
+            .iter()
+            .map(|u| {
+                let veto = if u.vetoes.is_empty() {
+                    String::new()
+                } else {
+                    format!("，含单项否决项{}条", u.vetoes.len())
+                };
+                format!(
+                    "{}{}条（{}分{veto}）",
+                    self.cause(u.cause),
+                    u.rules.len(),
+                    u.points
+                )
+            })
+            .collect();
+        format!(
+            "{}条规则共{}分无法判定：{}",
+            s.inconclusive,
+            s.at_stake,
+            parts.join("、")
+        )
+    }
+
+    fn headline(&self, s: &Score) -> String {
+        let mut notes = Vec::new();
+        if !s.vetoes.is_empty() {
+            notes.push(format!("单项否决：{}", s.vetoes.join("、")));
+        }
+        notes.extend(s.unjudged_text(false));
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", notes.join("；"))
+        };
+        format!(
+            "得分 {} / {} · 等级 {}{notes}",
+            s.points_text(),
+            s.base,
+            s.grade.zh
+        )
+    }
+
+    fn coverage(&self, s: &Score) -> String {
+        let judged = s.passed + s.gaps + s.waived;
+        let na = if s.not_applicable > 0 {
+            format!("，不适用{}", s.not_applicable)
+        } else {
+            String::new()
+        };
+        let waived = if s.waived > 0 {
+            format!("，已豁免{}", s.waived)
+        } else {
+            String::new()
+        };
+        format!(
+            "覆盖率 {}%（已判定{}/{}条规则）· 符合率 {}%（符合{}，不符合{}{waived}，无法判定{}{na}）",
+            s.coverage,
+            judged,
+            judged + s.inconclusive,
+            s.pass_rate,
+            s.passed,
+            s.gaps,
+            s.inconclusive
+        )
+    }
+
+    fn range(&self, s: &Score) -> String {
+        let veto = |e: &crate::audit::ScoreEnd| {
+            if e.vetoes.is_empty() {
+                String::new()
+            } else {
+                format!("，单项否决：{}", e.vetoes.join("、"))
+            }
+        };
+        format!(
+            "无法判定的规则全部符合时 {}分（{}{}），全部不符合时 {}分（{}{}）",
+            s.best.points,
+            s.best.grade.zh,
+            veto(&s.best),
+            s.worst.points,
+            s.worst.grade.zh,
+            veto(&s.worst)
+        )
     }
 }
