@@ -313,6 +313,134 @@ fn gkmlpt_script_lists_are_read_or_inconclusive_never_empty() {
     );
 }
 
+/// A gkmlpt catalogue whose page holds no row at all: `window._CONFIG` names the SID and the
+/// category TREE, a container shows 正在加载… and an external script fills it from
+/// `/gkmlpt/api/all/<cat>?page=N&sid=SID`. The interface is asked and its rows (dates as epoch
+/// seconds, milliseconds and strings) become columns named by the answer's `classify.name`.
+#[test]
+fn gkmlpt_catalogue_is_read_through_its_list_interface() {
+    let (r, code) = common::audit_json("fixtures/sites/gkmlpt-hengxi", "cn-edu-county", &[]);
+    let columns: Vec<(String, String, u64, String)> = r["site"]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["state"].as_str().unwrap().to_string(),
+                c["entries"].as_u64().unwrap(),
+                c["newest"]["date"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let col = |n: &str, k: u64, d: &str| ("".to_string() + n, "has_entries".into(), k, d.into());
+    assert_eq!(
+        columns,
+        vec![
+            // milliseconds
+            col("政府信息公开指南", 1, "2026-03-02"),
+            // seconds
+            col("政府信息公开年报", 1, "2026-01-22"),
+            // a string and seconds
+            col("部门预决算", 2, "2026-08-28"),
+            col("依申请公开", 1, "2025-06-05"),
+            col("教育收费", 1, "2026-11-18"),
+        ],
+        "the catalogue itself is a hub read through its interfaces, no column of its own"
+    );
+    let v = common::verdicts(&r);
+    // What the interface serves gets verdicts, each from its document.
+    for (rule, want) in [
+        ("GOV-ANNUAL-REPORT", "pass"),
+        ("GOV-APPLY", "pass"),
+        ("GOV-BUDGET", "pass"),
+        ("GOV-FINAL-ACCOUNTS", "pass"),
+        ("EDU-FEE", "pass"),
+        // The guide is found and read: its body lacks items, a gap of the site's own.
+        ("GOV-GUIDE", "gap/incomplete"),
+        // What no category holds is missing: the catalogue was read whole.
+        ("EDU-ADM-PLAN", "gap/missing"),
+        ("GOV-SYSTEM", "gap/missing"),
+        ("INSP-BLANK", "pass"),
+        ("INSP-DEAD-LINKS", "pass"),
+    ] {
+        assert_eq!(v[rule], want, "{rule}: {}", finding(&r, rule)["message"]);
+    }
+    let guide = finding(&r, "GOV-GUIDE");
+    assert!(
+        common::evidence_paths(guide)
+            .iter()
+            .any(|p| p.ends_with("post_3101001.html")),
+        "{guide}"
+    );
+    assert_eq!(code, 1, "the site fails on its own gaps");
+    // One request per category (six), no more: the interface is asked, not the site crawled
+    // blindly. robots, home, catalogue, 6 answers, 6 documents, and the checks of the rest.
+    assert!(
+        r["crawl"]["requests"].as_u64().unwrap() <= 20,
+        "{}",
+        r["crawl"]
+    );
+}
+
+/// Where a category's interface cannot be read (here it answers 404), its catalogue is drawn by
+/// script beyond our sight: what is not found is inconclusive, never missing, while what the
+/// other categories serve still gets its verdict.
+#[test]
+fn gkmlpt_catalogue_with_an_unreadable_interface_is_inconclusive_not_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(Path::new("fixtures/sites/gkmlpt-hengxi"), dir.path());
+    std::fs::remove_file(dir.path().join("gkmlpt/api/all/3101")).unwrap();
+    let (r, _) = common::audit_json(dir.path().to_str().unwrap(), "cn-edu-county", &[]);
+    assert_eq!(
+        summary(column(&r, "政府信息公开目录")),
+        s("js_only", 0, "", "")
+    );
+    let v = common::verdicts(&r);
+    for (rule, want) in [
+        ("GOV-GUIDE", "inconclusive/js_only"),
+        ("GOV-SYSTEM", "inconclusive/js_only"),
+        ("EDU-ADM-PLAN", "inconclusive/js_only"),
+        ("GOV-ANNUAL-REPORT", "pass"),
+        ("GOV-BUDGET", "pass"),
+        ("GOV-APPLY", "pass"),
+    ] {
+        assert_eq!(v[rule], want, "{rule}: {}", finding(&r, rule)["message"]);
+    }
+    let msg = &finding(&r, "GOV-GUIDE")["message"];
+    assert!(msg["zh"].as_str().unwrap().contains("浏览器"), "{msg}");
+    assert!(msg["en"].as_str().unwrap().contains("browser"), "{msg}");
+}
+
+/// A single-page application: the home page is an empty shell, a `noscript` asking for
+/// JavaScript and one script file. It is the site drawn by script, not a firewall's challenge:
+/// audited (no exit 3), and every rule that looks for something is inconclusive for js_only,
+/// with a message that a browser is needed.
+#[test]
+fn a_single_page_application_shell_is_drawn_by_script_not_blocked() {
+    let (r, code) = common::audit_json("fixtures/sites/spa-shell", "cn-edu-county", &[]);
+    assert_ne!(code, 3, "not reported unreachable or blocked");
+    assert_eq!(r["crawl"]["pages_fetched"], 1);
+    let v = common::verdicts(&r);
+    for rule in [
+        "GOV-GUIDE",
+        "GOV-ANNUAL-REPORT",
+        "GOV-BUDGET",
+        "GOV-APPLY",
+        "EDU-FEE",
+        "EDU-ADM-PLAN",
+        "INSP-HOME-FRESH",
+    ] {
+        assert_eq!(v[rule], "inconclusive/js_only", "{rule}");
+    }
+    assert!(
+        v.values().all(|s| !s.starts_with("gap")),
+        "a page drawn by script is never evidence of a gap: {v:?}"
+    );
+    let msg = &finding(&r, "GOV-GUIDE")["message"];
+    assert!(msg["en"].as_str().unwrap().contains("browser"), "{msg}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // GB2312 long-tail county CMS
 
