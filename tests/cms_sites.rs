@@ -442,6 +442,116 @@ fn a_single_page_application_shell_is_drawn_by_script_not_blocked() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Hanweb jpaas and a list from a JSON file
+
+/// Serves `fixtures/sites/jpaas-jyj`: its files, and the jpaas list interface answering from
+/// `api-unit/<pageId>/<pageNo>.json` by the query a jpaas page's script sends. A request without
+/// `webId` or `parseType=bulidstatic` is refused (400): only a request built from the page's own
+/// `queryData` is answered. `unit` counts the interface's requests.
+async fn jpaas_site(
+    unit: Arc<std::sync::atomic::AtomicUsize>,
+) -> (Url, tokio::task::JoinHandle<()>) {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let root = Path::new("fixtures/sites/jpaas-jyj");
+    let answer = move |req: axum::extract::Request| {
+        let unit = unit.clone();
+        async move {
+            unit.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let q: std::collections::HashMap<String, String> =
+                url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                    .into_owned()
+                    .collect();
+            if q.get("webId").map(String::as_str) != Some("3307")
+                || q.get("parseType").map(String::as_str) != Some("bulidstatic")
+            {
+                return StatusCode::BAD_REQUEST.into_response();
+            }
+            let (Some(id), Some(n)) = (q.get("pageId"), q.get("pageNo")) else {
+                return StatusCode::BAD_REQUEST.into_response();
+            };
+            let file = Path::new("fixtures/sites/jpaas-jyj/api-unit")
+                .join(id)
+                .join(format!("{n}.json"));
+            match std::fs::read(file) {
+                Ok(body) => {
+                    ([("content-type", "application/json;charset=UTF-8")], body).into_response()
+                }
+                // Past the last page the server answers an empty list, as jpaas does.
+                Err(_) => (
+                    [("content-type", "application/json;charset=UTF-8")],
+                    r#"{"success":true,"data":{"html":""}}"#,
+                )
+                    .into_response(),
+            }
+        }
+    };
+    let app = axum::Router::new()
+        .route(
+            "/api-gateway/jpaas-publish-server/front/page/build/unit",
+            axum::routing::get(answer),
+        )
+        .fallback_service(tower_http::services::ServeDir::new(root));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (
+        Url::parse(&format!("http://{addr}/index.html")).unwrap(),
+        handle,
+    )
+}
+
+/// A jpaas column ships no rows: the list element's `queryData` names the interface the page's
+/// script builds it from, which is asked (page 1, then page 2 while page 1 was full) and its
+/// `{data: {html}}` rows become the column's. A second column is drawn from a JSON file its
+/// script fetches by `$.getJSON`: the file is read. Both get verdicts, no browser involved.
+#[tokio::test(flavor = "multi_thread")]
+async fn jpaas_lists_and_json_file_lists_are_read_through_their_interfaces() {
+    let unit = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (start, server) = jpaas_site(unit.clone()).await;
+    let pack = Arc::new(gongkai::rules::load("cn-edu-county").unwrap());
+    let report = gongkai::pipeline::run(
+        &gongkai::pipeline::AuditOptions {
+            target: start.to_string(),
+            as_of: extract::dates::parse_iso("2026-11-26"),
+            crawl: config(),
+            ..Default::default()
+        },
+        &pack,
+    )
+    .await
+    .unwrap();
+    server.abort();
+    let r = serde_json::to_value(&report).unwrap();
+    // 17 notices over two pages of the interface (15 rows per page, then 2).
+    assert_eq!(
+        summary(column(&r, "通知公告")),
+        s("has_entries", 17, "2026-11-20", "list_row")
+    );
+    assert_eq!(
+        summary(column(&r, "招生入学")),
+        s("has_entries", 2, "2026-05-28", "list_row")
+    );
+    assert_eq!(
+        unit.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "page 1, then page 2 because page 1 was full; no page 3"
+    );
+    let v = common::verdicts(&r);
+    for (rule, want) in [
+        ("INSP-NOTICE-FRESH", "pass"),
+        ("EDU-ADM-POLICY", "pass"),
+        ("EDU-ADM-PLAN", "pass"),
+        ("INSP-BLANK", "pass"),
+        ("INSP-DEAD-LINKS", "pass"),
+    ] {
+        assert_eq!(v[rule], want, "{rule}: {}", finding(&r, rule)["message"]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // GB2312 long-tail county CMS
 
 #[test]

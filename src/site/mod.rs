@@ -424,7 +424,8 @@ impl SiteBuilder {
                 let p = &mut self.model.pages[i];
                 marker = marker.or_else(|| p.empty_marker.clone());
                 empty_list |= p.empty_list;
-                js |= p.js_templates && !read_through.contains(&i);
+                // A list a script draws from interfaces not all of which answered is unseen.
+                js |= (p.js_templates || !p.interfaces.is_empty()) && !read_through.contains(&i);
                 // The column owns its rows from here on: a list page's own rows are not needed
                 // again, and keeping both would double the largest part of the model.
                 for e in std::mem::take(&mut p.entries) {

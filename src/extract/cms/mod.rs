@@ -31,9 +31,16 @@
 //! 3. Add a fixture site `fixtures/sites/<family>-<name>/` with a README saying what it holds,
 //!    its assertions in `tests/cms_sites.rs`, and a page of it to the detection test below.
 //!
-//! A family whose data interfaces answer in something other than HTML or a Hanweb XML datastore
-//! also needs `crawl::fetch` to keep such bodies for extraction: the crawler is left of the
-//! extractor and does not ask the registry.
+//! A family whose data interfaces answer in something other than HTML, a Hanweb XML datastore or
+//! JSON also needs `crawl::fetch` to keep such bodies for extraction: the crawler is left of the
+//! extractor and does not ask the registry. JSON answers are read by [`json_document_rows`]
+//! (rows under the usual keys, epoch dates, HTML fragments of rows) whatever the family.
+//!
+//! Interfaces are handed to the crawler as links marked [`crate::crawl::Discovered::interface`]:
+//! they go through the same host limiter, robots check and budgets as every page, and rank as
+//! the column they fill (a column's first list page). A page whose every interface answered was
+//! read through them; one whose interfaces did not all answer stays drawn by script
+//! (`js_only`), which makes "not found" inconclusive rather than missing.
 //!
 //! Measured before the adapters (commit fc12a24): a family's knowledge was spread over four
 //! source files. `extract/mod.rs` held 15 CMS-specific items (regexes, `pagination`,
