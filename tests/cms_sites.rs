@@ -551,6 +551,25 @@ async fn jpaas_lists_and_json_file_lists_are_read_through_their_interfaces() {
     }
 }
 
+/// The same jpaas site served as plain files: the interface answers 404. The list it would have
+/// built is drawn by script beyond our sight (js_only), never an empty column; the JSON file's
+/// list is still read.
+#[test]
+fn a_jpaas_list_whose_interface_fails_is_inconclusive_not_empty() {
+    let r = audit("jpaas-jyj");
+    assert_eq!(summary(column(&r, "通知公告")), s("js_only", 0, "", ""));
+    assert_eq!(
+        summary(column(&r, "招生入学")),
+        s("has_entries", 2, "2026-05-28", "list_row")
+    );
+    let v = common::verdicts(&r);
+    assert_eq!(v["INSP-BLANK"], "pass");
+    assert_eq!(v["EDU-ADM-POLICY"], "pass");
+    // The home page's newest notice is still an entry of no readable column: the class is
+    // judged by what could be read, never as stale or empty.
+    assert!(!v["INSP-NOTICE-FRESH"].starts_with("gap"), "{v:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // GB2312 long-tail county CMS
 
