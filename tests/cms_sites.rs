@@ -313,6 +313,263 @@ fn gkmlpt_script_lists_are_read_or_inconclusive_never_empty() {
     );
 }
 
+/// A gkmlpt catalogue whose page holds no row at all: `window._CONFIG` names the SID and the
+/// category TREE, a container shows 正在加载… and an external script fills it from
+/// `/gkmlpt/api/all/<cat>?page=N&sid=SID`. The interface is asked and its rows (dates as epoch
+/// seconds, milliseconds and strings) become columns named by the answer's `classify.name`.
+#[test]
+fn gkmlpt_catalogue_is_read_through_its_list_interface() {
+    let (r, code) = common::audit_json("fixtures/sites/gkmlpt-hengxi", "cn-edu-county", &[]);
+    let columns: Vec<(String, String, u64, String)> = r["site"]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["state"].as_str().unwrap().to_string(),
+                c["entries"].as_u64().unwrap(),
+                c["newest"]["date"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let col = |n: &str, k: u64, d: &str| ("".to_string() + n, "has_entries".into(), k, d.into());
+    assert_eq!(
+        columns,
+        vec![
+            // milliseconds
+            col("政府信息公开指南", 1, "2026-03-02"),
+            // seconds
+            col("政府信息公开年报", 1, "2026-01-22"),
+            // a string and seconds
+            col("部门预决算", 2, "2026-08-28"),
+            col("依申请公开", 1, "2025-06-05"),
+            col("教育收费", 1, "2026-11-18"),
+        ],
+        "the catalogue itself is a hub read through its interfaces, no column of its own"
+    );
+    let v = common::verdicts(&r);
+    // What the interface serves gets verdicts, each from its document.
+    for (rule, want) in [
+        ("GOV-ANNUAL-REPORT", "pass"),
+        ("GOV-APPLY", "pass"),
+        ("GOV-BUDGET", "pass"),
+        ("GOV-FINAL-ACCOUNTS", "pass"),
+        ("EDU-FEE", "pass"),
+        // The guide is found and read: its body lacks items, a gap of the site's own.
+        ("GOV-GUIDE", "gap/incomplete"),
+        // What no category holds is missing: the catalogue was read whole.
+        ("EDU-ADM-PLAN", "gap/missing"),
+        ("GOV-SYSTEM", "gap/missing"),
+        ("INSP-BLANK", "pass"),
+        ("INSP-DEAD-LINKS", "pass"),
+    ] {
+        assert_eq!(v[rule], want, "{rule}: {}", finding(&r, rule)["message"]);
+    }
+    let guide = finding(&r, "GOV-GUIDE");
+    assert!(
+        common::evidence_paths(guide)
+            .iter()
+            .any(|p| p.ends_with("post_3101001.html")),
+        "{guide}"
+    );
+    assert_eq!(code, 1, "the site fails on its own gaps");
+    // One request per category (six), no more: the interface is asked, not the site crawled
+    // blindly. robots, home, catalogue, 6 answers, 6 documents, and the checks of the rest.
+    assert!(
+        r["crawl"]["requests"].as_u64().unwrap() <= 20,
+        "{}",
+        r["crawl"]
+    );
+}
+
+/// Where a category's interface cannot be read (here it answers 404), its catalogue is drawn by
+/// script beyond our sight: what is not found is inconclusive, never missing, while what the
+/// other categories serve still gets its verdict.
+#[test]
+fn gkmlpt_catalogue_with_an_unreadable_interface_is_inconclusive_not_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(Path::new("fixtures/sites/gkmlpt-hengxi"), dir.path());
+    std::fs::remove_file(dir.path().join("gkmlpt/api/all/3101")).unwrap();
+    let (r, _) = common::audit_json(dir.path().to_str().unwrap(), "cn-edu-county", &[]);
+    assert_eq!(
+        summary(column(&r, "政府信息公开目录")),
+        s("js_only", 0, "", "")
+    );
+    let v = common::verdicts(&r);
+    for (rule, want) in [
+        ("GOV-GUIDE", "inconclusive/js_only"),
+        ("GOV-SYSTEM", "inconclusive/js_only"),
+        ("EDU-ADM-PLAN", "inconclusive/js_only"),
+        ("GOV-ANNUAL-REPORT", "pass"),
+        ("GOV-BUDGET", "pass"),
+        ("GOV-APPLY", "pass"),
+    ] {
+        assert_eq!(v[rule], want, "{rule}: {}", finding(&r, rule)["message"]);
+    }
+    let msg = &finding(&r, "GOV-GUIDE")["message"];
+    assert!(msg["zh"].as_str().unwrap().contains("浏览器"), "{msg}");
+    assert!(msg["en"].as_str().unwrap().contains("browser"), "{msg}");
+}
+
+/// A single-page application: the home page is an empty shell, a `noscript` asking for
+/// JavaScript and one script file. It is the site drawn by script, not a firewall's challenge:
+/// audited (no exit 3), and every rule that looks for something is inconclusive for js_only,
+/// with a message that a browser is needed.
+#[test]
+fn a_single_page_application_shell_is_drawn_by_script_not_blocked() {
+    let (r, code) = common::audit_json("fixtures/sites/spa-shell", "cn-edu-county", &[]);
+    assert_ne!(code, 3, "not reported unreachable or blocked");
+    assert_eq!(r["crawl"]["pages_fetched"], 1);
+    let v = common::verdicts(&r);
+    for rule in [
+        "GOV-GUIDE",
+        "GOV-ANNUAL-REPORT",
+        "GOV-BUDGET",
+        "GOV-APPLY",
+        "EDU-FEE",
+        "EDU-ADM-PLAN",
+        "INSP-HOME-FRESH",
+    ] {
+        assert_eq!(v[rule], "inconclusive/js_only", "{rule}");
+    }
+    assert!(
+        v.values().all(|s| !s.starts_with("gap")),
+        "a page drawn by script is never evidence of a gap: {v:?}"
+    );
+    let msg = &finding(&r, "GOV-GUIDE")["message"];
+    assert!(msg["en"].as_str().unwrap().contains("browser"), "{msg}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hanweb jpaas and a list from a JSON file
+
+/// Serves `fixtures/sites/jpaas-jyj`: its files, and the jpaas list interface answering from
+/// `api-unit/<pageId>/<pageNo>.json` by the query a jpaas page's script sends. A request without
+/// `webId` or `parseType=bulidstatic` is refused (400): only a request built from the page's own
+/// `queryData` is answered. `unit` counts the interface's requests.
+async fn jpaas_site(
+    unit: Arc<std::sync::atomic::AtomicUsize>,
+) -> (Url, tokio::task::JoinHandle<()>) {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let root = Path::new("fixtures/sites/jpaas-jyj");
+    let answer = move |req: axum::extract::Request| {
+        let unit = unit.clone();
+        async move {
+            unit.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let q: std::collections::HashMap<String, String> =
+                url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                    .into_owned()
+                    .collect();
+            if q.get("webId").map(String::as_str) != Some("3307")
+                || q.get("parseType").map(String::as_str) != Some("bulidstatic")
+            {
+                return StatusCode::BAD_REQUEST.into_response();
+            }
+            let (Some(id), Some(n)) = (q.get("pageId"), q.get("pageNo")) else {
+                return StatusCode::BAD_REQUEST.into_response();
+            };
+            let file = Path::new("fixtures/sites/jpaas-jyj/api-unit")
+                .join(id)
+                .join(format!("{n}.json"));
+            match std::fs::read(file) {
+                Ok(body) => {
+                    ([("content-type", "application/json;charset=UTF-8")], body).into_response()
+                }
+                // Past the last page the server answers an empty list, as jpaas does.
+                Err(_) => (
+                    [("content-type", "application/json;charset=UTF-8")],
+                    r#"{"success":true,"data":{"html":""}}"#,
+                )
+                    .into_response(),
+            }
+        }
+    };
+    let app = axum::Router::new()
+        .route(
+            "/api-gateway/jpaas-publish-server/front/page/build/unit",
+            axum::routing::get(answer),
+        )
+        .fallback_service(tower_http::services::ServeDir::new(root));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (
+        Url::parse(&format!("http://{addr}/index.html")).unwrap(),
+        handle,
+    )
+}
+
+/// A jpaas column ships no rows: the list element's `queryData` names the interface the page's
+/// script builds it from, which is asked (page 1, then page 2 while page 1 was full) and its
+/// `{data: {html}}` rows become the column's. A second column is drawn from a JSON file its
+/// script fetches by `$.getJSON`: the file is read. Both get verdicts, no browser involved.
+#[tokio::test(flavor = "multi_thread")]
+async fn jpaas_lists_and_json_file_lists_are_read_through_their_interfaces() {
+    let unit = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (start, server) = jpaas_site(unit.clone()).await;
+    let pack = Arc::new(gongkai::rules::load("cn-edu-county").unwrap());
+    let report = gongkai::pipeline::run(
+        &gongkai::pipeline::AuditOptions {
+            target: start.to_string(),
+            as_of: extract::dates::parse_iso("2026-11-26"),
+            crawl: config(),
+            ..Default::default()
+        },
+        &pack,
+    )
+    .await
+    .unwrap();
+    server.abort();
+    let r = serde_json::to_value(&report).unwrap();
+    // 17 notices over two pages of the interface (15 rows per page, then 2).
+    assert_eq!(
+        summary(column(&r, "通知公告")),
+        s("has_entries", 17, "2026-11-20", "list_row")
+    );
+    assert_eq!(
+        summary(column(&r, "招生入学")),
+        s("has_entries", 2, "2026-05-28", "list_row")
+    );
+    assert_eq!(
+        unit.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "page 1, then page 2 because page 1 was full; no page 3"
+    );
+    let v = common::verdicts(&r);
+    for (rule, want) in [
+        ("INSP-NOTICE-FRESH", "pass"),
+        ("EDU-ADM-POLICY", "pass"),
+        ("EDU-ADM-PLAN", "pass"),
+        ("INSP-BLANK", "pass"),
+        ("INSP-DEAD-LINKS", "pass"),
+    ] {
+        assert_eq!(v[rule], want, "{rule}: {}", finding(&r, rule)["message"]);
+    }
+}
+
+/// The same jpaas site served as plain files: the interface answers 404. The list it would have
+/// built is drawn by script beyond our sight (js_only), never an empty column; the JSON file's
+/// list is still read.
+#[test]
+fn a_jpaas_list_whose_interface_fails_is_inconclusive_not_empty() {
+    let r = audit("jpaas-jyj");
+    assert_eq!(summary(column(&r, "通知公告")), s("js_only", 0, "", ""));
+    assert_eq!(
+        summary(column(&r, "招生入学")),
+        s("has_entries", 2, "2026-05-28", "list_row")
+    );
+    let v = common::verdicts(&r);
+    assert_eq!(v["INSP-BLANK"], "pass");
+    assert_eq!(v["EDU-ADM-POLICY"], "pass");
+    // The home page's newest notice is still an entry of no readable column: the class is
+    // judged by what could be read, never as stale or empty.
+    assert!(!v["INSP-NOTICE-FRESH"].starts_with("gap"), "{v:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // GB2312 long-tail county CMS
 

@@ -230,7 +230,18 @@ impl<'a> Ctx<'a> {
     /// "Not found" is the site's gap only when the crawl saw everything; otherwise we cannot
     /// tell, and say why.
     fn missing(&self, r: &Rule, fact: Fact, evidence: Vec<Evidence>) -> Finding {
-        if let Some((why, n)) = self.unverified_cause() {
+        // A page or column drawn by script that could not be read may hold it: never a gap.
+        let drawn = self
+            .site
+            .columns
+            .iter()
+            .filter(|c| c.state == ColumnState::JsOnly && c.shared.is_none())
+            .count()
+            + self.site.pages.iter().filter(|p| p.shell).count();
+        let unverified = self
+            .unverified_cause()
+            .or((drawn > 0).then_some((Reason::JsOnly, drawn)));
+        if let Some((why, n)) = unverified {
             let fact = Fact::Unconfirmed {
                 inner: Box::new(fact),
                 pages: u32::try_from(n).unwrap_or(u32::MAX),

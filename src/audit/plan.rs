@@ -155,7 +155,8 @@ impl InspectionPlan {
                 } else {
                     Rank::Column
                 }
-            } else if page.kind != PageKind::Article || looks_like_column(&d.url) {
+            } else if d.interface || page.kind != PageKind::Article || looks_like_column(&d.url) {
+                // A column's data interface is its list: as important as its first page.
                 Rank::Column
             } else {
                 Rank::Sample

@@ -244,15 +244,23 @@ fn retry_after(h: Option<&reqwest::header::HeaderValue>) -> Option<Duration> {
     Some(Duration::from_secs(secs.max(0) as u64))
 }
 
-/// Whether a body is a page to extract: HTML, or a Hanweb `dataproxy.jsp` datastore (XML that
-/// holds a column's list records).
+/// Whether a body is a page to extract: HTML, a Hanweb `dataproxy.jsp` datastore (XML that
+/// holds a column's list records), or JSON (a list interface's answer, a list file a script
+/// fetches: the extractor reads its rows).
 fn looks_like_html(content_type: Option<&str>, prefix: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&prefix[..prefix.len().min(512)]).to_ascii_lowercase();
     let datastore = head.contains("<datastore");
+    let json = {
+        let t = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+        t.starts_with('{') || t.starts_with('[')
+    };
     if let Some(ct) = content_type {
         let ct = ct.to_ascii_lowercase();
         if ct.contains("html") {
             return true;
+        }
+        if ct.contains("json") || ct.starts_with("text/javascript") {
+            return json;
         }
         if ct.contains("xml") {
             return datastore;
@@ -261,7 +269,11 @@ fn looks_like_html(content_type: Option<&str>, prefix: &[u8]) -> bool {
             return false;
         }
     }
-    head.contains("<html") || head.contains("<!doctype html") || head.contains("<head") || datastore
+    head.contains("<html")
+        || head.contains("<!doctype html")
+        || head.contains("<head")
+        || datastore
+        || json
 }
 
 /// Phrases of web application firewalls and bot challenges seen in front of government sites.
@@ -296,7 +308,7 @@ pub fn is_challenge(body: &[u8]) -> bool {
             .build(["location.reload", "location.href", "location.replace"])
             .expect("valid script markers")
     });
-    if MARKERS.is_match(body) {
+    if MARKERS.is_match(body) && !spa_shell(body) {
         return true;
     }
     // JavaScript names are case-sensitive; HTML tags are not.
@@ -304,6 +316,31 @@ pub fn is_challenge(body: &[u8]) -> bool {
     memchr::memmem::find(body, b"document.cookie").is_some()
         && SCRIPT.is_match(body)
         && !LINK.is_match(body)
+}
+
+/// A single-page application's empty shell: its only challenge-like phrase is the request to
+/// turn JavaScript on, inside `<noscript>`, and it loads its application from a script file
+/// without setting a cookie first. Such a page is the site drawn by script, not a firewall's.
+fn spa_shell(body: &[u8]) -> bool {
+    static JS_ONLY: LazyLock<regex::bytes::Regex> =
+        LazyLock::new(|| super::phrases(&["请开启JavaScript", "请启用JavaScript"]));
+    static OTHER: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        let other: Vec<&str> = CHALLENGE_MARKERS
+            .iter()
+            .copied()
+            .filter(|m| !m.contains("请开启") && !m.contains("请启用"))
+            .collect();
+        super::phrases(&other)
+    });
+    static NOSCRIPT: LazyLock<AhoCorasick> = LazyLock::new(|| super::markers(&["<noscript"]));
+    static SCRIPT_FILE: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?i)<script\b[^>]*\ssrc\s*=").expect("valid regex")
+    });
+    JS_ONLY.is_match(body)
+        && !OTHER.is_match(body)
+        && NOSCRIPT.is_match(body)
+        && SCRIPT_FILE.is_match(body)
+        && memchr::memmem::find(body, b"document.cookie").is_none()
 }
 
 /// Where answers come from: the network, or a WARC file of an earlier crawl. Either way the
@@ -902,5 +939,44 @@ async fn keep_cached(
             })
             .await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_page_app_shell_is_not_a_challenge_but_a_cookie_reload_page_is() {
+        let shell = "<!DOCTYPE html><html><head><title>某县教育局</title></head><body>\
+            <noscript>请启用JavaScript后浏览本站。</noscript><div id=\"app\"></div>\
+            <script type=\"text/javascript\" src=\"/static/js/app.js\"></script></body></html>";
+        assert!(!is_challenge(shell.as_bytes()));
+        // The same request for JavaScript in front of a cookie check is a challenge.
+        let check = "<html><body><noscript>请启用JavaScript</noscript><script>\
+            document.cookie='wzws=1';location.reload();</script><script src=\"/c.js\"></script></body></html>";
+        assert!(is_challenge(check.as_bytes()));
+        // So is a firewall's own phrase, noscript or not.
+        let waf = "<html><body><noscript>请启用JavaScript</noscript><p>安全验证</p>\
+            <script src=\"/v.js\"></script></body></html>";
+        assert!(is_challenge(waf.as_bytes()));
+        // Without a script file nothing would draw the page: still a challenge.
+        let bare = "<html><body><noscript>请启用JavaScript</noscript></body></html>";
+        assert!(is_challenge(bare.as_bytes()));
+    }
+
+    #[test]
+    fn json_answers_are_kept_for_extraction() {
+        assert!(looks_like_html(
+            Some("application/json"),
+            b"{\"articles\": []}"
+        ));
+        assert!(looks_like_html(
+            Some("application/octet-stream"),
+            b" [{\"title\": 1}]"
+        ));
+        assert!(looks_like_html(None, b"{\"data\": {\"html\": \"\"}}"));
+        assert!(!looks_like_html(Some("application/json"), b"not json"));
+        assert!(!looks_like_html(Some("image/png"), b"{"));
     }
 }

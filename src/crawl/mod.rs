@@ -250,6 +250,9 @@ pub struct Discovered {
     /// The sink's own labels for what the link may serve (the rules whose terms it names),
     /// handed back when it is asked whether the link is still wanted and when its page arrives.
     pub wants: Vec<u16>,
+    /// A data interface a page's scripts draw its list from (not a link a reader follows):
+    /// ranked as the column it fills.
+    pub interface: bool,
 }
 
 impl Discovered {
@@ -260,6 +263,7 @@ impl Discovered {
             kind,
             rank: Rank::Sample,
             wants: Vec::new(),
+            interface: false,
         }
     }
 }

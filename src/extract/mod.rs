@@ -79,8 +79,17 @@ pub struct PageFacts {
     pub empty_marker: Option<String>,
     /// An empty list container (`<ul></ul>`) and nothing else listed.
     pub empty_list: bool,
-    /// Parts of the page are rendered by script templates (avalon `ms-*`, Vue `v-*`).
+    /// Parts of the page are rendered by script templates (avalon `ms-*`, Vue `v-*`), or its
+    /// list or whole body is drawn by script (a loading placeholder, a `noscript` shell).
     pub js_templates: bool,
+    /// The whole page is an empty shell a script draws (a single-page application): only a
+    /// browser shows anything of it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shell: bool,
+    /// The data interfaces the page's scripts draw its lists from (gkmlpt's list API, JSON files):
+    /// asked like pages; when every one answered, the page's lists were read through them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interfaces: Vec<Url>,
     /// Phones in the page's own content (header, navigation and footer excluded).
     pub phones: Vec<Phone>,
     /// The content text, kept only for pages the rule pack cares about.
@@ -196,6 +205,16 @@ const KEPT_META: [&str; 16] = [
 pub struct PageReading {
     pub empty_column: EmptyColumn,
     pub publish_date: PublishDate,
+    pub script_drawn: ScriptDrawn,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptDrawn {
+    /// Texts a container shows until a script has filled it (正在加载…).
+    pub placeholders: Vec<String>,
+    /// A page with scripts, a `noscript` and at most this many characters of text is a shell.
+    pub shell_max_chars: usize,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -384,6 +403,8 @@ struct Walk<'a> {
     /// `ul`, `ol`, `tbody` outside furniture.
     lists: Vec<ElementRef<'a>>,
     scripts: Vec<ElementRef<'a>>,
+    /// The page has a `<noscript>` element.
+    noscript: bool,
     /// Breadcrumb candidates with their position in document order.
     crumbs: Vec<(usize, ElementRef<'a>)>,
 }
@@ -433,6 +454,7 @@ impl<'a> Walk<'a> {
                         "li" | "tr" | "dl" | "dd" if !outside => w.rows.push(el),
                         "ul" | "ol" | "tbody" if !outside => w.lists.push(el),
                         "script" => w.scripts.push(el),
+                        "noscript" => w.noscript = true,
                         _ => {}
                     }
                     let marks = Marks::of(e);
@@ -750,8 +772,10 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         }
     };
     list(shipped.rows, &mut discovered);
-    for url in shipped.interfaces {
-        discovered.push(Discovered::new(url, LinkKind::Page));
+    for url in &shipped.interfaces {
+        let mut d = Discovered::new(url.clone(), LinkKind::Page);
+        d.interface = true;
+        discovered.push(d);
     }
     list(shipped.document_rows, &mut discovered);
     if shipped.draws {
@@ -766,6 +790,22 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
     js_templates |= shipped.script_list && entries.is_empty();
     let content = normalized(content);
     let furniture = normalized(furniture);
+    // Drawn by script, said by the page itself: a container still showing 正在加载… beside
+    // scripts, or a body that is nothing but scripts and a `noscript` (a single-page app).
+    let has_scripts = !walk.scripts.is_empty();
+    let reading = &PAGE_READING.script_drawn;
+    let placeholder = has_scripts
+        && entries.is_empty()
+        && reading
+            .placeholders
+            .iter()
+            .any(|p| content.contains(p.as_str()));
+    let shell = has_scripts
+        && walk.noscript
+        && entries.is_empty()
+        && content.chars().count() + furniture.chars().count() <= reading.shell_max_chars;
+    let script_drawn = placeholder || shell || (shipped.script_list && entries.is_empty());
+    js_templates |= script_drawn;
     // The first marker of the list the page shows, as before the markers were data.
     let empty_marker = EMPTY_MARKER
         .is_match(&content)
@@ -815,13 +855,13 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         PageKind::List
     } else if is_article {
         PageKind::Article
-    } else if empty_marker.is_some() || empty_list {
+    } else if empty_marker.is_some() || empty_list || script_drawn {
         PageKind::List
     } else {
         PageKind::Other
     };
 
-    let column = meta.get("columnname").cloned();
+    let column = meta.get("columnname").cloned().or(shipped.document_column);
     let crumbs = breadcrumb.join(" ");
     let keep = policy.keeps(&[
         &title,
@@ -854,6 +894,8 @@ pub fn extract(page: &FetchedPage, policy: &TextPolicy) -> (PageFacts, Vec<Disco
         empty_marker,
         empty_list,
         js_templates,
+        shell,
+        interfaces: shipped.interfaces,
         phones: phones::phones_in(&content),
         text: keep.then_some(content),
         report,

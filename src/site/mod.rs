@@ -387,11 +387,40 @@ impl SiteBuilder {
             }
             p.date_signals.shrink_to_fit();
         }
+        // Pages whose lists a script draws from data interfaces (gkmlpt's list API, a JSON
+        // file): an answer that names no column of its own holds rows of the page's column; a
+        // page whose every interface answered was read through them, not left unseen.
+        let mut owner: HashMap<String, String> = HashMap::new();
+        let mut read_through: std::collections::HashSet<usize> = Default::default();
+        for (i, p) in self.model.pages.iter().enumerate() {
+            if p.interfaces.is_empty() {
+                continue;
+            }
+            let mut all = true;
+            for u in &p.interfaces {
+                match self.model.page_index.get(&UrlKey::of(u)) {
+                    Some(&j) => {
+                        if self.model.pages[j].column.is_none() {
+                            owner.insert(column_key(u), column_key(&p.url));
+                        }
+                    }
+                    None => all = false,
+                }
+            }
+            if all {
+                read_through.insert(i);
+            }
+        }
         // Group list pages into columns by their pagination key.
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut absorbed: std::collections::HashSet<String> = Default::default();
         for (i, p) in self.model.pages.iter().enumerate() {
-            let key = column_key(&p.url);
+            let own = column_key(&p.url);
+            let key = owner.get(&own).cloned().unwrap_or(own);
             if p.kind == PageKind::List && Some(&key) != home_key.as_ref() {
+                if owner.contains_key(&column_key(&p.url)) {
+                    absorbed.insert(key.clone());
+                }
                 groups.entry(key).or_default().push(i);
             }
         }
@@ -403,7 +432,11 @@ impl SiteBuilder {
             .filter_map(|p| Some((UrlKey::of(&p.url), p.pub_date?)))
             .collect();
         for (key, mut idxs) in groups {
-            idxs.sort_by_key(|&i| self.model.pages[i].url.as_str().len());
+            // The calling page first (shortest URL), the interface answers it absorbed after.
+            idxs.sort_by_key(|&i| {
+                let u = &self.model.pages[i].url;
+                (owner.contains_key(&column_key(u)), u.as_str().len())
+            });
             let first = &self.model.pages[idxs[0]];
             let name = first
                 .column_name()
@@ -419,7 +452,8 @@ impl SiteBuilder {
                 let p = &mut self.model.pages[i];
                 marker = marker.or_else(|| p.empty_marker.clone());
                 empty_list |= p.empty_list;
-                js |= p.js_templates;
+                // A list a script draws from interfaces not all of which answered is unseen.
+                js |= (p.js_templates || !p.interfaces.is_empty()) && !read_through.contains(&i);
                 // The column owns its rows from here on: a list page's own rows are not needed
                 // again, and keeping both would double the largest part of the model.
                 for e in std::mem::take(&mut p.entries) {
@@ -440,6 +474,14 @@ impl SiteBuilder {
                         date,
                     });
                 }
+            }
+            // A catalogue read wholly through interfaces that name their own columns is a hub.
+            if entries.is_empty()
+                && marker.is_none()
+                && !absorbed.contains(&key)
+                && idxs.iter().all(|i| read_through.contains(i))
+            {
+                continue;
             }
             let first = &self.model.pages[idxs[0]];
             let state = if !entries.is_empty() {

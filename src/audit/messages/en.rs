@@ -335,6 +335,15 @@ impl Catalogue for En {
             Fact::Unconfirmed {
                 inner,
                 pages,
+                why: Reason::JsOnly,
+            } => format!(
+                "{}; but {pages} pages or columns are drawn by JavaScript and could not be read \
+                 without a browser, so this is not certain",
+                self.fact(inner, name)
+            ),
+            Fact::Unconfirmed {
+                inner,
+                pages,
                 why: w,
             } => format!(
                 "{}; but {pages} pages could not be fetched ({}), so this is not certain",

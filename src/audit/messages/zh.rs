@@ -338,6 +338,14 @@ impl Catalogue for Zh {
             Fact::Unconfirmed {
                 inner,
                 pages,
+                why: Reason::JsOnly,
+            } => format!(
+                "{}；但有{pages}个页面或栏目由脚本生成，不用浏览器无法读取，不能确定",
+                self.fact(inner, name)
+            ),
+            Fact::Unconfirmed {
+                inner,
+                pages,
                 why: w,
             } => format!(
                 "{}；但有{pages}个页面未能抓取（{}），不能确定",

@@ -2,9 +2,21 @@
 //! `default.aspx`, and script calls that fill a list in the browser (AJAX, `fetch`), which make
 //! an empty list inconclusive rather than an empty column. It accepts every page, last.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use url::Url;
 
 use super::{Cms, Page};
+use crate::extract::ListEntry;
+
+/// A quoted URL of a JSON file in a script (`$.getJSON('/xxgk/data/list.json', …)`).
+static JSON_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["']([^"'\s<>]{1,300}\.json(?:\?[^"'\s<>]{0,200})?)["']"#).expect("valid regex")
+});
+
+/// JSON files one page's scripts are read for.
+const MAX_JSON_FILES: usize = 8;
 
 pub struct Generic;
 
@@ -31,6 +43,30 @@ impl Cms for Generic {
             "axios",
             "fetch(",
         ]
+    }
+
+    /// The JSON files a script that fills a list fetches, when it names them: a browser draws
+    /// the list from them, so the audit reads them too.
+    fn data_interfaces(&self, page: &Page<'_>, _rows_read: usize, out: &mut Vec<Url>) {
+        let mut n = 0;
+        for s in page.scripts.iter().filter(|s| s.fills()) {
+            for c in JSON_FILE.captures_iter(&s.code) {
+                if n == MAX_JSON_FILES {
+                    return;
+                }
+                if let Some(u) = page.resolve(&c[1])
+                    && !out.contains(&u)
+                {
+                    out.push(u);
+                    n += 1;
+                }
+            }
+        }
+    }
+
+    /// A JSON answer (a list file, a list interface) is read for its rows.
+    fn document_rows(&self, page: &Page<'_>, out: &mut Vec<ListEntry>) {
+        super::json_document_rows(page, out);
     }
 
     /// `.../gzdt/index_2.html` → `.../gzdt/`: the pages of a list share their directory.
@@ -110,6 +146,86 @@ mod tests {
             &TextPolicy::default(),
         );
         assert!(f.empty_list);
+        assert!(!f.js_templates);
+    }
+
+    #[test]
+    fn a_json_file_a_script_fetches_is_asked_and_its_rows_read() {
+        let html = r#"<html><head><meta name="ColumnName" content="通知公告"></head><body><ul id="list"></ul>
+<script>$.getJSON('data/tzgg.json?v=3', function (d) { draw(d.list); });</script></body></html>"#;
+        let (f, found) = extract(
+            &page("http://a.cn/xxgk/tzgg/index.html", html),
+            &TextPolicy::default(),
+        );
+        assert!(f.js_templates && f.entries.is_empty());
+        assert_eq!(f.interfaces.len(), 1);
+        assert_eq!(
+            f.interfaces[0].as_str(),
+            "http://a.cn/xxgk/tzgg/data/tzgg.json?v=3"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|d| d.interface && d.url == f.interfaces[0])
+        );
+        // The answer: rows with dates as a string, epoch seconds and epoch milliseconds (read
+        // as the date in China: 2026-03-01 20:00 UTC is 2026-03-02 there).
+        let json = r#"{"code": 0, "data": {"list": [
+            {"title": "关于寒假安全工作的通知", "url": "/xxgk/tzgg/202601/t20260110_9.html", "pubDate": "2026-01-10"},
+            {"title": "春季开学通知", "url": "t20260302_8.html", "date": 1772395200},
+            {"title": "教师资格认定公告", "url": "t20260303_7.html", "date": 1772481600000},
+            {"title": "no link"}]}}"#;
+        let mut answer = page("http://a.cn/xxgk/tzgg/data/tzgg.json?v=3", json);
+        answer.content_type = Some("application/json".into());
+        let (f, _) = extract(&answer, &TextPolicy::default());
+        let rows: Vec<(&str, Option<jiff::civil::Date>)> = f
+            .entries
+            .iter()
+            .map(|e| (e.title.as_str(), e.date))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "关于寒假安全工作的通知",
+                    Some(jiff::civil::date(2026, 1, 10))
+                ),
+                ("春季开学通知", Some(jiff::civil::date(2026, 3, 2))),
+                ("教师资格认定公告", Some(jiff::civil::date(2026, 3, 3))),
+            ]
+        );
+        // A jpaas-style answer: an HTML fragment of rows under data.html.
+        let jpaas = r#"{"success": true, "data": {"html": "<ul><li><a href='/art/2026/11/2/art_1_5.html' title='冬季校园安全检查通报'>冬季校园…</a><span>2026-11-02</span></li></ul>"}}"#;
+        let (f, _) = extract(
+            &page(
+                "http://a.cn/api-gateway/jpaas-publish-server/front/page/build/unit?pageNo=1",
+                jpaas,
+            ),
+            &TextPolicy::default(),
+        );
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.entries[0].title, "冬季校园安全检查通报");
+        assert_eq!(f.entries[0].date, Some(jiff::civil::date(2026, 11, 2)));
+    }
+
+    #[test]
+    fn a_loading_placeholder_next_to_scripts_is_a_list_drawn_by_script() {
+        let html = r#"<html><head><meta name="ColumnName" content="工作动态"><script src="/js/list.js"></script></head>
+<body><div id="list"><p>正在加载…</p></div></body></html>"#;
+        let (f, _) = extract(
+            &page("http://a.cn/gzdt/index.html", html),
+            &TextPolicy::default(),
+        );
+        assert!(f.js_templates);
+        assert_eq!(f.kind, crate::extract::PageKind::List);
+        // Without any script, the same words are just words.
+        let (f, _) = extract(
+            &page(
+                "http://a.cn/gzdt/index.html",
+                &html.replace(r#"<script src="/js/list.js"></script>"#, ""),
+            ),
+            &TextPolicy::default(),
+        );
         assert!(!f.js_templates);
     }
 }

@@ -6,22 +6,37 @@
 //! other vendors' sites, which is why these hooks follow the marks in a script and not the
 //! detected family (see the module doc of [`super`]).
 //!
-//! The platform's list interface `/gkmlpt/api/all/<cat>?page=N&sid=SID` belongs in
-//! [`Cms::data_interfaces`] here; it is not asked yet.
+//! A catalogue page (`/gkmlpt/index`) holds no rows at all: `window._CONFIG` names the site
+//! (`SID`) and its categories (`TREE`), and a script fills an empty or "正在加载…" container from
+//! the platform's list interface `/gkmlpt/api/all/<cat>?page=N&sid=SID`. That interface is asked
+//! here ([`Cms::data_interfaces`]), one request per category and further pages by
+//! `classify.post_count`; its answer is JSON (`articles[]`, dates possibly epoch numbers), read by
+//! [`super::json_rows`] and named by `classify.name`.
 
 use std::sync::LazyLock;
 
 use jiff::civil::Date;
 use regex::Regex;
 use scraper::Html;
+use url::Url;
 
 use super::{Cms, Listed, Page, Script};
-use crate::extract::{ListEntry, clean, dates, push_text};
+use crate::extract::{ListEntry, clean, push_text};
 
 pub struct Gkmlpt;
 
 static JSON_ARRAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"=\s*\[\s*\{").expect("valid regex"));
+static SID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["']?SID["']?\s*:\s*["']([A-Za-z0-9_.-]{1,64})["']"#).expect("valid regex")
+});
+static TREE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["']?TREE["']?\s*:\s*\["#).expect("valid regex"));
+
+/// Categories of one catalogue asked for, and pages of one category.
+const MAX_CATEGORIES: usize = 200;
+const MAX_API_PAGES: u64 = 100;
+
 static JSON_BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#""(?:content|contents|body|htmlContent|detail)"\s*:\s*""#).expect("valid regex")
 });
@@ -53,6 +68,7 @@ impl Cms for Gkmlpt {
             "\"body\"",
             "\"htmlContent\"",
             "\"detail\"",
+            "_CONFIG",
         ]
     }
 
@@ -65,7 +81,13 @@ impl Cms for Gkmlpt {
         script: &Script<'_>,
         out: &mut Vec<ListEntry>,
     ) -> Option<Listed> {
-        let rows = json_rows(&script.code)?;
+        let Some(rows) = json_rows(&script.code) else {
+            // A catalogue's config (SID and TREE) is the data a script draws the lists from.
+            return catalogue(&script.code).map(|_| Listed {
+                read: 0,
+                drawn: true,
+            });
+        };
         let before = out.len();
         for (title, href, date) in rows {
             if let Some(url) = page.resolve(&href) {
@@ -83,47 +105,136 @@ impl Cms for Gkmlpt {
     fn drawn_text(&self, _page: &Page<'_>, script: &Script<'_>) -> Option<String> {
         json_body(&script.code)
     }
+
+    /// A catalogue's list interface, one request per category of its TREE; on an answer of
+    /// that interface, its next page while `classify.post_count` says there is one.
+    fn data_interfaces(&self, page: &Page<'_>, _rows_read: usize, out: &mut Vec<Url>) {
+        if let Some(answer) = api_answer(page) {
+            let count = answer
+                .pointer("/classify/post_count")
+                .and_then(serde_json::Value::as_u64);
+            let shown = answer
+                .get("articles")
+                .and_then(serde_json::Value::as_array)
+                .map_or(0, Vec::len) as u64;
+            let n: u64 = page
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            if let Some(count) = count
+                && shown > 0
+                && n * shown < count
+                && n < MAX_API_PAGES
+            {
+                let mut next = page.url.clone();
+                let pairs: Vec<(String, String)> = page
+                    .url
+                    .query_pairs()
+                    .filter(|(k, _)| k != "page")
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                next.query_pairs_mut()
+                    .clear()
+                    .append_pair("page", &(n + 1).to_string())
+                    .extend_pairs(pairs);
+                out.push(next);
+            }
+            return;
+        }
+        let Some((sid, cats)) = page.scripts.iter().find_map(|s| catalogue(&s.code)) else {
+            return;
+        };
+        // The interface lives beside the platform's pages: `/gkmlpt/` of the page's own path
+        // (a county portal may put the platform under a prefix), else the host's.
+        let path = page.url.path();
+        let root = path
+            .find("/gkmlpt/")
+            .map_or("/gkmlpt/", |i| &path[..i + "/gkmlpt/".len()]);
+        for cat in cats.into_iter().take(MAX_CATEGORIES) {
+            let mut u = page.url.clone();
+            u.set_path(&format!("{root}api/all/{cat}"));
+            u.set_fragment(None);
+            u.query_pairs_mut()
+                .clear()
+                .append_pair("page", "1")
+                .append_pair("sid", &sid);
+            out.push(u);
+        }
+    }
+
+    /// An answer of the list interface names its category.
+    fn document_column(&self, page: &Page<'_>) -> Option<String> {
+        let name = api_answer(page)?
+            .pointer("/classify/name")?
+            .as_str()
+            .map(clean)?;
+        (!name.is_empty()).then_some(name)
+    }
+}
+
+/// The JSON answer of `/gkmlpt/api/all/<cat>`, when the page is one.
+fn api_answer(page: &Page<'_>) -> Option<serde_json::Value> {
+    if !page.url.path().contains("/api/all/") {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(page.text.trim()).ok()?;
+    (v.get("articles").is_some() || v.get("classify").is_some()).then_some(v)
+}
+
+/// The SID and category ids of a catalogue config (`window._CONFIG = {SID:'…', TREE:[…]}`).
+/// Categories nest (`children`); every id is asked, the platform lists a parent's own posts.
+fn catalogue(code: &str) -> Option<(String, Vec<u64>)> {
+    if !code.contains("_CONFIG") {
+        return None;
+    }
+    let sid = SID.captures(code)?[1].to_string();
+    let open = TREE.find(code)?.end() - 1;
+    let tree = serde_json::Deserializer::from_str(&code[open..])
+        .into_iter::<serde_json::Value>()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or(serde_json::Value::Null);
+    let mut cats = Vec::new();
+    let mut stack = vec![&tree];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Array(a) => stack.extend(a.iter().rev()),
+            serde_json::Value::Object(o) => {
+                if let Some(id) = o.get("id").and_then(|i| {
+                    i.as_u64()
+                        .or_else(|| i.as_str().and_then(|s| s.parse().ok()))
+                }) && !cats.contains(&id)
+                {
+                    cats.push(id);
+                }
+                if let Some(c) = o.get("children") {
+                    stack.push(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some((sid, cats))
 }
 
 /// `Some` when `code` holds a JSON array literal and puts HTML into the page, with the rows that
 /// parse and have a title and a link.
 fn json_rows(code: &str) -> Option<Vec<(String, String, Option<Date>)>> {
-    const TITLE: [&str; 4] = ["title", "aT", "name", "doctitle"];
-    const LINK: [&str; 5] = ["url", "aU", "link", "href", "docpuburl"];
-    const DATE: [&str; 6] = [
-        "date",
-        "aPd",
-        "pubDate",
-        "publish_time",
-        "time",
-        "docreltime",
-    ];
     let start = JSON_ARRAY.find(code)?.end();
     if !ARRAY_DRAWS.iter().any(|k| code.contains(k)) {
         return None;
     }
     let open = code[..start].rfind('[')?;
-    let mut rows = Vec::new();
     let Some(Ok(serde_json::Value::Array(items))) =
         serde_json::Deserializer::from_str(&code[open..])
             .into_iter::<serde_json::Value>()
             .next()
     else {
-        return Some(rows);
+        return Some(Vec::new());
     };
-    for item in &items {
-        let field = |keys: &[&str]| {
-            keys.iter()
-                .find_map(|k| item.get(*k).and_then(|v| v.as_str()))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        if let (Some(title), Some(link)) = (field(&TITLE), field(&LINK)) {
-            let date = field(&DATE).and_then(dates::first_date);
-            rows.push((clean(title), link.to_string(), date));
-        }
-    }
-    Some(rows)
+    Some(items.iter().filter_map(super::json_row).collect())
 }
 
 /// The text of the HTML strings held under a body key (`"content": "\u003Cp\u003E..."`).

@@ -2,6 +2,11 @@
 //! `/col/col<id>/index.html`, documents at `/art/YYYY/M/D/art_<col>_<id>.html`. A column page
 //! ships its first records as CDATA in `<script type="text/xml"><datastore>`, and the jpage
 //! script asks `dataproxy.jsp` for the rest, which answers with the same XML datastore.
+//!
+//! Hanweb's newer jpaas sites keep the same URLs but ship no records: a list's element carries
+//! `queryData="{'webId':…,'pageId':…}"` (with `rows` per page), and a script builds the list from
+//! `/api-gateway/jpaas-publish-server/front/page/build/unit?…&parseType=bulidstatic&pageNo=N`,
+//! which answers JSON `{data: {html}}` (rows read by [`super::json_document_rows`]).
 
 use std::sync::LazyLock;
 
@@ -34,6 +39,17 @@ static URL_ART: LazyLock<Regex> = LazyLock::new(|| {
 /// How many record batches of one column the extractor asks `dataproxy.jsp` for.
 const MAX_DATAPROXY_PAGES: usize = 100;
 
+/// The jpaas list interface, on the site's own host.
+const JPAAS_UNIT: &str = "/api-gateway/jpaas-publish-server/front/page/build/unit";
+/// Pages of one jpaas list asked for.
+const MAX_JPAAS_PAGES: u32 = 100;
+static QUERY_DATA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<[a-z]+\b[^>]*?\squerydata\s*=\s*"(\{[^"]{1,2000}\})"[^>]*>"#)
+        .expect("valid regex")
+});
+static ROWS_ATTR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\srows\s*=\s*["']?([0-9]{1,3})"#).expect("valid regex"));
+
 /// Whether the start of a document says it is a datastore rather than an HTML page.
 fn is_datastore(text: &str) -> bool {
     let head = prefix(text, 1024);
@@ -50,6 +66,7 @@ impl Cms for Hanweb {
         let path = page.url.path();
         path.starts_with("/col/col")
             || path.ends_with("/dataproxy.jsp")
+            || path == JPAAS_UNIT
             || (path.contains("/art/") && URL_ART.is_match(path))
             || page.scripts.iter().any(|s| {
                 (s.xml && s.holds("<record"))
@@ -95,6 +112,7 @@ impl Cms for Hanweb {
     /// `<nextgroup>` link with `startrecord`/`endrecord`/`perpage`, as the jpage script asks
     /// for them, up to `totalRecord`.
     fn data_interfaces(&self, page: &Page<'_>, rows_read: usize, out: &mut Vec<Url>) {
+        jpaas_units(page, out);
         // The last script that says wins, as before the adapters.
         let (mut next, mut total, mut per_page) = (None, None, None);
         for s in page.scripts {
@@ -127,8 +145,20 @@ impl Cms for Hanweb {
         dates::civil(&c[1], &c[2], &c[3])
     }
 
-    /// A `dataproxy.jsp?...&columnid=4521` batch belongs to the column `/col/col4521/`.
+    /// A `dataproxy.jsp?...&columnid=4521` batch belongs to the column `/col/col4521/`; the
+    /// pages of one jpaas list are its query without `pageNo`.
     fn column_key(&self, url: &Url) -> Option<String> {
+        if url.path() == JPAAS_UNIT {
+            let mut pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "pageNo")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            pairs.sort();
+            let mut u = url.clone();
+            u.query_pairs_mut().clear().extend_pairs(pairs);
+            return Some(u.to_string());
+        }
         if !url.path().ends_with("/dataproxy.jsp") {
             return None;
         }
@@ -137,6 +167,75 @@ impl Cms for Hanweb {
             .find(|(k, _)| k.eq_ignore_ascii_case("columnid"))?;
         (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
             .then(|| format!("{}/col/col{id}/", url.origin().ascii_serialization()))
+    }
+}
+
+/// jpaas list requests: on a column page, the first page of each list its `queryData` names;
+/// on an answer, the next page while the answer is a full page of rows.
+fn jpaas_units(page: &Page<'_>, out: &mut Vec<Url>) {
+    if page.url.path() == JPAAS_UNIT {
+        let n: u32 = page
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "pageNo")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+        let per: usize = page
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "pageSize")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(15);
+        let mut rows = Vec::new();
+        super::json_document_rows(page, &mut rows);
+        if per > 0 && rows.len() >= per && n < MAX_JPAAS_PAGES {
+            let pairs: Vec<(String, String)> = page
+                .url
+                .query_pairs()
+                .filter(|(k, _)| k != "pageNo")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let mut next = page.url.clone();
+            next.query_pairs_mut()
+                .clear()
+                .extend_pairs(pairs)
+                .append_pair("pageNo", &(n + 1).to_string());
+            out.push(next);
+        }
+        return;
+    }
+    for m in QUERY_DATA.captures_iter(page.text).take(20) {
+        // Single-quoted JSON, as the pages write it.
+        let Ok(serde_json::Value::Object(q)) =
+            serde_json::from_str::<serde_json::Value>(&m[1].replace('\'', "\""))
+        else {
+            continue;
+        };
+        let tag = m.get(0).map_or("", |t| t.as_str());
+        let per = ROWS_ATTR
+            .captures(tag)
+            .map_or("15".to_string(), |c| c[1].to_string());
+        let mut u = page.url.clone();
+        u.set_path(JPAAS_UNIT);
+        u.set_fragment(None);
+        {
+            let mut pairs = u.query_pairs_mut();
+            pairs.clear();
+            for (k, v) in &q {
+                let v = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                pairs.append_pair(k, &v);
+            }
+            pairs
+                .append_pair("parseType", "bulidstatic")
+                .append_pair("pageSize", &per)
+                .append_pair("pageNo", "1");
+        }
+        if !out.contains(&u) {
+            out.push(u);
+        }
     }
 }
 

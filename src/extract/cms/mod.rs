@@ -31,9 +31,16 @@
 //! 3. Add a fixture site `fixtures/sites/<family>-<name>/` with a README saying what it holds,
 //!    its assertions in `tests/cms_sites.rs`, and a page of it to the detection test below.
 //!
-//! A family whose data interfaces answer in something other than HTML or a Hanweb XML datastore
-//! also needs `crawl::fetch` to keep such bodies for extraction: the crawler is left of the
-//! extractor and does not ask the registry.
+//! A family whose data interfaces answer in something other than HTML, a Hanweb XML datastore or
+//! JSON also needs `crawl::fetch` to keep such bodies for extraction: the crawler is left of the
+//! extractor and does not ask the registry. JSON answers are read by [`json_document_rows`]
+//! (rows under the usual keys, epoch dates, HTML fragments of rows) whatever the family.
+//!
+//! Interfaces are handed to the crawler as links marked [`crate::crawl::Discovered::interface`]:
+//! they go through the same host limiter, robots check and budgets as every page, and rank as
+//! the column they fill (a column's first list page). A page whose every interface answered was
+//! read through them; one whose interfaces did not all answer stays drawn by script
+//! (`js_only`), which makes "not found" inconclusive rather than missing.
 //!
 //! Measured before the adapters (commit fc12a24): a family's knowledge was spread over four
 //! source files. `extract/mod.rs` held 15 CMS-specific items (regexes, `pagination`,
@@ -59,7 +66,7 @@ use encoding_rs::Encoding;
 use jiff::civil::Date;
 use url::Url;
 
-use super::ListEntry;
+use super::{ListEntry, dates};
 use crate::crawl::normalize;
 
 /// The adapters, most specific first; [`generic::Generic`] is last and accepts every page.
@@ -116,6 +123,12 @@ pub trait Cms: Sync {
     /// Rows of a document that is not an HTML page (a Hanweb datastore answer). Detected
     /// families only.
     fn document_rows(&self, _page: &Page<'_>, _out: &mut Vec<ListEntry>) {}
+
+    /// The column a document that is not an HTML page belongs to, when it names one (a gkmlpt
+    /// answer's `classify.name`). Detected families only.
+    fn document_column(&self, _page: &Page<'_>) -> Option<String> {
+        None
+    }
 
     /// The requests the page's scripts would make for the rest of its list: `rows_read` is how
     /// many rows [`list_rows`](Cms::list_rows) of this adapter read from the page. Detected
@@ -333,6 +346,8 @@ pub(crate) struct Shipped {
     pub interfaces: Vec<Url>,
     /// Rows of a document that is not an HTML page, after the interfaces.
     pub document_rows: Vec<ListEntry>,
+    /// The column such a document names.
+    pub document_column: Option<String>,
     /// Page text a script holds, kept only when `draws`.
     pub text: Vec<String>,
     /// Some script draws HTML into the page.
@@ -369,9 +384,139 @@ pub(crate) fn read(page: &Page<'_>) -> Shipped {
         if a.detect(page) {
             a.data_interfaces(page, read[i], &mut out.interfaces);
             a.document_rows(page, &mut out.document_rows);
+            if out.document_column.is_none() {
+                out.document_column = a.document_column(page);
+            }
         }
     }
     out
+}
+
+/// Keys of a JSON row's title, link and date, as list interfaces and script arrays name them.
+const ROW_TITLE: [&str; 5] = ["title", "aT", "name", "doctitle", "DOCTITLE"];
+const ROW_LINK: [&str; 7] = [
+    "url",
+    "aU",
+    "link",
+    "href",
+    "docpuburl",
+    "DOCPUBURL",
+    "post_url",
+];
+const ROW_DATE: [&str; 9] = [
+    "date",
+    "aPd",
+    "pubDate",
+    "publish_time",
+    "display_publish_time",
+    "time",
+    "docreltime",
+    "DOCRELTIME",
+    "publishTime",
+];
+
+/// The title, link and date of one JSON row, when it has a title and a link. A date may be a
+/// string or an epoch number (seconds or milliseconds), read as the date in China (UTC+8),
+/// where the platforms that write them run.
+pub(crate) fn json_row(item: &serde_json::Value) -> Option<(String, String, Option<Date>)> {
+    let field = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| item.get(*k).and_then(|v| v.as_str()))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let title = field(&ROW_TITLE)?;
+    let link = field(&ROW_LINK)?;
+    let date = ROW_DATE.iter().find_map(|k| match item.get(*k)? {
+        serde_json::Value::String(s) => dates::first_date(s),
+        serde_json::Value::Number(n) => epoch_date(n.as_i64()?),
+        _ => None,
+    });
+    Some((super::clean(title), link.to_string(), date))
+}
+
+/// The civil date in China of an epoch number: milliseconds when it is too large for seconds.
+fn epoch_date(n: i64) -> Option<Date> {
+    // 1990-01-01 .. 2100-01-01 in seconds; anything else is no publish date.
+    const FROM: i64 = 631_152_000;
+    const TO: i64 = 4_102_444_800;
+    let secs = if n > TO { n / 1000 } else { n };
+    if !(FROM..TO).contains(&secs) {
+        return None;
+    }
+    let ts = jiff::Timestamp::from_second(secs).ok()?;
+    let offset = jiff::tz::Offset::constant(8);
+    Some(offset.to_datetime(ts).date())
+}
+
+/// Rows of a JSON document that is a list: an array of rows, or an object holding one under a
+/// usual key (`articles`, `data`, `list`, ...), or an HTML fragment of rows under `html` (the
+/// jpaas answer `{data: {html}}`).
+pub(crate) fn json_document_rows(page: &Page<'_>, out: &mut Vec<ListEntry>) {
+    let text = page.text.trim_start();
+    if !(text.starts_with('{') || text.starts_with('[')) {
+        return;
+    }
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_end()) else {
+        return;
+    };
+    const KEYS: [&str; 8] = [
+        "articles", "data", "list", "rows", "items", "records", "result", "html",
+    ];
+    // Breadth-first over the usual keys, two levels deep (`{data: {list: [...]}}`).
+    let mut level = vec![&v];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for v in level {
+            match v {
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        if let Some((title, link, date)) = json_row(item)
+                            && let Some(url) = page.resolve(&link)
+                        {
+                            out.push(ListEntry { title, url, date });
+                        }
+                    }
+                }
+                serde_json::Value::String(html) if html.contains("<a") => {
+                    html_rows(page, html, out);
+                }
+                serde_json::Value::Object(o) => {
+                    next.extend(KEYS.iter().filter_map(|k| o.get(*k)));
+                }
+                _ => {}
+            }
+        }
+        level = next;
+    }
+}
+
+/// The rows of an HTML fragment of list rows (`<li><a href>…</a><span>date</span></li>`).
+fn html_rows(page: &Page<'_>, html: &str, out: &mut Vec<ListEntry>) {
+    static ROW: LazyLock<scraper::Selector> =
+        LazyLock::new(|| scraper::Selector::parse("li, tr, dd").expect("static selector"));
+    static LINK: LazyLock<scraper::Selector> =
+        LazyLock::new(|| scraper::Selector::parse("a[href]").expect("static selector"));
+    let frag = scraper::Html::parse_fragment(html);
+    for row in frag.select(&ROW) {
+        let Some(a) = row.select(&LINK).next() else {
+            continue;
+        };
+        let Some(url) = a.value().attr("href").and_then(|h| page.resolve(h)) else {
+            continue;
+        };
+        let title = a
+            .value()
+            .attr("title")
+            .map(super::clean)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| super::clean(&a.text().collect::<String>()));
+        if title.is_empty() {
+            continue;
+        }
+        let date = dates::last_date(&row.text().collect::<String>());
+        out.push(ListEntry { title, url, date });
+    }
 }
 
 #[cfg(test)]
