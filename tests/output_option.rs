@@ -63,3 +63,35 @@ fn several_formats_with_a_file_name_ask_for_a_directory_instead_of_making_one() 
     audit(&["-f", "json,html", "-o", &format!("{}/", out.display())]).code(1);
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2);
 }
+
+#[test]
+fn the_terminal_table_leads_with_the_verdict_and_can_list_only_what_is_not_passed() {
+    let out = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
+        .args(["--only", "gaps"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let verdict = text.find("等级 不合格").expect("the grade is stated");
+    let table = text.find("┌").expect("a table");
+    assert!(
+        verdict < table,
+        "the verdict comes before the table:\n{text}"
+    );
+    assert!(
+        text.rfind("等级 不合格").unwrap() > table,
+        "and again after it"
+    );
+    // Gaps are listed, passes only counted.
+    assert!(text.contains("INSP-HOME-FRESH"));
+    assert!(!text.contains("GOV-SYSTEM"), "{text}");
+    assert!(text.contains("条规则通过，未列出（--only gaps）"), "{text}");
+}

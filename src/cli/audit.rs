@@ -16,6 +16,13 @@ use super::output::{Output, free_path, renderer, terminal_width};
 use super::{error, exit, progress};
 
 /// The lowest severity whose gaps fail the run.
+/// Which rules the terminal table lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Only {
+    /// Gaps and rules that could not be judged; passes are counted, not listed
+    Gaps,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Only veto items (单项否决)
@@ -106,6 +113,11 @@ pub struct AuditArgs {
     /// Never use colour (colour is also off when NO_COLOR is set or output is not a terminal)
     #[arg(long)]
     pub no_color: bool,
+
+    /// In the terminal table, show only the rules that are not passed (gaps and rules not
+    /// judged); files always hold every rule
+    #[arg(long, value_enum, value_name = "gaps")]
+    pub only: Option<Only>,
 
     /// Record the run in this SQLite history (created when missing) and show the site's score
     /// trend in the report; see `gongkai history`
@@ -463,7 +475,8 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
     let to_terminal = matches!(destination, Destination::Stdout);
     let color = to_terminal && stdout_tty && !no_color;
     let width = terminal_width(stdout_tty && to_terminal);
-    let renderer = |format: Format| renderer(format, en, color, width);
+    let hide_passes = args.only == Some(Only::Gaps);
+    let renderer = |format: Format| renderer(format, en, color, width, hide_passes);
     let render = |format: Format| -> Result<Vec<u8>, (u8, anyhow::Error)> {
         let mut buf = Vec::new();
         renderer(format)

@@ -149,6 +149,7 @@ fn show_summary(dir: &Path, s: &BatchSummary, en: bool) -> Result<()> {
         en,
         color: false,
         width: terminal_width(tty),
+        hide_passes: false,
     }
     .render(s, &mut buf)?;
     let mut out = std::io::stdout().lock();
@@ -264,7 +265,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8> {
         history: args.history.clone(),
         archive: args.archive,
         waivers: args.waivers.clone(),
-        renderer: |format, en| Some(renderer(format, en, false, 100)),
+        renderer: |format, en| Some(renderer(format, en, false, 100, false)),
         crawl: Arc::new(move |u: &Unit| {
             let mut cfg = crawl.config(u.rate);
             cfg.cache = unit_cache.clone();

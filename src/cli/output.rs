@@ -7,9 +7,22 @@ use gongkai::track::{TrackFormat, TrackRender};
 use super::table::Terminal;
 
 /// The renderer of a report format: the library's, or the terminal table. The table is coloured
-/// only when `color`, at `width` columns.
-pub fn renderer(format: Format, en: bool, color: bool, width: u16) -> Box<dyn Render + Send> {
-    gongkai::report::renderer(format, en).unwrap_or_else(|| Box::new(Terminal { en, color, width }))
+/// only when `color`, at `width` columns, and lists passed rules unless `hide_passes`.
+pub fn renderer(
+    format: Format,
+    en: bool,
+    color: bool,
+    width: u16,
+    hide_passes: bool,
+) -> Box<dyn Render + Send> {
+    gongkai::report::renderer(format, en).unwrap_or_else(|| {
+        Box::new(Terminal {
+            en,
+            color,
+            width,
+            hide_passes,
+        })
+    })
 }
 
 /// The renderer of a diff or history format: the terminal table, or the library's.
@@ -24,7 +37,12 @@ where
     TrackRender: Render<T>,
 {
     match format {
-        TrackFormat::Table => Box::new(Terminal { en, color, width }),
+        TrackFormat::Table => Box::new(Terminal {
+            en,
+            color,
+            width,
+            hide_passes: false,
+        }),
         format => Box::new(TrackRender { format, en }),
     }
 }

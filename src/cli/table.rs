@@ -22,6 +22,8 @@ pub struct Terminal {
     pub color: bool,
     /// Total width in terminal columns.
     pub width: u16,
+    /// List only the rules not passed (`--only gaps`).
+    pub hide_passes: bool,
 }
 
 impl Terminal {
@@ -80,6 +82,24 @@ impl Terminal {
     }
 }
 
+impl Terminal {
+    /// The score, its range when rules were not judged, and the coverage.
+    fn verdict(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let (s, en) = (&report.score, self.en);
+        let mut lines = vec![s.headline(en)];
+        if let Some(r) = s.range_text(en) {
+            lines.push(format!("{}{r}", if en { "Range: " } else { "得分范围：" }));
+        }
+        lines.push(s.coverage_text(en));
+        for l in lines {
+            for part in wrap(&l, self.width) {
+                writeln!(out, "{part}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Render<Report> for Terminal {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let en = self.en;
@@ -109,6 +129,8 @@ impl Render<Report> for Terminal {
             if en { "As of: " } else { "基准日期：" },
             report.as_of
         )?;
+        // The verdict first, as a leader reads it; the details and the verdict again below.
+        self.verdict(report, out)?;
 
         let mut t = Table::new();
         t.load_style(presets::UTF8_FULL_CONDENSED)
@@ -124,7 +146,12 @@ impl Render<Report> for Terminal {
         } else {
             vec!["结果", "规则", "扣分", "说明与证据"]
         });
+        let mut hidden = 0;
         for f in ordered(report) {
+            if self.hide_passes && f.status == gongkai::audit::Status::Pass {
+                hidden += 1;
+                continue;
+            }
             let pts = f.points_text(en);
             t.add_row(vec![
                 self.status_cell(f),
@@ -134,18 +161,18 @@ impl Render<Report> for Terminal {
             ]);
         }
         writeln!(out, "{t}")?;
-
-        let s = &report.score;
-        let mut lines = vec![s.headline(en)];
-        if let Some(r) = s.range_text(en) {
-            lines.push(format!("{}{r}", if en { "Range: " } else { "得分范围：" }));
+        if hidden > 0 {
+            writeln!(
+                out,
+                "{}",
+                if en {
+                    format!("{hidden} rules passed and are not listed (--only gaps)")
+                } else {
+                    format!("另有{hidden}条规则通过，未列出（--only gaps）")
+                }
+            )?;
         }
-        lines.push(s.coverage_text(en));
-        for l in lines {
-            for part in wrap(&l, self.width) {
-                writeln!(out, "{part}")?;
-            }
-        }
+        self.verdict(report, out)?;
         let c = &report.crawl;
         let secs = c.elapsed_ms as f64 / 1000.0;
         if en {
