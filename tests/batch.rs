@@ -220,6 +220,34 @@ fn batch_league_table_bad_rows_unreachable_and_slow_sites() {
     assert_eq!(report["score"]["vetoes"], shiyan["vetoes"]);
     let html = std::fs::read_to_string(out.join("summary.html")).unwrap();
     assert!(html.contains("<table class=\"sortable\">") && html.contains("停机县教育局"));
+    // The workbook's league sorts by numbers: gaps per severity, the worst end, the coverage.
+    {
+        use calamine::{Data, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook(out.join("summary.xlsx")).unwrap();
+        let league = book.worksheet_range_at(0).unwrap().unwrap();
+        let header: Vec<String> = league
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{name}: {header:?}"))
+        };
+        let shiyan_row = league
+            .rows()
+            .find(|r| r.iter().any(|d| d.to_string() == "石岩县教育局"))
+            .unwrap();
+        let vetoes = shiyan["vetoes"].as_array().unwrap().len() as f64;
+        assert_eq!(shiyan_row[col("否决项数")], Data::Float(vetoes));
+        assert!(matches!(shiyan_row[col("重要问题数")], Data::Float(_)));
+        assert!(matches!(shiyan_row[col("覆盖率")], Data::Float(x) if (0.0..=1.0).contains(&x)));
+    }
 
     // A second run into the same directory never overwrites without --force.
     let before = std::fs::read(out.join("summary.json")).unwrap();

@@ -589,6 +589,60 @@ fn xlsx_reads_back_with_a_spreadsheet_reader() {
         findings.get_value((row("EDU-ADM-RESULT"), 2)),
         Some(&Data::String("已豁免".into()))
     );
+    // Shares and counts are numbers a spreadsheet can compute with.
+    let summary_row = |label: &str| {
+        (0..summary.height() as u32)
+            .find(|&r| summary.get_value((r, 0)) == Some(&Data::String(label.into())))
+            .unwrap_or_else(|| panic!("no {label} row"))
+    };
+    assert!(matches!(
+        summary.get_value((summary_row("覆盖率"), 1)),
+        Some(Data::Float(x)) if (0.0..=1.0).contains(x)
+    ));
+    assert!(matches!(
+        summary.get_value((summary_row("抓取页面"), 1)),
+        Some(Data::Float(_))
+    ));
+    // Every piece of evidence is in the findings sheet, in the last column.
+    let all = findings.get_value((ar, 13)).unwrap().to_string();
+    let report = report();
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "GOV-ANNUAL-REPORT")
+        .unwrap();
+    for e in &f.evidence {
+        if let Some(u) = &e.url {
+            assert!(all.contains(u.as_str()), "{u} missing from {all}");
+        }
+    }
+}
+
+/// The workbook's own XML: evidence URLs are links, the findings have an autofilter, and they
+/// print on A4 landscape, fitted to the width, with the header row on every page.
+#[test]
+fn xlsx_links_filters_and_prints() {
+    use std::io::Read;
+    let bytes = render_bytes(&XlsxReport { en: false });
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let findings = part("xl/worksheets/sheet2.xml");
+    assert!(findings.contains("<hyperlink "), "{findings}");
+    assert!(findings.contains("<autoFilter "), "{findings}");
+    assert!(findings.contains("orientation=\"landscape\""), "{findings}");
+    assert!(findings.contains("paperSize=\"9\""), "{findings}");
+    assert!(findings.contains("fitToPage=\"1\""), "{findings}");
+    let rels = part("xl/worksheets/_rels/sheet2.xml.rels");
+    assert!(rels.contains("TargetMode=\"External\""), "{rels}");
+    let workbook = part("xl/workbook.xml");
+    assert!(workbook.contains("_xlnm.Print_Titles"), "{workbook}");
 }
 
 fn write(name: &str, r: &dyn Render, dir: &std::path::Path) -> std::path::PathBuf {

@@ -395,10 +395,33 @@ fn xlsx(s: &BatchSummary, en: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
     let mut head: Vec<&str> = vec![t(en, "上级单位", "Parent unit")];
     head.extend(if en { HEAD_EN } else { HEAD_ZH });
     head.push(t(en, "报告", "Report"));
+    // Numbers to sort and filter by: gaps per severity, the worst end, the coverage.
+    head.extend(if en {
+        [
+            "Veto gaps",
+            "Major gaps",
+            "Minor gaps",
+            "Advisory gaps",
+            "Worst end",
+            "Coverage",
+        ]
+    } else {
+        [
+            "否决项数",
+            "重要问题数",
+            "一般问题数",
+            "建议项数",
+            "最低得分",
+            "覆盖率",
+        ]
+    });
     for (c, h) in head.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
     }
-    let widths = [18.0, 6.0, 28.0, 8.0, 10.0, 20.0, 26.0, 10.0, 40.0];
+    let widths = [
+        18.0, 6.0, 28.0, 8.0, 10.0, 20.0, 26.0, 10.0, 40.0, 8.0, 9.0, 9.0, 8.0, 9.0, 8.0,
+    ];
+    let percent = CellFormat::new().set_num_format("0.0%");
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;
     }
@@ -424,9 +447,32 @@ fn xlsx(s: &BatchSummary, en: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
                 sheet.write_number(r, 7, sc.inconclusive as f64)?;
             }
             sheet.write_string(r, 8, &x.report)?;
+            if let Some(sc) = u.score() {
+                let n = |sev: Severity| sc.gaps.get(&sev).copied().unwrap_or(0) as f64;
+                for (c, sev) in [
+                    Severity::Veto,
+                    Severity::Major,
+                    Severity::Minor,
+                    Severity::Advisory,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    sheet.write_number(r, 9 + c as u16, n(sev))?;
+                }
+                sheet.write_number(r, 13, sc.worst.unwrap_or(sc.points))?;
+                sheet.write_number_with_format(r, 14, sc.coverage / 100.0, &percent)?;
+            }
             r += 1;
         }
     }
+    let last_col = (head.len() - 1) as u16;
+    sheet.autofilter(0, 0, r.saturating_sub(1).max(1), last_col)?;
+    sheet
+        .set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_repeat_rows(0, 0)?;
     let gaps = wb.add_worksheet();
     gaps.set_name(t(en, "共性问题", "Common gaps"))?;
     let gh = if en {
