@@ -123,3 +123,78 @@ fn html_report_renders_site_text_as_text_and_runs_no_script() {
         String::from_utf8_lossy(&shot.stderr)
     );
 }
+
+/// `-o report.pdf` prints the HTML report in the real Chromium: A4 pages of a PDF, the unit's
+/// name and page numbers in the print footer. Without a browser the audit refuses before it
+/// crawls, saying how to get one.
+#[test]
+fn a_pdf_report_is_printed_by_chromium_and_refused_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("report.pdf");
+    let out = Cmd::cargo_bin("gongkai")
+        .unwrap()
+        .env("GONGKAI_CHROMIUM", chromium())
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
+        .arg("-o")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    let pages = bytes
+        .windows(11)
+        .filter(|w| w.starts_with(b"/Type /Page") && w[10] != b's')
+        .count();
+    assert!(pages >= 2, "a report of several pages: {pages}");
+
+    // The footer the print uses: the unit's name and the page counters, in a page-margin box.
+    let html = dir.path().join("report.html");
+    Cmd::cargo_bin("gongkai")
+        .unwrap()
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
+        .arg("-o")
+        .arg(&html)
+        .output()
+        .unwrap();
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("@bottom-center{content:\"石岩县教育局\"") && page.contains("counter(page)"),
+        "print footer"
+    );
+
+    let missing = dir.path().join("none.pdf");
+    Cmd::cargo_bin("gongkai")
+        .unwrap()
+        .env("GONGKAI_CHROMIUM", dir.path().join("no-such-browser"))
+        .args([
+            "audit",
+            "fixtures/sites/shiyan-jyj",
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
+        .arg("-o")
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("apt-get install chromium"));
+    assert!(!missing.exists());
+}

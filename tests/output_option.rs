@@ -23,13 +23,13 @@ fn audit(args: &[&str]) -> assert_cmd::assert::Assert {
 #[test]
 fn an_extension_gongkai_does_not_write_is_refused_with_the_formats() {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("report.pdf");
-    audit(&["-o", pdf.to_str().unwrap()]).code(2).stderr(
-        contains("`.pdf` is not a format gongkai writes")
+    let docx = dir.path().join("report.docx");
+    audit(&["-o", docx.to_str().unwrap()]).code(2).stderr(
+        contains("`.docx` is not a format gongkai writes")
             .and(contains("json, markdown"))
             .and(contains("panicked").not()),
     );
-    assert!(!pdf.exists());
+    assert!(!docx.exists());
 }
 
 #[test]

@@ -189,7 +189,7 @@ fn check_extension(path: &std::path::Path, formats: &[Format], as_dir: bool) -> 
         .and_then(|e| e.to_str())
         .filter(|_| !path.is_dir());
     let Some(ext) = ext else { return Ok(()) };
-    let known = ".json .html .xlsx .md .csv .xml .sarif .txt";
+    let known = ".json .html .pdf .xlsx .md .csv .xml .sarif .txt";
     if formats.len() > 1 {
         return Err(anyhow!(
             "-o {}: several formats ({}) are written into a directory, not a file\n  hint: give a directory such as -o reports/, or one format",
@@ -409,13 +409,23 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         None => args.crawl.open_cache().map_err(|e| usage(e.into()))?,
     };
     let format = format_for(args);
-    if format == Format::Xlsx
+    if matches!(format, Format::Xlsx | Format::Pdf)
         && matches!(destination, Destination::Stdout)
         && std::io::stdout().is_terminal()
     {
         return Err(usage(anyhow!(
-            "a spreadsheet is not for the terminal: add -o report.xlsx"
+            "a {} file is not for the terminal: add -o report.{}",
+            format.name(),
+            format.extension()
         )));
+    }
+    // Known before the crawl, not after it: a PDF needs a browser to print it.
+    if (format == Format::Pdf || args.format.contains(&Format::Pdf))
+        && gongkai::report::pdf::browser().is_none()
+    {
+        return Err(usage(
+            anyhow::Error::new(gongkai::report::pdf::no_browser()).context("-f pdf"),
+        ));
     }
 
     let target = args.target.clone().unwrap_or_default();

@@ -53,6 +53,28 @@ table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #d0d7de;pad
 @media print{body{margin:0;max-width:none}.finding.pass dl{display:none}a{color:inherit;text-decoration:none}h2{break-after:avoid}}
 "#;
 
+/// The printed page's footer: the unit's name and the page number, in a CSS page-margin box.
+fn print_footer(unit: &str, en: bool) -> String {
+    // A CSS string: quotes and backslashes escaped, nothing that could close the style element.
+    let unit: String = unit
+        .chars()
+        .filter(|c| !c.is_control())
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            '<' => "\\3c ".chars().collect(),
+            '>' => "\\3e ".chars().collect(),
+            c => vec![c],
+        })
+        .collect();
+    let pages = if en {
+        r#"" · page " counter(page) " of " counter(pages)"#
+    } else {
+        r#"" · 第" counter(page) "页 共" counter(pages) "页""#
+    };
+    format!("@page{{@bottom-center{{content:\"{unit}\" {pages};font-size:9pt;color:#57606a}}}}")
+}
+
 fn status_class(f: &Finding) -> &'static str {
     match (f.status, f.severity) {
         _ if f.is_waived() => "inconclusive",
@@ -194,9 +216,10 @@ impl Render for HtmlReport {
             r#"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — {site}</title><style>{CSS}</style></head><body>
+<title>{title} — {site}</title><style>{CSS}</style><style>{footer}</style></head><body>
 <h1>{title}</h1><p class="meta">{site} · {target_l}<a href="{url}">{url_text}</a> · {pack_l}{pack} · {asof_l}{asof}</p>"#,
             lang = if en { "en" } else { "zh-CN" },
+            footer = print_footer(&site, en),
             title = t(
                 "政府信息公开审计报告",
                 "Government information disclosure audit"

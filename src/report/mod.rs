@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
 pub mod sarif;
 pub mod xlsx;
 
@@ -65,6 +66,8 @@ pub enum Format {
     Html,
     /// A spreadsheet with a summary sheet and a findings sheet.
     Xlsx,
+    /// The HTML report printed to PDF by a headless Chromium.
+    Pdf,
 }
 
 impl Choices for Format {
@@ -78,6 +81,7 @@ impl Choices for Format {
         Format::Text,
         Format::Html,
         Format::Xlsx,
+        Format::Pdf,
     ];
 
     fn name(self) -> &'static str {
@@ -91,6 +95,7 @@ impl Choices for Format {
             Format::Text => "text",
             Format::Html => "html",
             Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -105,6 +110,7 @@ impl Choices for Format {
             Format::Text => "A 通报-style plain-text narrative of the gaps",
             Format::Html => "One self-contained HTML file, printable on A4",
             Format::Xlsx => "A spreadsheet with a summary sheet and a findings sheet",
+            Format::Pdf => "The HTML report printed to PDF (needs Chromium or Chrome)",
         }
     }
 }
@@ -122,6 +128,7 @@ impl Format {
             Format::Text => "txt",
             Format::Html => "html",
             Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -136,6 +143,7 @@ impl Format {
             "txt" => Format::Text,
             "html" | "htm" => Format::Html,
             "xlsx" => Format::Xlsx,
+            "pdf" => Format::Pdf,
             _ => return None,
         })
     }
@@ -389,6 +397,7 @@ pub fn renderer(format: Format, en: bool) -> Option<Box<dyn Render + Send>> {
         Format::Text => Box::new(bulletin::BulletinReport { en }),
         Format::Html => Box::new(html::HtmlReport { en }),
         Format::Xlsx => Box::new(xlsx::XlsxReport { en }),
+        Format::Pdf => Box::new(pdf::PdfReport { en }),
         Format::Table => return None,
     })
 }
