@@ -335,6 +335,7 @@ fn report() -> Report {
             "where dates disagree: PubDate > label > list row > URL > sitemap",
         )],
         history: None,
+        unit: None,
     }
 }
 

@@ -109,6 +109,12 @@ impl Render<Report> for Terminal {
             if en { "As of: " } else { "基准日期：" },
             report.as_of
         )?;
+        if let Some((label, line)) = report.unit_line(en) {
+            let line = format!("{label}{}{}", if en { ": " } else { "：" }, sanitize(&line));
+            for l in wrap(&line, usize::from(self.width)) {
+                writeln!(out, "{l}")?;
+            }
+        }
 
         let mut t = Table::new();
         t.load_style(presets::UTF8_FULL_CONDENSED)
@@ -513,4 +519,37 @@ fn summary(s: &BatchSummary, en: bool, width: u16) -> String {
         );
     }
     out
+}
+
+/// `text` in lines of at most `width` terminal columns, broken after a `；` or `; ` where one
+/// fits, else at the last character that fits (Chinese has no spaces to break at).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(20);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut w = 0;
+    let mut last_break: Option<usize> = None;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            let rest = match last_break {
+                Some(at) if at > 0 => line.split_off(at),
+                _ => String::new(),
+            };
+            lines.push(line.trim_end().to_string());
+            line = rest.trim_start().to_string();
+            w = line.chars().map(|c| c.width().unwrap_or(0)).sum();
+            last_break = None;
+        }
+        line.push(c);
+        w += cw;
+        if c == '；' || c == ';' {
+            last_break = Some(line.len());
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
