@@ -291,7 +291,15 @@ fn the_spreadsheet_summary_states_the_profile() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("r.xlsx");
     gongkai()
-        .args(["audit", JYJ, "--rules", "cn-gov-baseline", "--as-of", "2026-11-26", "-q"])
+        .args([
+            "audit",
+            JYJ,
+            "--rules",
+            "cn-gov-baseline",
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
         .arg("-o")
         .arg(&file)
         .assert()
@@ -300,7 +308,7 @@ fn the_spreadsheet_summary_states_the_profile() {
     let summary = book.worksheet_range("汇总").unwrap();
     let row = summary
         .rows()
-        .find(|r| r[0].to_string() == "单位画像")
+        .find(|r| r[0] == "单位画像")
         .expect("a 单位画像 row");
     assert_eq!(
         row[1].to_string(),
