@@ -315,3 +315,41 @@ fn the_spreadsheet_summary_states_the_profile() {
         "政府工作部门（据SiteName“云溪县教育局”）；县级、福建省（据网站标识码“3501990003”）；无办事服务（已读页面未见办事服务栏目或链接）"
     );
 }
+
+#[test]
+fn a_recheck_keeps_what_the_user_said_the_unit_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let before = tmp.path().join("before.json");
+    let after = tmp.path().join("after.json");
+    gongkai()
+        .args([
+            "audit",
+            JYJ,
+            "--rules",
+            "cn-gov-baseline",
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
+        .args(["--unit", "kind=government"])
+        .arg("-o")
+        .arg(&before)
+        .assert()
+        .success();
+    gongkai()
+        .args([
+            "recheck",
+            before.to_str().unwrap(),
+            "--as-of",
+            "2026-11-26",
+            "-q",
+        ])
+        .args(["-f", "json", "--save", after.to_str().unwrap()])
+        .assert();
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&after).unwrap()).unwrap();
+    assert_eq!(
+        r["unit"]["kind"],
+        json!({"value": "government", "from": "command_line"})
+    );
+    assert_eq!(verdict(annual(&r)), "pass");
+}

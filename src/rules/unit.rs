@@ -220,6 +220,43 @@ impl UnitProfile {
             .and_then(|p| province::find(&p.value))
     }
 
+    /// The parts the user gave (on the command line or in a list), to give them again when the
+    /// audit is repeated (a recheck); `None` when every part was read from the site.
+    pub fn given(&self) -> Option<UnitOverride> {
+        let user = |f: ProfileSource| matches!(f, ProfileSource::CommandLine | ProfileSource::List);
+        let mut o = UnitOverride::none(ProfileSource::CommandLine);
+        let mut any = false;
+        let mut take = |f: ProfileSource| {
+            let given = user(f);
+            if given && !any {
+                o.from = f;
+            }
+            any |= given;
+            given
+        };
+        let kind = self.kind.as_ref().filter(|k| take(k.from)).map(|k| k.value);
+        let level = self
+            .level
+            .as_ref()
+            .filter(|k| take(k.from))
+            .map(|k| k.value);
+        let province = self
+            .province
+            .as_ref()
+            .filter(|k| take(k.from))
+            .and_then(|k| province::find(&k.value));
+        let services = self
+            .services
+            .as_ref()
+            .filter(|k| take(k.from))
+            .map(|k| k.value);
+        o.kind = kind;
+        o.level = level;
+        o.province = province;
+        o.services = services;
+        any.then_some(o)
+    }
+
     /// The profile in one line of the report language, each part with its source:
     /// `人民政府（据SiteName“平潭综合实验区党工委管委会”）；福建省（据网站标识码3590000001）`.
     pub fn describe(&self, en: bool) -> String {
