@@ -36,6 +36,9 @@ pub struct AuditOptions {
     pub archive: Option<std::path::PathBuf>,
     /// Re-run on this WARC file instead of the network; `target` is then ignored.
     pub from_warc: Option<std::path::PathBuf>,
+    /// What the user says the audited body is (`--unit`, a list's `unit` column); the rest of
+    /// its profile is read from the site.
+    pub unit: Option<crate::rules::unit::UnitOverride>,
 }
 
 /// A progress observer.
@@ -478,6 +481,7 @@ pub async fn run(
         site_ids,
         info,
         waivers: opts.waivers.clone(),
+        unit: opts.unit,
         index,
         notes: opts.notes.clone(),
         cfg,
@@ -599,6 +603,7 @@ struct Judged {
     index: Option<crate::warc::ArchiveIndex>,
     notes: Vec<Text>,
     cfg: CrawlConfig,
+    unit: Option<crate::rules::unit::UnitOverride>,
 }
 
 impl Judged {
@@ -612,6 +617,7 @@ impl Judged {
             site_ids,
             info,
             waivers,
+            unit,
             index,
             mut notes,
             cfg,
@@ -628,7 +634,8 @@ impl Judged {
             None => today(&pack.timezone).unwrap_or(as_of),
         };
         notes.extend(as_of_notes(&left_out, as_of, crawled));
-        let mut findings = audit::audit(&site, pack, as_of);
+        let unit = audit::unit::profile(&site, unit.as_ref(), pack.province);
+        let mut findings = audit::audit_unit(&site, pack, as_of, &unit);
         // A waiver for any of the site's addresses applies.
         let waivers: Vec<_> = waivers
             .into_iter()
@@ -728,8 +735,8 @@ impl Judged {
                 "where dates disagree: PubDate > label > list row > URL > sitemap",
             ));
         }
-        Ok(Report::new(
-            info, as_of, pack, &site, findings, score, summary, notes,
-        ))
+        let mut report = Report::new(info, as_of, pack, &site, findings, score, summary, notes);
+        report.unit = Some(unit);
+        Ok(report)
     }
 }

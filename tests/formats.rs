@@ -341,6 +341,7 @@ fn report() -> Report {
             "where dates disagree: PubDate > label > list row > URL > sitemap",
         )],
         history: None,
+        unit: None,
     }
 }
 

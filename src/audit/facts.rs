@@ -243,6 +243,12 @@ pub enum Fact {
     },
     /// No identifiers to compare.
     NoIdentifiers,
+    // --- Any rule with `applies`.
+    /// The rule does not apply to the audited body: it is `unit`, the rule is for `applies_to`.
+    NotForUnit {
+        unit: crate::rules::unit::UnitTrait,
+        applies_to: Vec<crate::rules::unit::UnitTrait>,
+    },
     /// The identifiers compared agree.
     IdentityConsistent {
         compared: Vec<IdentityCheck>,
@@ -264,6 +270,9 @@ pub struct Deadline {
     /// The 网站标识码 the province was read from, when not given on the command line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub province_from_site_code: Option<String>,
+    /// The kind of body whose own deadline applied, when not the pack's default.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<crate::rules::unit::UnitKind>,
 }
 
 impl Fact {

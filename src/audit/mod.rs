@@ -8,6 +8,7 @@ mod index;
 pub mod messages;
 pub mod plan;
 pub mod score;
+pub mod unit;
 
 use std::collections::HashSet;
 
@@ -36,12 +37,24 @@ static EMPTY: Candidates = Candidates {
 /// Most evidence items listed per finding.
 const MAX_EVIDENCE: usize = 8;
 
-/// Evaluates every rule of `pack` on `site` as of `as_of`.
+/// Evaluates every rule of `pack` on `site` as of `as_of`, for the body the site shows.
 pub fn audit(site: &SiteModel, pack: &RulePack, as_of: Date) -> Vec<Finding> {
+    let unit = unit::profile(site, None, pack.province);
+    audit_unit(site, pack, as_of, &unit)
+}
+
+/// Evaluates every rule of `pack` on `site` as of `as_of`, for the body `unit` describes.
+pub fn audit_unit(
+    site: &SiteModel,
+    pack: &RulePack,
+    as_of: Date,
+    unit: &crate::rules::unit::UnitProfile,
+) -> Vec<Finding> {
     let ctx = Ctx {
         site,
         pack,
         as_of,
+        unit,
         homes: site.pages.iter().map(|p| site.is_home(&p.url)).collect(),
         index: TermIndex::build(site, &pack.rules),
     };
@@ -68,6 +81,8 @@ pub(crate) struct Ctx<'a> {
     site: &'a SiteModel,
     pack: &'a RulePack,
     as_of: Date,
+    /// The audited body: its kind, level and province decide deadlines and applicability.
+    unit: &'a crate::rules::unit::UnitProfile,
     /// Whether each page of the site is the home page (asked per rule for every page).
     homes: Vec<bool>,
     /// Where each rule's `find` terms occur.
@@ -255,6 +270,20 @@ impl<'a> Ctx<'a> {
     }
 
     fn evaluate(&self, r: &Rule) -> Finding {
+        // Not the site's gap, nor a pass: the requirement is not this body's.
+        if let Some((unit, applies_to)) = r
+            .applies
+            .as_ref()
+            .and_then(|a| a.get_ref().excludes(self.unit))
+        {
+            return self.finding(
+                r,
+                Status::Inconclusive,
+                Some(Reason::NotApplicable),
+                Fact::NotForUnit { unit, applies_to },
+                Vec::new(),
+            );
+        }
         r.check.evaluate(r, self)
     }
 

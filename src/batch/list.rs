@@ -28,6 +28,8 @@ pub struct Unit {
     pub as_of: Option<Date>,
     /// A waiver file for this unit (relative paths are taken from the list's folder).
     pub waivers: Option<PathBuf>,
+    /// What the unit is (`kind=department,level=county`), winning over what its site shows.
+    pub unit: Option<crate::rules::unit::UnitOverride>,
 }
 
 /// A row that was skipped, with why.
@@ -52,7 +54,7 @@ pub enum ListError {
         message: String,
     },
     #[error(
-        "{path}: unknown column `{column}`; the columns are name (单位), parent (上级单位), url (网址), scope (范围), pack (规则包), rate (频率), as_of (审计日期), waivers (豁免)"
+        "{path}: unknown column `{column}`; the columns are name (单位), parent (上级单位), url (网址), scope (范围), pack (规则包), rate (频率), as_of (审计日期), waivers (豁免), unit (单位类型)"
     )]
     UnknownColumn { path: PathBuf, column: String },
     #[error(
@@ -72,7 +74,7 @@ pub struct SiteList {
 }
 
 /// Column names, English and the Chinese ones office spreadsheets use.
-const COLUMNS: [(&str, &[&str]); 8] = [
+const COLUMNS: [(&str, &[&str]); 9] = [
     ("name", &["name", "单位", "单位名称", "名称"]),
     ("parent", &["parent", "上级", "上级单位", "主管单位"]),
     ("url", &["url", "网址", "网站", "网站地址"]),
@@ -81,6 +83,7 @@ const COLUMNS: [(&str, &[&str]); 8] = [
     ("rate", &["rate", "频率"]),
     ("as_of", &["as_of", "as-of", "审计日期"]),
     ("waivers", &["waivers", "豁免", "豁免文件"]),
+    ("unit", &["unit", "单位类型", "单位画像"]),
 ];
 
 fn canonical(header: &str) -> Option<&'static str> {
@@ -111,6 +114,8 @@ struct RawUnit {
     as_of: Option<String>,
     #[serde(default)]
     waivers: Option<String>,
+    #[serde(default)]
+    unit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,6 +226,7 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<(usize, RawUnit)>, ListError>
                 "pack" => r.pack = v,
                 "rate" => r.rate = v.map(toml::Value::String),
                 "as_of" => r.as_of = v,
+                "unit" => r.unit = v,
                 _ => r.waivers = v,
             }
         }
@@ -235,7 +241,7 @@ fn read_toml(path: &Path, text: &str) -> Result<Vec<(usize, RawUnit)>, ListError
         path: path.to_path_buf(),
         line: e.span().map_or(1, |s| line_of(s.start)),
         message: format!(
-            "{}; the list is `[[site]]` tables with name, parent, url, scope, pack, rate, as_of, waivers",
+            "{}; the list is `[[site]]` tables with name, parent, url, scope, pack, rate, as_of, waivers, unit",
             e.message()
         ),
     })?;
@@ -327,7 +333,15 @@ fn check(line: usize, r: RawUnit, base: &Path, earlier: &[Unit]) -> Result<Unit,
             Some(p)
         }
     };
+    let unit = match clean(r.unit) {
+        None => None,
+        Some(s) => Some(crate::rules::unit::UnitOverride::parse(
+            &s,
+            crate::rules::unit::ProfileSource::List,
+        )?),
+    };
     Ok(Unit {
+        unit,
         line,
         name,
         parent: clean(r.parent),

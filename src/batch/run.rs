@@ -346,6 +346,7 @@ where
         target: u.target.clone(),
         scope: u.scope.clone(),
         as_of: u.as_of.or(opts.as_of),
+        unit: u.unit,
         crawl,
         notes,
         progress: observer.started(u),

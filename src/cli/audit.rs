@@ -59,6 +59,14 @@ pub struct AuditArgs {
     #[arg(long, value_name = "CODE|NAME")]
     pub province: Option<String>,
 
+    /// What the audited body is, when the site does not say it plainly:
+    /// kind=government|department|other, level=province|city|county|township, province=CODE,
+    /// services=yes|no, comma-separated (default: read from SiteName, the footer's 主办单位 and
+    /// the 网站标识码). A government's annual report is due by 31 March, a department's by 31
+    /// January
+    #[arg(long, value_name = "KEY=VALUE,...")]
+    pub unit: Option<String>,
+
     /// Audit scope: a URL prefix, or a path prefix on the target's host; it must contain the page
     /// the target redirects to (default: that page's directory)
     #[arg(long)]
@@ -383,6 +391,13 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
             ))
         })?);
     }
+    let unit = match &args.unit {
+        Some(s) => Some(
+            rules::unit::UnitOverride::parse(s, rules::unit::ProfileSource::CommandLine)
+                .map_err(|e| usage(anyhow!("--unit: {e}")))?,
+        ),
+        None => None,
+    };
     let waivers = match &args.waivers {
         Some(p) => rules::waiver::load(p, &pack).map_err(|e| usage(e.into()))?,
         None => Vec::new(),
@@ -449,6 +464,7 @@ fn run_inner(args: &AuditArgs) -> Result<u8, (u8, anyhow::Error)> {
         waivers,
         archive: archive.as_ref().map(|a| a.tmp_path().to_path_buf()),
         from_warc: args.from_warc.clone(),
+        unit,
         ..AuditOptions::default()
     };
     let runtime = super::runtime().map_err(usage)?;

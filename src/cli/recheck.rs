@@ -139,6 +139,8 @@ fn run_inner(args: &RecheckArgs) -> Result<u8, (u8, anyhow::Error)> {
         crawl,
         progress: bar.clone().map(progress::observer),
         seeds: recheck::seeds(&old, &pack),
+        // What the user said the unit is holds for its recheck too.
+        unit: old.unit.as_ref().and_then(|u| u.given()),
         ..AuditOptions::default()
     };
     let runtime = super::runtime().map_err(usage)?;

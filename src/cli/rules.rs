@@ -68,6 +68,22 @@ fn show(r: &Rule, pack: &RulePack) {
     }
     lines.push(("check", r.check.name().to_string()));
     lines.extend(r.check.describe());
+    if let Some(a) = &r.applies {
+        let a = a.get_ref();
+        let mut only: Vec<String> = Vec::new();
+        if !a.kind.is_empty() {
+            let k: Vec<&str> = a.kind.iter().map(|k| k.name()).collect();
+            only.push(format!("kind {}", k.join(", ")));
+        }
+        if !a.level.is_empty() {
+            let l: Vec<&str> = a.level.iter().map(|l| l.name()).collect();
+            only.push(format!("level {}", l.join(", ")));
+        }
+        if let Some(s) = a.services {
+            only.push(format!("services {}", if s { "yes" } else { "no" }));
+        }
+        lines.push(("applies", only.join("; ")));
+    }
     lines.push(("remedy", r.remedy.clone()));
     if let Some(e) = &r.remedy_en {
         lines.push(("remedy_en", e.clone()));

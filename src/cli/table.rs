@@ -129,6 +129,12 @@ impl Render<Report> for Terminal {
             if en { "As of: " } else { "基准日期：" },
             report.as_of
         )?;
+        if let Some((label, line)) = report.unit_line(en) {
+            let line = format!("{label}{}{}", if en { ": " } else { "：" }, sanitize(&line));
+            for l in wrap(&line, self.width) {
+                writeln!(out, "{l}")?;
+            }
+        }
         // The verdict first, as a leader reads it; the details and the verdict again below.
         self.verdict(report, out)?;
 

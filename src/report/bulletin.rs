@@ -23,6 +23,17 @@ fn chinese_ordinal(n: usize) -> String {
     }
 }
 
+/// The unit profile, as its own paragraph under the heading.
+fn unit_line(report: &Report, en: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    match report.unit_line(en) {
+        Some((label, line)) => {
+            let colon = if en { ": " } else { "：" };
+            writeln!(out, "{label}{colon}{}\n", sanitize(&line))
+        }
+        None => Ok(()),
+    }
+}
+
 impl Render for BulletinReport {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let en = self.en;
@@ -46,6 +57,7 @@ impl Render for BulletinReport {
         if en {
             writeln!(out, "Findings of the disclosure audit of {unit}")?;
             writeln!(out, "(as of {d}; rule pack: {})\n", report.pack.name.en)?;
+            unit_line(report, en, out)?;
             let points = if s.worst.points == s.points {
                 format!("{}", s.points)
             } else {
@@ -125,6 +137,7 @@ impl Render for BulletinReport {
                 d.day(),
                 report.pack.name.zh
             )?;
+            unit_line(report, en, out)?;
             let points = if s.worst.points == s.points {
                 format!("{}", s.points)
             } else {

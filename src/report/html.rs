@@ -233,6 +233,9 @@ impl Render for HtmlReport {
             asof_l = t("基准日期：", "as of "),
             asof = report.as_of,
         );
+        if let Some((label, line)) = report.unit_line(en) {
+            let _ = write!(h, r#"<p class="meta">{label}：{}</p>"#, esc(&line));
+        }
 
         // Summary up front: score, grade, vetoes.
         let veto_names: Vec<String> = report

@@ -31,6 +31,15 @@ pub fn cell(s: &str) -> String {
     out
 }
 
+/// The unit profile as a paragraph under the target line, then the blank line that ends the
+/// header.
+fn unit_line(report: &Report, en: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    match report.unit_line(en) {
+        Some((label, line)) => writeln!(out, "\n{label}: {}\n", cell(&line)),
+        None => writeln!(out),
+    }
+}
+
 impl Render for MarkdownReport {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let en = self.en;
@@ -54,9 +63,10 @@ impl Render for MarkdownReport {
         if en {
             writeln!(
                 out,
-                "Target `{}` · rule pack `{}` · as of {}\n",
+                "Target `{}` · rule pack `{}` · as of {}",
                 report.target.start_url, report.pack.id, report.as_of
             )?;
+            unit_line(report, en, out)?;
             writeln!(
                 out,
                 "| Result | Rule | Pts | Details | Evidence |\n|---|---|---|---|---|"
@@ -64,9 +74,10 @@ impl Render for MarkdownReport {
         } else {
             writeln!(
                 out,
-                "目标 `{}` · 规则包 `{}` · 基准日期 {}\n",
+                "目标 `{}` · 规则包 `{}` · 基准日期 {}",
                 report.target.start_url, report.pack.id, report.as_of
             )?;
+            unit_line(report, en, out)?;
             writeln!(
                 out,
                 "| 结果 | 规则 | 扣分 | 说明 | 证据 |\n|---|---|---|---|---|"

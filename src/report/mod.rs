@@ -266,6 +266,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub site: SiteSummary,
     pub crawl: CrawlSummary,
+    /// What the audit took the audited body to be, each part with where it came from; the
+    /// kind decides deadlines (第四十九条) and which rules apply. Absent in reports written before
+    /// it was kept.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub unit: Option<crate::rules::unit::UnitProfile>,
     /// Things the reader should know about how the audit ran (robots ignored, caps hit ...).
     pub notes: Vec<Text>,
     /// Earlier runs of the same site and pack from the history database (`--history`), in the
@@ -317,6 +322,13 @@ impl Report {
                 .host_str()
                 .map_or_else(|| self.target.start_url.to_string(), str::to_string),
         }
+    }
+
+    /// The unit profile as the header of every format shows it: a label and one line, or
+    /// `None` for a report without one.
+    pub fn unit_line(&self, en: bool) -> Option<(&'static str, String)> {
+        let u = self.unit.as_ref()?;
+        Some((if en { "Unit profile" } else { "单位画像" }, u.describe(en)))
     }
 
     /// Assembles the report from the stages' outputs.
@@ -375,6 +387,7 @@ impl Report {
             crawl: crawl.into(),
             notes,
             history: None,
+            unit: None,
         }
     }
 }

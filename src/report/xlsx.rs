@@ -118,6 +118,10 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
         (t("死链", "Dead links"), report.site.dead_links.to_string()),
         (t("生成时间", "Generated"), report.generated_at.clone()),
     ];
+    if let Some((label, line)) = report.unit_line(en) {
+        // Under the as-of date, with the other facts about the audit.
+        rows.insert(5, (label, line));
+    }
     if report.crawl.not_modified > 0 {
         // Beside the page count, where the reader looks for it.
         let at = rows.len() - 2;

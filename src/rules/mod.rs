@@ -4,6 +4,7 @@
 pub mod forbid;
 pub mod model;
 pub mod province;
+pub mod unit;
 pub mod waiver;
 
 use std::ops::Range;
@@ -610,6 +611,16 @@ fn validate(
             ),
         ));
     }
+    if let Some(a) = &r.applies
+        && a.get_ref().is_empty()
+    {
+        return Err(src.error(
+            Some(a.span()),
+            format!(
+                "rule `{id}`: `applies` names no kind, level or services: it would apply to no body; omit it to apply to every body"
+            ),
+        ));
+    }
     r.check.validate(&Validation { classes }).map_err(|e| {
         src.error(
             e.span.or(Some(span)),
@@ -1151,6 +1162,61 @@ mod tests {
             e.starts_with(
                 "p.toml:13:63: rule `X-1` (check = \"document\"): invalid due date `3月31日`"
             ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn kind_deadlines_and_applicability_are_checked_where_written() {
+        let base = "[pack]\nid = \"x\"\nname = \"x\"\nextends = [\"cn-gov-baseline\"]\n\n[[rule]]\nid = \"X-1\"\nname = \"x\"\nbasis = \"x\"\nremedy = \"x\"\nseverity = \"minor\"\nfind = [\"年报\"]\n";
+        let p = load_str(
+            "p.toml",
+            &format!("{base}due = {{ by = \"01-31\", covers = \"previous\", kind = {{ government = \"03-31\" }} }}\napplies = {{ kind = [\"government\", \"department\"], level = [\"county\"] }}\n"),
+        )
+        .unwrap();
+        let r = p.rules.last().unwrap();
+        let CheckSpec::Document(doc) = &r.check else {
+            panic!("a document rule")
+        };
+        let due = doc.due.as_ref().unwrap();
+        assert_eq!(due.kind[&unit::UnitKind::Government].get_ref(), "03-31");
+        let a = r.applies.as_ref().unwrap().get_ref();
+        assert_eq!(
+            a.kind,
+            [unit::UnitKind::Government, unit::UnitKind::Department]
+        );
+        assert_eq!(a.level, [unit::UnitLevel::County]);
+
+        let err = |tail: &str| {
+            load_str("p.toml", &format!("{base}{tail}"))
+                .unwrap_err()
+                .to_string()
+        };
+        let e =
+            err("due = { by = \"01-31\", covers = \"previous\", kind = { govt = \"03-31\" } }\n");
+        assert!(
+            e.starts_with("p.toml:13:") && e.contains("govt") && e.contains("government"),
+            "{e}"
+        );
+        let e = err(
+            "due = { by = \"01-31\", covers = \"previous\", kind = { government = \"3月31日\" } }\n",
+        );
+        assert!(
+            e.starts_with(
+                "p.toml:13:66: rule `X-1` (check = \"document\"): invalid due date `3月31日`"
+            ),
+            "{e}"
+        );
+        let e = err("applies = { kind = [\"bureau\"] }\n");
+        assert!(
+            e.starts_with("p.toml:13:") && e.contains("bureau") && e.contains("department"),
+            "{e}"
+        );
+        let e = err("applies = { level = [\"village\"] }\n");
+        assert!(e.starts_with("p.toml:13:") && e.contains("township"), "{e}");
+        let e = err("applies = {}\n");
+        assert!(
+            e.starts_with("p.toml:13:11: rule `X-1`: `applies` names no kind"),
             "{e}"
         );
     }

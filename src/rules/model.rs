@@ -247,6 +247,12 @@ pub struct Due {
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, String>")]
     pub province: std::collections::BTreeMap<String, Spanned<String>>,
+    /// Kinds of body with their own deadline: `{ government = "03-31" }` (第四十九条: a
+    /// government's annual report is due two months after its departments'). A province's own
+    /// deadline wins over a kind's.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<crate::rules::unit::UnitKind, String>")]
+    pub kind: std::collections::BTreeMap<crate::rules::unit::UnitKind, Spanned<String>>,
 }
 
 /// Which links a dead-link rule counts.
@@ -291,6 +297,11 @@ pub struct RuleHeader {
     pub remedy: String,
     #[serde(default)]
     pub remedy_en: Option<String>,
+    /// The bodies the rule applies to (`{ kind = ["government"], level = ["county"] }`); on
+    /// others it is reported as not applicable. Applies to every body when omitted.
+    #[serde(default)]
+    #[schemars(with = "Option<crate::rules::unit::Applies>")]
+    pub applies: Option<Spanned<crate::rules::unit::Applies>>,
 }
 
 impl RuleHeader {
@@ -308,6 +319,7 @@ impl RuleHeader {
         "cap",
         "remedy",
         "remedy_en",
+        "applies",
     ];
 }
 

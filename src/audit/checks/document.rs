@@ -65,7 +65,10 @@ impl CheckKind for DocumentCheck {
             }
         }
         if let Some(due) = &self.due {
-            for by in std::iter::once(&due.by).chain(due.province.values()) {
+            for by in std::iter::once(&due.by)
+                .chain(due.province.values())
+                .chain(due.kind.values())
+            {
                 if crate::rules::parse_month_day(by.get_ref()).is_none() {
                     return Err(Invalid::at(
                         by.span(),
@@ -113,10 +116,16 @@ impl CheckKind for DocumentCheck {
         }
         // The document due may be published up to a year before the period it covers begins
         // (a budget in December): anything older cannot be it.
-        let period = self
-            .due
-            .as_ref()
-            .map(|d| due_period(as_of, d.by.get_ref(), d.covers));
+        // The body's kind is known only once its pages are read: the earliest of the kinds'
+        // deadlines keeps the crawl paging until a document on time for any of them is found.
+        let period = self.due.as_ref().map(|d| {
+            let earliest = std::iter::once(&d.by)
+                .chain(d.kind.values())
+                .map(|b| b.get_ref())
+                .min_by_key(|b| crate::rules::parse_month_day(b))
+                .unwrap_or(d.by.get_ref());
+            due_period(as_of, earliest, d.covers)
+        });
         let since = period
             .as_ref()
             .and_then(|p| jiff::civil::Date::new(p.doc_year - 1, 1, 1).ok());
@@ -167,6 +176,11 @@ impl CheckKind for DocumentCheck {
                     let name = province::find(code).map(|p| p.zh).unwrap_or_default();
                     format!("{code} {name} by {}", by.get_ref())
                 })
+                .chain(
+                    d.kind
+                        .iter()
+                        .map(|(k, by)| format!("{} by {}", k.name(), by.get_ref())),
+                )
                 .collect();
             lines.push((
                 "due",
@@ -294,16 +308,25 @@ impl DocumentCheck {
     /// The period due on the as-of date, with the province's own deadline when the pack gives
     /// one for the site's province.
     fn period(&self, ctx: &Ctx<'_>, due: &Due) -> Period {
-        let (province, from_site) = match ctx.pack.province {
-            Some(p) => (Some(p), None),
-            None => {
-                let code = ctx.site.site_id_code.as_deref().unwrap_or_default();
-                (province::from_site_id(code), Some(code))
-            }
+        let known = ctx.unit.province.as_ref();
+        let from_site = known
+            .filter(|p| p.from == crate::rules::unit::ProfileSource::SiteIdCode)
+            .and_then(|p| p.text.as_deref());
+        let special = ctx
+            .unit
+            .province()
+            .and_then(|p| due.province.get(p.code).map(|b| (p, b)));
+        // A province's own deadline wins; else the kind of body's (第四十九条); else the pack's.
+        let by_kind = match special {
+            Some(_) => None,
+            None => ctx
+                .unit
+                .kind()
+                .and_then(|k| due.kind.get(&k).map(|b| (k, b))),
         };
-        let special = province.and_then(|p| due.province.get(p.code).map(|b| (p, b)));
         let by = special
             .map(|(_, b)| b.get_ref())
+            .or(by_kind.map(|(_, b)| b.get_ref()))
             .unwrap_or(due.by.get_ref());
         let period = due_period(ctx.as_of, by, due.covers);
         Period {
@@ -312,6 +335,7 @@ impl DocumentCheck {
                 date: period.deadline,
                 province: special.map(|(p, _)| p.code.to_string()),
                 province_from_site_code: special.and(from_site).map(str::to_string),
+                kind: by_kind.map(|(k, _)| k),
             },
         }
     }

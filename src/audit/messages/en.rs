@@ -30,7 +30,10 @@ fn why(r: Reason) -> &'static str {
 
 fn deadline_tail(d: &Deadline) -> String {
     let Some(p) = d.province.as_deref().and_then(province::find) else {
-        return String::new();
+        return d
+            .kind
+            .map(|k| format!(" (the deadline for a {})", k.label(true)))
+            .unwrap_or_default();
     };
     format!(
         " ({}'s own deadline{})",
@@ -466,6 +469,11 @@ impl Catalogue for En {
             Fact::SuspectDates { suspects } => format!(
                 "publish dates look re-dated (verify by hand): {}",
                 suspects.iter().map(suspect).collect::<Vec<_>>().join("; ")
+            ),
+            Fact::NotForUnit { unit, applies_to } => format!(
+                "not applicable: the rule is for {} only, and the unit is a {}",
+                applies_to.iter().map(|t| t.label(true)).collect::<Vec<_>>().join(" or "),
+                unit.label(true)
             ),
             Fact::NoIdentifiers => "no site identifiers to compare (SiteIDCode, SiteName, SiteDomain meta against the footer's code and sponsor)".to_string(),
             Fact::IdentityConsistent { compared } => format!(

@@ -148,6 +148,7 @@ mod tests {
                 date: date(2026, 3, 31),
                 province: Some("42".into()),
                 province_from_site_code: Some("4210230015".into()),
+                kind: None,
             },
         };
         assert_eq!(

@@ -30,7 +30,10 @@ fn why(r: Reason) -> &'static str {
 
 fn deadline_tail(d: &Deadline) -> String {
     let Some(p) = d.province.as_deref().and_then(province::find) else {
-        return String::new();
+        return d
+            .kind
+            .map(|k| format!("（{}适用的时限）", k.label(false)))
+            .unwrap_or_default();
     };
     format!(
         "（{}规定的时限{}）",
@@ -481,6 +484,11 @@ impl Catalogue for Zh {
             Fact::SuspectDates { suspects } => format!(
                 "疑似伪造发稿日期（需人工核实）：{}",
                 suspects.iter().map(suspect).collect::<Vec<_>>().join("；")
+            ),
+            Fact::NotForUnit { unit, applies_to } => format!(
+                "不适用：本项仅适用于{}，本单位为{}",
+                applies_to.iter().map(|t| t.label(false)).collect::<Vec<_>>().join("、"),
+                unit.label(false)
             ),
             Fact::NoIdentifiers => "未找到可相互比对的网站标识（SiteIDCode、SiteName、SiteDomain元数据与页脚网站标识码、主办单位）".to_string(),
             Fact::IdentityConsistent { compared } => format!(
