@@ -254,7 +254,7 @@ impl Target {
             let page = match start_page {
                 Some(p) => {
                     let rel = p.trim_start_matches('/');
-                    if rel.split(['/', '\\']).any(|s| s == "..") || !path.join(rel).is_file() {
+                    if climbs_out(rel) || !path.join(rel).is_file() {
                         return Err(TargetError::NoStartPage {
                             page: p.to_string(),
                             dir: path.to_path_buf(),
@@ -443,7 +443,7 @@ async fn directory_index(
     let rel =
         percent_encoding::percent_decode_str(path.trim_start_matches('/')).decode_utf8_lossy();
     // Never look outside the mirror; ServeDir refuses such paths itself.
-    if rel.split(['/', '\\']).any(|s| s == "..") {
+    if climbs_out(&rel) {
         return req;
     }
     let dir = root.join(&*rel);
@@ -458,6 +458,11 @@ async fn directory_index(
         }
     }
     req
+}
+
+/// Whether a path relative to the mirror climbs out of it (`..`).
+fn climbs_out(rel: &str) -> bool {
+    rel.split(['/', '\\']).any(|s| s == "..")
 }
 
 /// A relative file path as a URL path: what a URL would read otherwise (`#`, `?`, `%`, spaces)

@@ -467,12 +467,7 @@ fn xlsx(s: &BatchSummary, en: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
         }
     }
     let last_col = (head.len() - 1) as u16;
-    sheet.autofilter(0, 0, r.saturating_sub(1).max(1), last_col)?;
-    sheet
-        .set_paper_size(9)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0)
-        .set_repeat_rows(0, 0)?;
+    crate::report::xlsx::table_for_print(sheet, r.saturating_sub(1), last_col)?;
     let gaps = wb.add_worksheet();
     gaps.set_name(t(en, "共性问题", "Common gaps"))?;
     let gh = if en {

@@ -197,7 +197,14 @@ fn check_extension(path: &std::path::Path, formats: &[Format], as_dir: bool) -> 
         .and_then(|e| e.to_str())
         .filter(|_| !path.is_dir());
     let Some(ext) = ext else { return Ok(()) };
-    let known = ".json .html .pdf .xlsx .md .csv .xml .sarif .txt";
+    // The extensions that name a format, as `Format::from_extension` reads them.
+    let known: Vec<String> = Format::ALL
+        .iter()
+        .filter(|f| **f != Format::Table)
+        .filter_map(|f| f.extension().rsplit('.').next())
+        .map(|e| format!(".{e}"))
+        .collect();
+    let known = known.join(" ");
     if formats.len() > 1 {
         return Err(anyhow!(
             "-o {}: several formats ({}) are written into a directory, not a file\n  hint: give a directory such as -o reports/, or one format",

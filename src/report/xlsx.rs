@@ -211,13 +211,25 @@ fn build(report: &Report, en: bool) -> Result<Vec<u8>, XlsxError> {
         }
         sheet.write_string_with_format(r, last_col, sanitize(&all_evidence(f)), &wrap)?;
     }
-    sheet.autofilter(0, 0, findings.len() as u32, last_col)?;
+    table_for_print(sheet, findings.len() as u32, last_col)?;
+    wb.save_to_buffer()
+}
+
+/// A sheet that is a table under a header row (findings, a league): an autofilter over its
+/// `rows` rows and columns up to `last_col`, and printed on A4 landscape, fitted to the page
+/// width, with the header row on every page.
+pub(crate) fn table_for_print(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    rows: u32,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    sheet.autofilter(0, 0, rows.max(1), last_col)?;
     sheet
         .set_paper_size(A4)
         .set_landscape()
         .set_print_fit_to_pages(1, 0)
         .set_repeat_rows(0, 0)?;
-    wb.save_to_buffer()
+    Ok(())
 }
 
 impl Render for XlsxReport {
