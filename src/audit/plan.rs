@@ -123,6 +123,7 @@ impl InspectionPlan {
             .collect();
         let first_page = is_first_page(&page.url);
         let list = column_key(&page.url);
+        let this = UrlKey::of(&page.url);
         let oldest = page.entries.iter().filter_map(|e| e.date).min();
         let dated = oldest.is_some();
         for d in found.iter_mut() {
@@ -147,7 +148,7 @@ impl InspectionPlan {
                 }
             } else if !d.kind.is_followed() {
                 Rank::Sample
-            } else if column_key(&d.url) == list && UrlKey::of(&page.url) != key {
+            } else if key != this && column_key(&d.url) == list {
                 // Another page of this list: a list of documents is read as deep as a rule
                 // needs; a list of columns (a hub, undated) is read through.
                 if dated {
